@@ -1,0 +1,84 @@
+# rawload - build the loader, the shipped BPF programs, the tests and the fuzzer.
+#
+#   make            ./rawload and bpf/*.bpf.o
+#   make deps       apt-get everything needed to build and test (Debian)
+#   make check      unit tests (no root) + integration tests (root) + a short fuzz
+#   make unit       unit tests only (no root)
+#   make fuzz       the libFuzzer target (build/fuzz_object)
+#   make bench      benchmarks under tools/bench
+#   make install    /usr/local/sbin/rawload + rawload.8
+
+CC      ?= gcc
+CLANG   ?= clang
+ARCH_INC := /usr/include/$(shell $(CC) -dumpmachine)
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-missing-field-initializers -Iloader -Inetlink
+LDLIBS  += -lmnl
+BUILD   := build
+PREFIX  ?= /usr/local
+
+LOADER_SRCS  := $(sort $(wildcard loader/*.c))
+NETLINK_SRCS := $(sort $(wildcard netlink/*.c))
+CLI_SRCS     := $(sort $(wildcard tools/cli/*.c))
+LIB_OBJS     := $(patsubst %.c,$(BUILD)/%.o,$(LOADER_SRCS) $(NETLINK_SRCS))
+CLI_OBJS     := $(patsubst %.c,$(BUILD)/%.o,$(CLI_SRCS))
+
+BPF_SRCS  := $(sort $(wildcard bpf/*.bpf.c))
+BPF_OBJS  := $(BPF_SRCS:.c=.o)
+BPF_CFLAGS := -O2 -g -target bpf -Wall -Wno-unused-function -I$(ARCH_INC) -Ibpf
+
+TEST_BPF_SRCS := $(sort $(wildcard tests/objects/*.bpf.c))
+TEST_BPF_OBJS := $(patsubst tests/objects/%.c,$(BUILD)/tests/objects/%.o,$(TEST_BPF_SRCS))
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+
+.PHONY: all deps check unit integration fuzz fuzz-short bench install clean
+all: rawload $(BPF_OBJS)
+
+rawload: $(CLI_OBJS) $(LIB_OBJS)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/%.o: %.c $(wildcard loader/*.h netlink/*.h tools/cli/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h)
+	$(CLANG) $(BPF_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/objects/%.bpf.o: tests/objects/%.bpf.c $(wildcard bpf/*.h tests/objects/*.h)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BPF_CFLAGS) -Itests/objects -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(LIB_OBJS) $(LDLIBS)
+
+deps:
+	tests/install-deps.sh
+
+unit: all $(TEST_BPF_OBJS) $(UNIT_BINS)
+	tests/run-unit.sh $(UNIT_BINS)
+
+integration: all $(TEST_BPF_OBJS)
+	tests/run-integration.sh
+
+check: all $(TEST_BPF_OBJS) $(UNIT_BINS) fuzz
+	tests/run-all.sh
+
+# libFuzzer + ASan + UBSan over the pure parser (loader/elf, btf, btf_ext, object).
+FUZZ_SRCS := $(filter-out loader/sys_bpf.c,$(LOADER_SRCS))
+fuzz: $(BUILD)/fuzz_object
+$(BUILD)/fuzz_object: tools/fuzz/fuzz_object.c $(FUZZ_SRCS) $(wildcard loader/*.h)
+	@mkdir -p $(BUILD)
+	$(CLANG) -std=c11 -D_GNU_SOURCE -g -O1 -Iloader -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=undefined -o $@ tools/fuzz/fuzz_object.c $(FUZZ_SRCS)
+
+bench: all
+	tools/bench/run-all.sh
+
+install: rawload
+	install -D -m 0755 rawload $(DESTDIR)$(PREFIX)/sbin/rawload
+	install -D -m 0644 docs/rawload.8 $(DESTDIR)$(PREFIX)/share/man/man8/rawload.8
+
+clean:
+	rm -rf $(BUILD) rawload bpf/*.bpf.o

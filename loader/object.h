@@ -1,0 +1,144 @@
+/* object.h - the object model: what a BPF ELF object asks the kernel to create.
+ *
+ * Pure description, no file descriptors.  Following cilium/ebpf's naming, a
+ * description is a *spec* (rl_prog_spec, rl_map_spec, rl_object_spec); the
+ * things that own kernel objects live in load.h (rl_prog, rl_map, rl_object).
+ *
+ * Built from the ELF view (elf.h) and the BTF views (btf.h, btf_ext.h):
+ *   - programs: one per STT_FUNC symbol in each executable section except
+ *     .text; .text functions are subprograms that programs call;
+ *   - maps: BTF-defined (.maps), legacy (maps, struct bpf_map_def) and the
+ *     global-data sections (.data, .rodata*, .bss) as 1-entry arrays;
+ *   - relocations: each classified by the patched instruction and the
+ *     symbol's section.
+ */
+#ifndef RL_OBJECT_H
+#define RL_OBJECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/bpf.h>
+
+#include "btf.h"
+#include "btf_ext.h"
+#include "diag.h"
+#include "elf.h"
+
+enum rl_reloc_kind {
+	RL_RELOC_MAP,        /* ld_imm64 of a map:          src_reg = BPF_PSEUDO_MAP_FD,    imm = map fd */
+	RL_RELOC_MAP_VALUE,  /* ld_imm64 of global data:    src_reg = BPF_PSEUDO_MAP_VALUE, imm = map fd,
+	                        insn[1].imm = offset in the value */
+	RL_RELOC_CALL,       /* call to a subprogram:       src_reg = BPF_PSEUDO_CALL, imm = pc-relative */
+	RL_RELOC_FUNC_ADDR,  /* ld_imm64 of a function (callback for bpf_loop etc.): BPF_PSEUDO_FUNC */
+	RL_RELOC_EXTERN,     /* extern (kconfig/ksym): not supported, reported by the loader */
+};
+
+struct rl_reloc {
+	enum rl_reloc_kind kind;
+	uint32_t insn_idx;     /* instruction index relative to the function's first insn */
+	uint32_t sym_idx;
+	const char *sym_name;
+	uint32_t map_idx;      /* MAP, MAP_VALUE: index into rl_object_spec.maps */
+	uint32_t map_off;      /* MAP_VALUE: byte offset in the map value */
+	uint32_t target_sec;   /* CALL, FUNC_ADDR: section holding the callee */
+	uint32_t target_insn;  /* CALL, FUNC_ADDR: callee insn index inside target_sec */
+};
+
+/* A function in an executable section: a program (entry point) or a subprogram. */
+struct rl_prog_spec {
+	char name[64];
+	const char *sec_name;
+	uint32_t sec_idx;
+	uint32_t sec_insn_off;      /* first insn index inside its section */
+	uint32_t insn_cnt;
+	const struct bpf_insn *insns; /* points into the ELF bytes (read-only) */
+	bool is_subprog;            /* in .text, or a static (STB_LOCAL) helper function */
+	uint32_t prog_type;         /* enum bpf_prog_type */
+	uint32_t expected_attach_type; /* enum bpf_attach_type */
+	uint32_t prog_flags;        /* e.g. BPF_F_XDP_HAS_FRAGS for xdp.frags */
+	const char *attach_target;  /* "kprobe/<fn>": the part after the slash, or NULL */
+	struct rl_reloc *relocs;
+	uint32_t nr_relocs;
+};
+
+enum rl_map_origin {
+	RL_MAP_BTF,          /* SEC(".maps"), BTF-described */
+	RL_MAP_LEGACY,       /* SEC("maps"), struct bpf_map_def */
+	RL_MAP_GLOBAL_DATA,  /* .data / .rodata* / .bss */
+};
+
+enum rl_pinning { RL_PIN_NONE = 0, RL_PIN_BY_NAME = 1 };  /* LIBBPF_PIN_* values */
+
+/* One slot of a prog-array or map-in-map initialiser: `.values = { [2] = &prog }`. */
+struct rl_map_init_slot {
+	uint32_t key;
+	bool is_prog;          /* true: a program; false: a map */
+	uint32_t target_idx;   /* index into progs[] or maps[] */
+};
+
+struct rl_map_spec {
+	char name[64];
+	enum rl_map_origin origin;
+	uint32_t sec_idx;           /* defining section */
+	uint64_t sec_off;           /* offset of the definition inside it */
+	uint32_t type;              /* enum bpf_map_type */
+	uint32_t key_size, value_size, max_entries, map_flags;
+	uint32_t numa_node;
+	uint32_t btf_key_type_id;   /* local BTF ids, 0 if unknown */
+	uint32_t btf_value_type_id;
+	uint32_t btf_var_type_id;   /* for .maps: the VAR; for global data: the DATASEC */
+	enum rl_pinning pinning;
+	int32_t inner_idx;          /* map-in-map: index of the inner template map, -1 if none */
+	bool is_inner_template;     /* created only as a template, never pinned or named by users */
+	/* global data */
+	const uint8_t *init_data;   /* initial value (NULL for .bss: zero-filled) */
+	uint64_t init_size;
+	bool readonly;              /* .rodata*: BPF_F_RDONLY_PROG, frozen after fill */
+	struct rl_map_init_slot *init_slots;
+	uint32_t nr_init_slots;
+};
+
+struct rl_object_spec {
+	char name[64];              /* object name: file basename without .o / .bpf.o */
+	struct rl_elf elf;
+	struct rl_btf btf;          /* btf.nr_types == 0 when the object has no .BTF */
+	bool has_btf;
+	struct rl_btf_ext btf_ext;
+	bool has_btf_ext;
+	char license[128];
+	uint32_t kern_version;
+	struct rl_prog_spec *progs; /* programs and subprograms */
+	uint32_t nr_progs;
+	struct rl_map_spec *maps;
+	uint32_t nr_maps;
+	uint32_t nr_core_relos;
+};
+
+/* Build the object model from bytes.  `name` is the file name for messages
+ * (the object name is derived from its basename).  The bytes must outlive
+ * the spec.  On error, *d holds "section 'x': ..." style context (the caller
+ * adds the file name) and nothing needs freeing. */
+int rl_object_parse(struct rl_object_spec *obj, const char *name, const void *bytes,
+		    size_t size, struct rl_diag *d);
+void rl_object_free(struct rl_object_spec *obj);
+
+/* Programs only (is_subprog == false) by name, or NULL. */
+const struct rl_prog_spec *rl_object_find_prog(const struct rl_object_spec *obj, const char *name);
+int rl_object_find_map(const struct rl_object_spec *obj, const char *name);
+
+/* Section-name conventions (SPEC §2): "xdp", "sockops", "kprobe/foo", ... */
+struct rl_sec_def {
+	const char *prefix;
+	uint32_t prog_type;
+	uint32_t expected_attach_type;
+	uint32_t prog_flags;
+	bool takes_target;   /* "kprobe/<fn>" */
+};
+const struct rl_sec_def *rl_sec_def_find(const char *sec_name);
+const char *rl_prog_type_name(uint32_t prog_type);
+const char *rl_map_type_name(uint32_t map_type);
+const char *rl_attach_type_name(uint32_t attach_type);
+const char *rl_reloc_kind_name(enum rl_reloc_kind k);
+
+#endif
