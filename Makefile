@@ -12,7 +12,7 @@ CC      ?= gcc
 CLANG   ?= clang
 ARCH_INC := /usr/include/$(shell $(CC) -dumpmachine)
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-missing-field-initializers -Iloader -Inetlink
+CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-missing-field-initializers -iquote loader -iquote netlink
 LDLIBS  += -lmnl
 BUILD   := build
 PREFIX  ?= /usr/local
@@ -51,7 +51,7 @@ $(BUILD)/tests/objects/%.bpf.o: tests/objects/%.bpf.c $(wildcard bpf/*.h tests/o
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(LIB_OBJS) $(LDLIBS)
+	$(CC) $(CFLAGS) -iquote tests/unit -o $@ $< $(LIB_OBJS) $(LDLIBS)
 
 deps:
 	tests/install-deps.sh
@@ -70,7 +70,7 @@ FUZZ_SRCS := $(filter-out loader/sys_bpf.c,$(LOADER_SRCS))
 fuzz: $(BUILD)/fuzz_object
 $(BUILD)/fuzz_object: tools/fuzz/fuzz_object.c $(FUZZ_SRCS) $(wildcard loader/*.h)
 	@mkdir -p $(BUILD)
-	$(CLANG) -std=c11 -D_GNU_SOURCE -g -O1 -Iloader -fsanitize=fuzzer,address,undefined \
+	$(CLANG) -std=c11 -D_GNU_SOURCE -g -O1 -iquote loader -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=undefined -o $@ tools/fuzz/fuzz_object.c $(FUZZ_SRCS)
 
 bench: all

@@ -26,10 +26,8 @@
 
 #include "diag.h"
 
-#ifndef BTF_KIND_ENUM64
-#define BTF_KIND_ENUM64 19
-struct btf_enum64 { uint32_t name_off; uint32_t val_lo32; uint32_t val_hi32; };
-#endif
+/* <linux/btf.h> from linux-libc-dev >= 6.0 defines every kind up to
+ * BTF_KIND_ENUM64 (19) and struct btf_enum64. */
 
 #define RL_BTF_MAX_DEPTH 32  /* bound for modifier/typedef/array chains */
 

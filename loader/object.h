@@ -95,6 +95,8 @@ struct rl_map_spec {
 	const uint8_t *init_data;   /* initial value (NULL for .bss: zero-filled) */
 	uint64_t init_size;
 	bool readonly;              /* .rodata*: BPF_F_RDONLY_PROG, frozen after fill */
+	bool has_init_values;       /* BTF map with a `values` member */
+	uint32_t init_values_off;   /* its byte offset inside the definition */
 	struct rl_map_init_slot *init_slots;
 	uint32_t nr_init_slots;
 };

@@ -1,0 +1,189 @@
+/* link.c - subprogram appending, relocation patching and func/line info
+ * remapping for one program (see link.h for the picture). */
+#include "link.h"
+#include "object_internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+#define LD_IMM64 (BPF_LD | BPF_IMM | BPF_DW)
+
+/* Position of function `f` in the final array, or -1 if not placed yet. */
+static int64_t placed_at(const struct rl_linked_prog *lp, uint32_t f)
+{
+	return lp->pos_of_func[f] == UINT32_MAX ? -1 : (int64_t)lp->pos_of_func[f];
+}
+
+static int place(const struct rl_object_spec *obj, struct rl_linked_prog *lp, uint32_t f,
+		 struct rl_diag *d)
+{
+	if (lp->insn_cnt > UINT32_MAX - obj->progs[f].insn_cnt)
+		return rl_err(d, E2BIG, "program too large after appending '%s'", obj->progs[f].name);
+	lp->func_order[lp->nr_funcs] = f;
+	lp->func_pos[lp->nr_funcs] = lp->insn_cnt;
+	lp->pos_of_func[f] = lp->insn_cnt;
+	lp->nr_funcs++;
+	lp->insn_cnt += obj->progs[f].insn_cnt;
+	return 0;
+}
+
+/* Breadth-first over calls: every reachable function is placed exactly once. */
+static int layout(const struct rl_object_spec *obj, uint32_t entry, struct rl_linked_prog *lp,
+		  struct rl_diag *d)
+{
+	int err;
+
+	lp->func_order = calloc(obj->nr_progs, sizeof(uint32_t));
+	lp->func_pos = calloc(obj->nr_progs, sizeof(uint32_t));
+	lp->pos_of_func = malloc(obj->nr_progs * sizeof(uint32_t));
+	if (!lp->func_order || !lp->func_pos || !lp->pos_of_func)
+		return rl_err(d, ENOMEM, "out of memory for program layout");
+	memset(lp->pos_of_func, 0xff, obj->nr_progs * sizeof(uint32_t));
+	err = place(obj, lp, entry, d);
+	for (uint32_t i = 0; !err && i < lp->nr_funcs; i++) {
+		const struct rl_prog_spec *f = &obj->progs[lp->func_order[i]];
+
+		for (uint32_t r = 0; !err && r < f->nr_relocs; r++) {
+			const struct rl_reloc *rel = &f->relocs[r];
+			const struct rl_prog_spec *callee;
+
+			if (rel->kind != RL_RELOC_CALL && rel->kind != RL_RELOC_FUNC_ADDR)
+				continue;
+			callee = rl_object_func_at((struct rl_object_spec *)obj, rel->target_sec,
+						   rel->target_insn);
+			if (!callee)
+				return rl_err(d, ENOEXEC, "'%s' insn %u: %s target (section '%s' insn %u) is not inside any function",
+					      f->name, rel->insn_idx, rl_reloc_kind_name(rel->kind),
+					      obj->elf.sections[rel->target_sec].name, rel->target_insn);
+			if (placed_at(lp, (uint32_t)(callee - obj->progs)) < 0)
+				err = place(obj, lp, (uint32_t)(callee - obj->progs), d);
+		}
+	}
+	return err;
+}
+
+static int patch_one(const struct rl_object_spec *obj, const struct rl_linked_prog *lp,
+		     const struct rl_prog_spec *f, uint32_t base, const struct rl_reloc *rel,
+		     const int *map_fds, struct rl_diag *d)
+{
+	struct bpf_insn *insn = &lp->insns[base + rel->insn_idx];
+	const struct rl_prog_spec *callee;
+	int64_t target;
+
+	switch (rel->kind) {
+	case RL_RELOC_MAP:
+		insn[0].src_reg = BPF_PSEUDO_MAP_FD;
+		insn[0].imm = map_fds[rel->map_idx];
+		insn[1].imm = 0;
+		return 0;
+	case RL_RELOC_MAP_VALUE:
+		insn[0].src_reg = BPF_PSEUDO_MAP_VALUE;
+		insn[0].imm = map_fds[rel->map_idx];
+		insn[1].imm = (int32_t)rel->map_off;
+		return 0;
+	case RL_RELOC_CALL:
+	case RL_RELOC_FUNC_ADDR:
+		callee = rl_object_func_at((struct rl_object_spec *)obj, rel->target_sec, rel->target_insn);
+		target = placed_at(lp, (uint32_t)(callee - obj->progs)) +
+			 (rel->target_insn - callee->sec_insn_off);
+		/* the kernel computes the target as pc + imm + 1 (for both) */
+		insn->imm = (int32_t)(target - (int64_t)(base + rel->insn_idx) - 1);
+		if (rel->kind == RL_RELOC_FUNC_ADDR)
+			insn->src_reg = BPF_PSEUDO_FUNC;
+		return 0;
+	case RL_RELOC_EXTERN:
+		return rl_err(d, EOPNOTSUPP, "'%s' insn %u: extern '%s' (kconfig/ksym) is not supported by rawload",
+			      f->name, rel->insn_idx, rel->sym_name);
+	}
+	return rl_err(d, EINVAL, "unknown relocation kind");
+}
+
+/* .BTF.ext records carry BYTE offsets within their ELF section; BPF_PROG_LOAD
+ * wants INSTRUCTION offsets within the final array (bpf_check_btf_info). */
+static int remap_ext(const struct rl_object_spec *obj, const struct rl_linked_prog *lp,
+		     const struct rl_btf_ext_info *info, bool is_line, void **out, uint32_t *nr,
+		     struct rl_diag *d)
+{
+	size_t rec = is_line ? sizeof(struct bpf_line_info) : sizeof(struct bpf_func_info);
+	size_t cap = 0;
+	uint8_t *buf = NULL;
+
+	for (uint32_t i = 0; i < lp->nr_funcs; i++) {
+		const struct rl_prog_spec *f = &obj->progs[lp->func_order[i]];
+		const struct rl_btf_ext_sec *sec = rl_btf_ext_find_sec(info, f->sec_name);
+
+		for (uint32_t r = 0; sec && r < sec->nr_recs; r++) {
+			const uint8_t *src = rl_btf_ext_rec(info, sec, r);
+			uint32_t off;
+
+			memcpy(&off, src, sizeof(off));
+			off /= 8;
+			if (off < f->sec_insn_off || off >= f->sec_insn_off + f->insn_cnt)
+				continue;
+			if (*nr == cap) {
+				uint8_t *n;
+
+				cap = cap ? cap * 2 : 16;
+				n = realloc(buf, cap * rec);
+				if (!n) {
+					free(buf);
+					return rl_err(d, ENOMEM, "out of memory for BTF.ext records");
+				}
+				buf = n;
+			}
+			memcpy(buf + *nr * rec, src, rec);
+			off = off - f->sec_insn_off + lp->func_pos[i];
+			memcpy(buf + *nr * rec, &off, sizeof(off));
+			(*nr)++;
+		}
+	}
+	*out = buf;
+	return 0;
+}
+
+int rl_link_program(const struct rl_object_spec *obj, uint32_t prog_idx, const int *map_fds,
+		    const struct rl_link_hooks *hooks, struct rl_linked_prog *out,
+		    struct rl_diag *d)
+{
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	err = layout(obj, prog_idx, out, d);
+	if (!err) {
+		out->insns = calloc(out->insn_cnt, sizeof(struct bpf_insn));
+		if (!out->insns)
+			err = rl_err(d, ENOMEM, "out of memory for %u instructions", out->insn_cnt);
+	}
+	for (uint32_t i = 0; !err && i < out->nr_funcs; i++) {
+		const struct rl_prog_spec *f = &obj->progs[out->func_order[i]];
+
+		memcpy(&out->insns[out->func_pos[i]], f->insns, f->insn_cnt * sizeof(struct bpf_insn));
+		for (uint32_t r = 0; !err && r < f->nr_relocs; r++)
+			err = patch_one(obj, out, f, out->func_pos[i], &f->relocs[r], map_fds, d);
+		if (!err && hooks && hooks->fixup_function)
+			err = hooks->fixup_function(hooks->ctx, f, &out->insns[out->func_pos[i]], d);
+		if (err)
+			rl_diag_prefix(d, "function '%s': ", f->name);
+	}
+	if (!err && obj->has_btf_ext) {
+		err = remap_ext(obj, out, &obj->btf_ext.func_info, false, (void **)&out->func_info,
+				&out->nr_func_info, d);
+		if (!err)
+			err = remap_ext(obj, out, &obj->btf_ext.line_info, true,
+					(void **)&out->line_info, &out->nr_line_info, d);
+	}
+	if (err)
+		rl_linked_prog_free(out);
+	return err;
+}
+
+void rl_linked_prog_free(struct rl_linked_prog *lp)
+{
+	free(lp->insns);
+	free(lp->func_order);
+	free(lp->func_pos);
+	free(lp->pos_of_func);
+	free(lp->func_info);
+	free(lp->line_info);
+	memset(lp, 0, sizeof(*lp));
+}

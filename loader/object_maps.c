@@ -1,0 +1,340 @@
+/* object_maps.c - the maps an object defines, in its three dialects.
+ *
+ * 1. BTF-defined maps, SEC(".maps").  The compiler emits no map data; the
+ *    definition lives in the *types*.  Each map is a VAR in the ".maps"
+ *    DATASEC whose type is an anonymous struct, and each member encodes one
+ *    attribute by convention:
+ *
+ *      __uint(max_entries, 64)   ->  int (*max_entries)[64]   PTR -> ARRAY, nelems = 64
+ *      __type(key, struct k)     ->  struct k *key            PTR -> the key type
+ *      __array(values, ...)      ->  T *values[]              ARRAY of PTR (initialisers)
+ *
+ *    so "reading the map definition" means walking BTF, not bytes.
+ * 2. Legacy maps, SEC("maps"): an array of struct bpf_map_def
+ *    { u32 type, key_size, value_size, max_entries, map_flags; } in the bytes.
+ * 3. Global data: .data, .rodata*, .bss each become a one-entry ARRAY whose
+ *    value is the whole section; code reaches it with BPF_PSEUDO_MAP_VALUE.
+ */
+#include "object_internal.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <stdlib.h>
+
+static const struct rl_elf_symbol *symbol_in_section(const struct rl_elf *elf, uint32_t shndx,
+						     const char *name)
+{
+	for (uint32_t i = 0; i < elf->nr_symbols; i++) {
+		const struct rl_elf_symbol *s = &elf->symbols[i];
+
+		if (s->shndx == shndx && s->type != STT_SECTION && strcmp(s->name, name) == 0)
+			return s;
+	}
+	return NULL;
+}
+
+static struct rl_map_spec *new_map(struct rl_object_spec *obj, uint32_t *cap, struct rl_diag *d)
+{
+	struct rl_map_spec *m;
+
+	if (obj->nr_maps == *cap) {
+		uint32_t ncap = *cap ? *cap * 2 : 8;
+		struct rl_map_spec *n = realloc(obj->maps, ncap * sizeof(*n));
+
+		if (!n) {
+			rl_err(d, ENOMEM, "out of memory for %u maps", ncap);
+			return NULL;
+		}
+		obj->maps = n;
+		*cap = ncap;
+	}
+	m = &obj->maps[obj->nr_maps++];
+	memset(m, 0, sizeof(*m));
+	m->inner_idx = -1;
+	return m;
+}
+
+/* __uint(name, N) is encoded as PTR -> ARRAY[N]: read N back. */
+static int btf_uint_member(const struct rl_btf *btf, uint32_t type_id, uint32_t *val)
+{
+	const struct btf_type *t = rl_btf_type(btf, type_id);
+	const struct btf_array *arr;
+
+	if (!t || rl_btf_kind(t) != BTF_KIND_PTR)
+		return -EINVAL;
+	t = rl_btf_type(btf, t->type);
+	if (!t || rl_btf_kind(t) != BTF_KIND_ARRAY)
+		return -EINVAL;
+	arr = (const struct btf_array *)(t + 1);
+	*val = arr->nelems;
+	return 0;
+}
+
+/* __type(key, T) is encoded as PTR -> T. */
+static int btf_type_member(const struct rl_btf *btf, uint32_t type_id, uint32_t *target,
+			   uint32_t *size)
+{
+	const struct btf_type *t = rl_btf_type(btf, type_id);
+	int64_t sz;
+
+	if (!t || rl_btf_kind(t) != BTF_KIND_PTR)
+		return -EINVAL;
+	sz = rl_btf_resolve_size(btf, t->type);
+	if (sz < 0 || sz > UINT32_MAX)
+		return -EINVAL;
+	*target = t->type;
+	*size = (uint32_t)sz;
+	return 0;
+}
+
+static int parse_btf_map_def(struct rl_object_spec *obj, struct rl_map_spec *m,
+			     uint32_t struct_id, uint32_t *cap, struct rl_diag *d);
+
+/* `values` member of a map-in-map: ARRAY of PTR -> inner definition struct. */
+static int parse_inner_def(struct rl_object_spec *obj, struct rl_map_spec *outer_in,
+			   uint32_t values_type, uint32_t *cap, struct rl_diag *d)
+{
+	const struct rl_btf *btf = &obj->btf;
+	const struct btf_type *t = rl_btf_type(btf, values_type);
+	uint32_t outer_idx = (uint32_t)(outer_in - obj->maps), inner_idx, def_id;
+	struct rl_map_spec *inner;
+	char name[64];
+	int err;
+
+	if (!t || rl_btf_kind(t) != BTF_KIND_ARRAY)
+		return rl_err(d, EINVAL, "'values' must be an array (use __array(values, ...))");
+	t = rl_btf_type(btf, ((const struct btf_array *)(t + 1))->type);
+	if (!t || rl_btf_kind(t) != BTF_KIND_PTR)
+		return rl_err(d, EINVAL, "'values' must be an array of pointers");
+	def_id = rl_btf_skip_mods(btf, t->type);
+	t = rl_btf_type(btf, def_id);
+	if (!t || rl_btf_kind(t) != BTF_KIND_STRUCT)
+		return 0; /* prog array: pointers to FUNC_PROTO, nothing to describe */
+
+	snprintf(name, sizeof(name), "%.56s.inner", obj->maps[outer_idx].name);
+	inner = new_map(obj, cap, d);
+	if (!inner)
+		return -ENOMEM;
+	inner_idx = obj->nr_maps - 1;
+	snprintf(inner->name, sizeof(inner->name), "%s", name);
+	inner->origin = RL_MAP_BTF;
+	inner->sec_idx = obj->maps[outer_idx].sec_idx;
+	inner->is_inner_template = true;
+	err = parse_btf_map_def(obj, inner, def_id, cap, d);
+	if (err) {
+		rl_diag_prefix(d, "inner map: ");
+		return err;
+	}
+	obj->maps[outer_idx].inner_idx = (int32_t)inner_idx;
+	return 0;
+}
+
+static int parse_btf_map_def(struct rl_object_spec *obj, struct rl_map_spec *m,
+			     uint32_t struct_id, uint32_t *cap, struct rl_diag *d)
+{
+	const struct rl_btf *btf = &obj->btf;
+	const struct btf_type *st = rl_btf_type(btf, struct_id);
+	const struct btf_member *mem = (const struct btf_member *)(st + 1);
+	/* kind_flag set: member offsets carry a bitfield size in the top 8 bits */
+	uint32_t i, idx = (uint32_t)(m - obj->maps), values_type = 0, pin = 0;
+	int err = 0;
+
+	for (i = 0; i < rl_btf_vlen(st); i++) {
+		const char *mname = rl_btf_str(btf, mem[i].name_off);
+		struct rl_map_spec *cur = &obj->maps[idx]; /* maps[] may move while we add an inner map */
+
+		if (!strcmp(mname, "type"))
+			err = btf_uint_member(btf, mem[i].type, &cur->type);
+		else if (!strcmp(mname, "max_entries"))
+			err = btf_uint_member(btf, mem[i].type, &cur->max_entries);
+		else if (!strcmp(mname, "map_flags"))
+			err = btf_uint_member(btf, mem[i].type, &cur->map_flags);
+		else if (!strcmp(mname, "numa_node"))
+			err = btf_uint_member(btf, mem[i].type, &cur->numa_node);
+		else if (!strcmp(mname, "key_size"))
+			err = btf_uint_member(btf, mem[i].type, &cur->key_size);
+		else if (!strcmp(mname, "value_size"))
+			err = btf_uint_member(btf, mem[i].type, &cur->value_size);
+		else if (!strcmp(mname, "pinning"))
+			err = btf_uint_member(btf, mem[i].type, &pin);
+		else if (!strcmp(mname, "key"))
+			err = btf_type_member(btf, mem[i].type, &cur->btf_key_type_id, &cur->key_size);
+		else if (!strcmp(mname, "value"))
+			err = btf_type_member(btf, mem[i].type, &cur->btf_value_type_id, &cur->value_size);
+		else if (!strcmp(mname, "values")) {
+			values_type = mem[i].type;
+			cur->has_init_values = true;
+			cur->init_values_off = BTF_MEMBER_BIT_OFFSET(mem[i].offset) / 8;
+		}
+		else if (!strcmp(mname, "map_extra"))
+			continue; /* bloom filter hash count: not used by rawload yet */
+		else
+			return rl_err(d, EINVAL, "unknown map attribute '%s' (member %u)", mname, i);
+		if (err)
+			return rl_err(d, EINVAL, "attribute '%s' is not encoded as __uint()/__type() expects", mname);
+	}
+	m = &obj->maps[idx];
+	if (pin > RL_PIN_BY_NAME)
+		return rl_err(d, EINVAL, "pinning %u is not supported (only LIBBPF_PIN_NONE 0 / LIBBPF_PIN_BY_NAME 1)", pin);
+	m->pinning = (enum rl_pinning)pin;
+	if (values_type) {
+		/* prog arrays and map-in-maps hold 4-byte ids/fds as values */
+		if (!m->value_size)
+			m->value_size = 4;
+		if (!m->key_size)
+			m->key_size = 4;
+		err = parse_inner_def(obj, m, values_type, cap, d);
+	}
+	return err;
+}
+
+static int collect_btf_maps(struct rl_object_spec *obj, uint32_t *cap, struct rl_diag *d)
+{
+	const struct rl_elf_section *sec = rl_elf_section_by_name(&obj->elf, ".maps");
+	struct rl_btf *btf = &obj->btf;
+	const struct btf_type *ds;
+	const struct btf_var_secinfo *vs;
+	uint32_t ds_id, i;
+	int err;
+
+	if (!sec)
+		return 0;
+	if (!obj->has_btf)
+		return rl_err(d, ENOEXEC, "section '.maps' needs BTF to describe its maps, but the object has no .BTF (compile with -g)");
+	ds_id = rl_btf_find_by_name_kind(btf, ".maps", BTF_KIND_DATASEC);
+	if (!ds_id)
+		return rl_err(d, ENOEXEC, "section '.maps': no DATASEC '.maps' in .BTF");
+	ds = rl_btf_type(btf, ds_id);
+	vs = (const struct btf_var_secinfo *)(ds + 1);
+	for (i = 0; i < rl_btf_vlen(ds); i++) {
+		const struct btf_type *var = rl_btf_type(btf, vs[i].type);
+		const struct rl_elf_symbol *sym;
+		struct rl_map_spec *m;
+		uint32_t def_id;
+		const char *name;
+
+		if (!var || rl_btf_kind(var) != BTF_KIND_VAR)
+			return rl_err(d, ENOEXEC, "section '.maps': DATASEC entry %u is not a VAR", i);
+		name = rl_btf_str(btf, var->name_off);
+		def_id = rl_btf_skip_mods(btf, var->type);
+		if (!rl_btf_type(btf, def_id) || rl_btf_kind(rl_btf_type(btf, def_id)) != BTF_KIND_STRUCT)
+			return rl_err(d, ENOEXEC, "section '.maps': map '%s' is not a struct definition", name);
+		sym = symbol_in_section(&obj->elf, sec->index, name);
+		if (!sym)
+			return rl_err(d, ENOEXEC, "section '.maps': map '%s' has no symbol in .symtab", name);
+		m = new_map(obj, cap, d);
+		if (!m)
+			return -ENOMEM;
+		snprintf(m->name, sizeof(m->name), "%s", name);
+		m->origin = RL_MAP_BTF;
+		m->sec_idx = sec->index;
+		m->sec_off = sym->value;
+		m->btf_var_type_id = vs[i].type;
+		err = parse_btf_map_def(obj, m, def_id, cap, d);
+		if (err) {
+			rl_diag_prefix(d, "section '.maps': map '%s': ", name);
+			return err;
+		}
+	}
+	return 0;
+}
+
+/* struct bpf_map_def as the legacy "maps" section lays it out (all u32). */
+enum { LEGACY_DEF_MIN = 16, LEGACY_DEF_FLAGS_END = 20 };
+
+static int collect_legacy_maps(struct rl_object_spec *obj, uint32_t *cap, struct rl_diag *d)
+{
+	const struct rl_elf_section *sec = rl_elf_section_by_name(&obj->elf, "maps");
+	const struct rl_elf *elf = &obj->elf;
+	uint32_t i, nsyms = 0;
+	uint64_t def_size;
+
+	if (!sec)
+		return 0;
+	for (i = 0; i < elf->nr_symbols; i++)
+		if (elf->symbols[i].shndx == sec->index && elf->symbols[i].type != STT_SECTION)
+			nsyms++;
+	if (!nsyms)
+		return 0;
+	if (!sec->data || sec->size % nsyms)
+		return rl_err(d, ENOEXEC, "section 'maps': size %llu is not a multiple of its %u map symbols",
+			      (unsigned long long)sec->size, nsyms);
+	def_size = sec->size / nsyms;
+	if (def_size < LEGACY_DEF_MIN)
+		return rl_err(d, ENOEXEC, "section 'maps': map definitions are %llu bytes, fewer than the %d of struct bpf_map_def",
+			      (unsigned long long)def_size, LEGACY_DEF_MIN);
+	for (i = 0; i < elf->nr_symbols; i++) {
+		const struct rl_elf_symbol *s = &elf->symbols[i];
+		struct rl_map_spec *m;
+		uint32_t f[5] = { 0 };
+
+		if (s->shndx != sec->index || s->type == STT_SECTION)
+			continue;
+		if (s->value % def_size || s->value + def_size > sec->size)
+			return rl_err(d, ENOEXEC, "section 'maps': map '%s' at offset %llu is not on a %llu-byte definition boundary",
+				      s->name, (unsigned long long)s->value, (unsigned long long)def_size);
+		memcpy(f, sec->data + s->value, def_size >= LEGACY_DEF_FLAGS_END ? 20 : 16);
+		m = new_map(obj, cap, d);
+		if (!m)
+			return -ENOMEM;
+		snprintf(m->name, sizeof(m->name), "%s", s->name);
+		m->origin = RL_MAP_LEGACY;
+		m->sec_idx = sec->index;
+		m->sec_off = s->value;
+		m->type = f[0];
+		m->key_size = f[1];
+		m->value_size = f[2];
+		m->max_entries = f[3];
+		m->map_flags = f[4];
+	}
+	return 0;
+}
+
+static int collect_global_data(struct rl_object_spec *obj, uint32_t *cap, struct rl_diag *d)
+{
+	for (uint32_t i = 1; i < obj->elf.nr_sections; i++) {
+		const struct rl_elf_section *s = &obj->elf.sections[i];
+		struct rl_map_spec *m;
+
+		if (!rl_is_data_section(s->name) || !(s->flags & SHF_ALLOC) || !s->size)
+			continue;
+		if (s->type != SHT_PROGBITS && s->type != SHT_NOBITS)
+			continue;
+		if (s->size > UINT32_MAX)
+			return rl_err(d, ENOEXEC, "section '%s': %llu bytes is too large for a map value",
+				      s->name, (unsigned long long)s->size);
+		m = new_map(obj, cap, d);
+		if (!m)
+			return -ENOMEM;
+		snprintf(m->name, sizeof(m->name), "%s", s->name);
+		m->origin = RL_MAP_GLOBAL_DATA;
+		m->sec_idx = s->index;
+		m->type = BPF_MAP_TYPE_ARRAY;
+		m->key_size = 4;
+		m->value_size = (uint32_t)s->size;
+		m->max_entries = 1;
+		m->init_data = s->type == SHT_NOBITS ? NULL : s->data;
+		m->init_size = s->size;
+		m->readonly = strncmp(s->name, ".rodata", 7) == 0;
+		if (m->readonly)
+			m->map_flags = BPF_F_RDONLY_PROG; /* the program may not write it */
+		if (obj->has_btf)
+			m->btf_value_type_id = rl_btf_find_by_name_kind(&obj->btf, s->name, BTF_KIND_DATASEC);
+	}
+	return 0;
+}
+
+int rl_object_collect_maps(struct rl_object_spec *obj, struct rl_diag *d)
+{
+	uint32_t cap = 0;
+	int err;
+
+	err = collect_btf_maps(obj, &cap, d);
+	if (!err)
+		err = collect_legacy_maps(obj, &cap, d);
+	if (!err)
+		err = collect_global_data(obj, &cap, d);
+	if (!err)
+		err = rl_object_collect_map_inits(obj, d);
+	return err;
+}

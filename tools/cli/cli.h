@@ -1,0 +1,60 @@
+/* cli.h - what the subcommands share: global flags, output helpers.
+ *
+ * The CLI is the only layer that prints or exits.  Every subcommand is a
+ * function `int cmd_x(int argc, char **argv, struct cli *cli)` returning the
+ * process exit status: 0 success, 1 user error (bad object, refused by the
+ * kernel), 2 usage error.
+ */
+#ifndef RL_CLI_H
+#define RL_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "diag.h"
+
+enum { EXIT_OK = 0, EXIT_USER = 1, EXIT_USAGE = 2 };
+
+struct cli {
+	bool explain;   /* --explain: narrate each kernel interaction */
+	bool verbose;   /* -v: full verifier log, instructions before/after relocation */
+	bool json;      /* --json: machine-readable output */
+};
+
+struct cli_cmd {
+	const char *name;
+	int (*run)(int argc, char **argv, struct cli *cli);
+	const char *usage;   /* one line: "xdp OBJ DEV [--prog NAME] ..." */
+	const char *help;    /* a paragraph for `rawload CMD --help` */
+};
+
+/* one line on stderr: "rawload: <what>: <diag>" and return EXIT_USER */
+int cli_fail(const char *what, const struct rl_diag *d);
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+bool cli_wants_help(int argc, char **argv);
+int cli_print_help(const char *cmd);
+
+/* Read a whole file (at most 1 GiB) into a malloc'd buffer. */
+int cli_read_file(const char *path, void **bytes, size_t *size, struct rl_diag *d);
+
+/* "--name VALUE" (value != NULL) or "--name" (flag != NULL) */
+struct cli_opt {
+	const char *name;
+	const char **value;
+	bool *flag;
+};
+/* Returns 0, or EXIT_USAGE after printing the usage error. */
+int cli_parse_args(const char *cmd, int argc, char **argv, const struct cli_opt *opts,
+		   const char **pos, int min_pos, int max_pos, int *npos);
+
+/* JSON string output with escaping */
+void json_str(FILE *f, const char *s);
+
+struct rl_object_spec;
+/* read + parse; prints "rawload: PATH: reason" itself on failure */
+int cli_open_object(const char *path, void **bytes, struct rl_object_spec *obj);
+
+int cmd_inspect(int argc, char **argv, struct cli *cli);
+
+#endif

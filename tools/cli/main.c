@@ -1,0 +1,171 @@
+/* main.c - rawload's entry point: global flags, then a dispatch table of
+ * subcommands (one file each, like bpftool's prog.c / net.c / cgroup.c). */
+#include "cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const struct cli_cmd commands[] = {
+	{ "inspect", cmd_inspect, "inspect OBJ [--json]",
+	  "Parse OBJ without touching the kernel (no root needed) and list its sections,\n"
+	  "programs, maps, relocations, BTF and CO-RE relocations." },
+};
+
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: rawload [--explain] [-v] [--json] COMMAND ...\n\ncommands:\n");
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		fprintf(f, "  rawload %s\n", commands[i].usage);
+	fprintf(f, "\nglobal flags:\n"
+		   "  --explain  narrate each kernel interaction (syscall, netlink message, kernel path)\n"
+		   "  -v         full verifier log even on success\n"
+		   "  --json     machine-readable output for show/inspect/run\n"
+		   "\n`rawload COMMAND --help` explains one command; see also rawload(8).\n");
+}
+
+int cli_print_help(const char *cmd)
+{
+	for (size_t i = 0; i < N_COMMANDS; i++) {
+		if (strcmp(commands[i].name, cmd) == 0) {
+			printf("usage: rawload %s\n\n%s\n", commands[i].usage, commands[i].help);
+			return EXIT_OK;
+		}
+	}
+	return EXIT_USAGE;
+}
+
+bool cli_wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return true;
+	return false;
+}
+
+int cli_fail(const char *what, const struct rl_diag *d)
+{
+	if (what && *what)
+		fprintf(stderr, "rawload: %s: %s\n", what, d->msg);
+	else
+		fprintf(stderr, "rawload: %s\n", d->msg);
+	return EXIT_USER;
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "rawload %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		if (!strcmp(commands[i].name, cmd))
+			fprintf(stderr, "\nusage: rawload %s", commands[i].usage);
+	fprintf(stderr, "\n");
+	return EXIT_USAGE;
+}
+
+int cli_read_file(const char *path, void **bytes, size_t *size, struct rl_diag *d)
+{
+	struct stat st;
+	size_t done = 0;
+	char *buf;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return rl_err(d, errno, "cannot open: %s", strerror(errno));
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > (1 << 30)) {
+		close(fd);
+		return rl_err(d, EINVAL, "not a regular file of at most 1 GiB");
+	}
+	buf = malloc(st.st_size ? (size_t)st.st_size : 1);
+	if (!buf) {
+		close(fd);
+		return rl_err(d, ENOMEM, "out of memory for %lld bytes", (long long)st.st_size);
+	}
+	while (done < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + done, (size_t)st.st_size - done);
+
+		if (n <= 0) {
+			int e = n < 0 ? errno : EIO;
+
+			free(buf);
+			close(fd);
+			return rl_err(d, e, "read failed: %s", strerror(e));
+		}
+		done += (size_t)n;
+	}
+	close(fd);
+	*bytes = buf;
+	*size = done;
+	return 0;
+}
+
+void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+/* Global flags may stand anywhere on the line ("rawload xdp o.o veth0 --explain"):
+ * take them out of argv before the subcommand parses the rest. */
+static int take_global_flags(int argc, char **argv, struct cli *cli)
+{
+	int out = 1;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--explain"))
+			cli->explain = true;
+		else if (!strcmp(argv[i], "-v"))
+			cli->verbose = true;
+		else if (!strcmp(argv[i], "--json"))
+			cli->json = true;
+		else
+			argv[out++] = argv[i];
+	}
+	argv[out] = NULL;
+	return out;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli = { 0 };
+
+	argc = take_global_flags(argc, argv, &cli);
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	for (size_t c = 0; c < N_COMMANDS; c++) {
+		if (strcmp(commands[c].name, argv[1]) != 0)
+			continue;
+		if (cli_wants_help(argc - 1, argv + 1))
+			return cli_print_help(commands[c].name);
+		return commands[c].run(argc - 1, argv + 1, &cli);
+	}
+	fprintf(stderr, "rawload: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}
