@@ -61,56 +61,87 @@ static __always_inline __u16 remote_port(__u32 raw)
 	return bpf_ntohs(be);
 }
 
-/* The context fields have the same names in both structs, so one macro reads
- * either. Each array element is its own 4-byte load: the verifier only
- * accepts context accesses at exact field offsets and sizes. */
-#define SOCK_KEY_FILL(ctx, key, ok)					\
+/* What we need from a socket context (bpf_sock_ops or sk_msg_md). */
+struct sock_fields {
+	__u32 family;
+	__u32 local_ip4, remote_ip4;		/* network order */
+	__u32 local_ip6[4], remote_ip6[4];	/* network order */
+	__u32 local_port, remote_port;		/* see remote_port() */
+};
+
+/* The verifier only accepts context loads at a field's exact offset from
+ * the unmodified context pointer ("dereference of modified ctx ptr ...
+ * disallowed", check_ctx_access() in kernel/bpf/verifier.c). If the loads
+ * sat in two branches (IPv4 / IPv6), clang could merge them into one load
+ * through a computed pointer. Volatile loads, all made up front, stay where
+ * they are written. Both context structs use the same field names, so one
+ * macro reads either. */
+#define CTX_U32(ctx, field) (*(volatile __u32 *)&(ctx)->field)
+#define SOCK_FIELDS_READ(ctx, f)					\
 	do {								\
-		(ok) = 1;						\
-		if ((ctx)->family == SK_AF_INET) {			\
-			ip6_from_ip4((key)->local_ip, (ctx)->local_ip4);	\
-			ip6_from_ip4((key)->remote_ip, (ctx)->remote_ip4);	\
-		} else if ((ctx)->family == SK_AF_INET6) {		\
-			(key)->local_ip[0] = (ctx)->local_ip6[0];	\
-			(key)->local_ip[1] = (ctx)->local_ip6[1];	\
-			(key)->local_ip[2] = (ctx)->local_ip6[2];	\
-			(key)->local_ip[3] = (ctx)->local_ip6[3];	\
-			(key)->remote_ip[0] = (ctx)->remote_ip6[0];	\
-			(key)->remote_ip[1] = (ctx)->remote_ip6[1];	\
-			(key)->remote_ip[2] = (ctx)->remote_ip6[2];	\
-			(key)->remote_ip[3] = (ctx)->remote_ip6[3];	\
-		} else {						\
-			(ok) = 0;					\
-		}							\
-		(key)->local_port = (__u16)(ctx)->local_port;		\
-		(key)->remote_port = remote_port((ctx)->remote_port);	\
+		(f)->family = CTX_U32(ctx, family);			\
+		(f)->local_ip4 = CTX_U32(ctx, local_ip4);		\
+		(f)->remote_ip4 = CTX_U32(ctx, remote_ip4);		\
+		(f)->local_ip6[0] = CTX_U32(ctx, local_ip6[0]);		\
+		(f)->local_ip6[1] = CTX_U32(ctx, local_ip6[1]);		\
+		(f)->local_ip6[2] = CTX_U32(ctx, local_ip6[2]);		\
+		(f)->local_ip6[3] = CTX_U32(ctx, local_ip6[3]);		\
+		(f)->remote_ip6[0] = CTX_U32(ctx, remote_ip6[0]);	\
+		(f)->remote_ip6[1] = CTX_U32(ctx, remote_ip6[1]);	\
+		(f)->remote_ip6[2] = CTX_U32(ctx, remote_ip6[2]);	\
+		(f)->remote_ip6[3] = CTX_U32(ctx, remote_ip6[3]);	\
+		(f)->local_port = CTX_U32(ctx, local_port);		\
+		(f)->remote_port = CTX_U32(ctx, remote_port);		\
 	} while (0)
+
+/* Normalise the fields into a key {local, remote}. Returns 0 for a socket
+ * that is neither IPv4 nor IPv6. */
+static __always_inline int sock_key_build(const struct sock_fields *f,
+					  struct sock_key *key)
+{
+	if (f->family == SK_AF_INET) {
+		ip6_from_ip4(key->local_ip, f->local_ip4);
+		ip6_from_ip4(key->remote_ip, f->remote_ip4);
+	} else if (f->family == SK_AF_INET6) {
+		for (int i = 0; i < 4; i++) {
+			key->local_ip[i] = f->local_ip6[i];
+			key->remote_ip[i] = f->remote_ip6[i];
+		}
+	} else {
+		return 0;
+	}
+	key->local_port = (__u16)f->local_port;
+	key->remote_port = remote_port(f->remote_port);
+	return 1;
+}
 
 /* This socket's own key: {local, remote}. Returns 0 for non-IP sockets. */
 static __always_inline int sock_key_from_ops(struct bpf_sock_ops *skops,
 					     struct sock_key *key)
 {
-	int ok;
+	struct sock_fields f;
 
-	SOCK_KEY_FILL(skops, key, ok);
-	return ok;
+	SOCK_FIELDS_READ(skops, &f);
+	return sock_key_build(&f, key);
 }
 
 /* The key the *peer* socket was stored under: {remote, local}. */
 static __always_inline int sock_key_peer_from_msg(struct sk_msg_md *msg,
 						  struct sock_key *peer)
 {
+	struct sock_fields f;
 	struct sock_key self;
-	int ok;
 
-	SOCK_KEY_FILL(msg, &self, ok);
+	SOCK_FIELDS_READ(msg, &f);
+	if (!sock_key_build(&f, &self))
+		return 0;
 	for (int i = 0; i < 4; i++) {
 		peer->local_ip[i] = self.remote_ip[i];
 		peer->remote_ip[i] = self.local_ip[i];
 	}
 	peer->local_port = self.remote_port;
 	peer->remote_port = self.local_port;
-	return ok;
+	return 1;
 }
 
 static __always_inline int ip6_is_loopback(const __u32 a[4])

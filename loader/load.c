@@ -1,0 +1,320 @@
+/* load.c - rl_object_load: BTF, then maps (load_maps.c), then programs.
+ * See load.h for the order and the all-or-nothing rule. */
+#include "load_internal.h"
+#include "link.h"
+#include "vlog.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* ---- BTF -------------------------------------------------------------- */
+
+static int elf_section_size(void *ctx, const char *sec_name, uint32_t *size)
+{
+	const struct rl_elf_section *s = rl_elf_section_by_name(ctx, sec_name);
+
+	if (!s)
+		return -ENOENT;
+	*size = (uint32_t)s->size;
+	return 0;
+}
+
+static int elf_symbol_offset(void *ctx, const char *sec_name, const char *var, uint32_t *off)
+{
+	const struct rl_elf *elf = ctx;
+	const struct rl_elf_section *s = rl_elf_section_by_name(elf, sec_name);
+
+	for (uint32_t i = 0; s && i < elf->nr_symbols; i++)
+		if (elf->symbols[i].shndx == s->index && !strcmp(elf->symbols[i].name, var)) {
+			*off = (uint32_t)elf->symbols[i].value;
+			return 0;
+		}
+	return -ENOENT;
+}
+
+/* A kernel that refuses the object's BTF still runs its programs: warn and
+ * go on without (maps lose pretty-printing, verifier logs lose source lines). */
+static void load_btf(struct rl_object *o)
+{
+	struct rl_btf_fixup_ops ops = { elf_section_size, elf_symbol_offset, &o->spec->elf };
+	struct rl_diag d = { "" };
+	const void *raw;
+	size_t size;
+	char *log;
+	int fd;
+
+	if (!o->spec->has_btf)
+		return;
+	if (rl_btf_fixup_datasec(&o->spec->btf, &ops, &d)) {
+		snprintf(o->warning, sizeof(o->warning), "BTF not loaded: %s", d.msg);
+		return;
+	}
+	raw = rl_btf_raw(&o->spec->btf, &size);
+	fd = rl_sys_btf_load(raw, (uint32_t)size, NULL, 0, 0);
+	if (fd < 0) {
+		/* ask again with a log, only to explain the refusal */
+		log = calloc(1, 1 << 16);
+		if (log)
+			rl_sys_btf_load(raw, (uint32_t)size, log, 1 << 16, 1);
+		snprintf(o->warning, sizeof(o->warning),
+			 "the kernel refused the object's BTF (BPF_BTF_LOAD: %s%s%.200s); loading without it",
+			 strerror(-fd), log && *log ? ": " : "", log ? log : "");
+		free(log);
+		return;
+	}
+	o->btf_fd = fd;
+	{
+		struct bpf_btf_info info = { 0 };
+		uint32_t len = sizeof(info);
+
+		if (!rl_sys_obj_info(fd, &info, &len))
+			o->btf_id = info.id;
+	}
+}
+
+/* ---- programs ---------------------------------------------------------- */
+
+static int load_one_prog(struct rl_object *o, struct rl_prog *p, const int *map_fds,
+			 const struct rl_load_opts *opts, struct rl_diag *d)
+{
+	const struct rl_prog_spec *s = p->spec;
+	struct rl_linked_prog lp;
+	struct rl_prog_load_opts lo = { 0 };
+	struct bpf_prog_info info = { 0 };
+	uint32_t info_len = sizeof(info);
+	char *log = NULL;
+	size_t log_len = 0;
+	int fd, err;
+
+	if (!s->prog_type)
+		return rl_err(d, EINVAL, "section '%s' names no known program type (known: xdp, sockops, sk_msg, sk_skb/..., tc, cgroup_skb/..., socket, kprobe/..., tracepoint/...)",
+			      s->sec_name);
+	err = rl_link_program(o->spec, (uint32_t)(s - o->spec->progs), map_fds, NULL, &lp, d);
+	if (err)
+		return err;
+	if (opts->on_linked)
+		opts->on_linked(opts->ctx, p, lp.insns, lp.insn_cnt);
+	rl_kernel_name(p->kname, NULL, s->name);
+	lo.prog_type = s->prog_type;
+	lo.expected_attach_type = s->expected_attach_type;
+	lo.prog_flags = s->prog_flags;
+	lo.kern_version = o->spec->kern_version;
+	lo.name = p->kname;
+	lo.license = o->spec->license[0] ? o->spec->license : "";
+	lo.insns = lp.insns;
+	lo.insn_cnt = lp.insn_cnt;
+	lo.prog_btf_fd = -1;
+	if (o->btf_fd >= 0 && lp.nr_func_info) {
+		lo.prog_btf_fd = o->btf_fd;
+		lo.func_info = lp.func_info;
+		lo.func_info_rec_size = sizeof(struct bpf_func_info);
+		lo.func_info_cnt = lp.nr_func_info;
+		lo.line_info = lp.line_info;
+		lo.line_info_rec_size = sizeof(struct bpf_line_info);
+		lo.line_info_cnt = lp.nr_line_info;
+	}
+	p->final_insn_cnt = lp.insn_cnt;
+	fd = rl_prog_load_with_log(&lo, &log, &log_len, opts->verbose_log);
+	rl_linked_prog_free(&lp);
+	if (log) {
+		free(o->verifier_log);
+		o->verifier_log = log;
+	}
+	if (fd < 0) {
+		o->failed_prog = s->name;
+		return rl_err(d, fd, "BPF_PROG_LOAD(%s, %u insns): %s%s", rl_prog_type_name(s->prog_type),
+			      p->final_insn_cnt, strerror(-fd),
+			      log && *log ? " - the verifier says:" : "");
+	}
+	p->fd = fd;
+	if (!rl_sys_obj_info(fd, &info, &info_len))
+		p->id = info.id;
+	return 0;
+}
+
+/* prog-array `values = { [k] = &prog }`: the program fds exist only now. */
+static int fill_prog_slots(struct rl_object *o, struct rl_diag *d)
+{
+	for (uint32_t i = 0; i < o->nr_maps; i++) {
+		const struct rl_map_spec *ms = o->maps[i].spec;
+
+		for (uint32_t k = 0; k < ms->nr_init_slots && !o->maps[i].reused; k++) {
+			const struct rl_map_init_slot *sl = &ms->init_slots[k];
+			struct rl_prog *p;
+			int err;
+
+			if (!sl->is_prog)
+				continue;
+			p = rl_object_prog(o, o->spec->progs[sl->target_idx].name);
+			err = p ? rl_sys_map_update(o->maps[i].fd, &sl->key, &p->fd, BPF_ANY) : -ENOENT;
+			if (err)
+				return rl_err(d, err, "map '%s': slot %u = program '%s': %s", ms->name,
+					      sl->key, o->spec->progs[sl->target_idx].name, strerror(-err));
+		}
+	}
+	return 0;
+}
+
+static int load_progs(struct rl_object *o, const struct rl_load_opts *opts, struct rl_diag *d)
+{
+	int *map_fds = calloc(o->nr_maps + 1, sizeof(int));
+	int err = 0;
+
+	if (!map_fds)
+		return rl_err(d, ENOMEM, "out of memory");
+	for (uint32_t i = 0; i < o->nr_maps; i++)
+		map_fds[i] = o->maps[i].fd;
+	for (uint32_t i = 0; i < o->nr_progs && !err; i++) {
+		err = load_one_prog(o, &o->progs[i], map_fds, opts, d);
+		if (err)
+			rl_diag_prefix(d, "program '%s': ", o->progs[i].spec->name);
+	}
+	free(map_fds);
+	return err ? err : fill_prog_slots(o, d);
+}
+
+/* ---- the whole object --------------------------------------------------- */
+
+static int alloc_object(struct rl_object *o, struct rl_object_spec *spec, struct rl_diag *d)
+{
+	uint32_t n = 0;
+
+	memset(o, 0, sizeof(*o));
+	o->spec = spec;
+	o->btf_fd = -1;
+	for (uint32_t i = 0; i < spec->nr_progs; i++)
+		n += !spec->progs[i].is_subprog;
+	o->maps = calloc(spec->nr_maps + 1, sizeof(*o->maps));
+	o->progs = calloc(n + 1, sizeof(*o->progs));
+	if (!o->maps || !o->progs)
+		return rl_err(d, ENOMEM, "out of memory");
+	o->nr_maps = spec->nr_maps;
+	for (uint32_t i = 0; i < spec->nr_maps; i++) {
+		o->maps[i].spec = &spec->maps[i];
+		o->maps[i].fd = -1;
+	}
+	for (uint32_t i = 0; i < spec->nr_progs; i++) {
+		if (spec->progs[i].is_subprog)
+			continue;
+		o->progs[o->nr_progs].spec = &spec->progs[i];
+		o->progs[o->nr_progs].fd = -1;
+		o->nr_progs++;
+	}
+	return 0;
+}
+
+int rl_object_load(struct rl_object *o, struct rl_object_spec *spec,
+		   const struct rl_load_opts *opts, struct rl_diag *d)
+{
+	static const struct rl_load_opts no_opts;
+	int err;
+
+	if (!opts)
+		opts = &no_opts;
+	err = alloc_object(o, spec, d);
+	if (!err) {
+		load_btf(o);
+		err = rl_load_maps(o, opts, d);
+	}
+	if (!err)
+		err = load_progs(o, opts, d);
+	/* inner-map templates only served as a shape for BPF_MAP_CREATE */
+	for (uint32_t i = 0; !err && i < o->nr_maps; i++)
+		if (o->maps[i].spec->is_inner_template && o->maps[i].fd >= 0) {
+			close(o->maps[i].fd);
+			o->maps[i].fd = -1;
+		}
+	if (err) {
+		/* keep the verifier's words for the caller; rl_object_close frees them */
+		char *log = o->verifier_log;
+
+		o->verifier_log = NULL;
+		rl_object_unpin_created(o);
+		rl_object_close(o);
+		o->verifier_log = log;
+	}
+	return err;
+}
+
+static int pin_one(char *pin_path, bool *pinned_here, int fd, const char *dir,
+		   const char *name, struct rl_diag *d)
+{
+	int err;
+
+	if (pin_path[0] || fd < 0)
+		return 0;
+	snprintf(pin_path, PATH_MAX, "%s/%s", dir, name);
+	err = rl_sys_obj_pin(fd, pin_path);
+	if (err) {
+		err = rl_err(d, err, "BPF_OBJ_PIN '%s': %s%s", pin_path, strerror(-err),
+			     err == -EEXIST ? " (already pinned: detach/unpin first, or use another --pin DIR)" : "");
+		pin_path[0] = '\0';
+		return err;
+	}
+	*pinned_here = true;
+	return 0;
+}
+
+int rl_object_pin(struct rl_object *o, const char *dir, struct rl_diag *d)
+{
+	int err = 0;
+
+	for (uint32_t i = 0; i < o->nr_progs && !err; i++)
+		err = pin_one(o->progs[i].pin_path, &o->progs[i].pinned_here, o->progs[i].fd, dir,
+			      o->progs[i].spec->name, d);
+	for (uint32_t i = 0; i < o->nr_maps && !err; i++)
+		err = pin_one(o->maps[i].pin_path, &o->maps[i].pinned_here, o->maps[i].fd, dir,
+			      o->maps[i].spec->name, d);
+	if (err)
+		rl_object_unpin_created(o);
+	return err;
+}
+
+void rl_object_unpin_created(struct rl_object *o)
+{
+	for (uint32_t i = 0; i < o->nr_progs; i++)
+		if (o->progs[i].pinned_here && unlink(o->progs[i].pin_path) == 0)
+			o->progs[i].pinned_here = false, o->progs[i].pin_path[0] = '\0';
+	for (uint32_t i = 0; i < o->nr_maps; i++)
+		if (o->maps[i].pinned_here && unlink(o->maps[i].pin_path) == 0)
+			o->maps[i].pinned_here = false, o->maps[i].pin_path[0] = '\0';
+}
+
+void rl_object_close(struct rl_object *o)
+{
+	for (uint32_t i = 0; i < o->nr_progs; i++)
+		if (o->progs[i].fd >= 0)
+			close(o->progs[i].fd);
+	for (uint32_t i = 0; i < o->nr_maps; i++)
+		if (o->maps[i].fd >= 0)
+			close(o->maps[i].fd);
+	if (o->btf_fd >= 0)
+		close(o->btf_fd);
+	free(o->progs);
+	free(o->maps);
+	free(o->verifier_log);
+	o->progs = NULL;
+	o->maps = NULL;
+	o->verifier_log = NULL;
+	o->nr_progs = o->nr_maps = 0;
+	o->btf_fd = -1;
+}
+
+struct rl_prog *rl_object_prog(struct rl_object *o, const char *name)
+{
+	for (uint32_t i = 0; i < o->nr_progs; i++)
+		if (!strcmp(o->progs[i].spec->name, name))
+			return &o->progs[i];
+	return NULL;
+}
+
+struct rl_map *rl_object_map(struct rl_object *o, const char *name)
+{
+	for (uint32_t i = 0; i < o->nr_maps; i++)
+		if (!strcmp(o->maps[i].spec->name, name))
+			return &o->maps[i];
+	return NULL;
+}

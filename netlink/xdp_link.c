@@ -1,0 +1,321 @@
+/* xdp_link.c - the NETLINK_ROUTE socket that carries the XDP messages.
+ *
+ * One exchange, every time:
+ *
+ *   mnl_socket_open2(NETLINK_ROUTE)      socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE)
+ *   setsockopt(NETLINK_EXT_ACK = 1)      errors come with the kernel's words
+ *   setsockopt(NETLINK_CAP_ACK = 1)      ... and without a copy of our request
+ *   mnl_socket_bind(0, AUTOPID)          the kernel picks our port id
+ *   sendto(request)                      to port 0: the kernel
+ *   recvfrom(reply)                      RTM_NEWLINK, or NLMSG_ERROR (0 = ACK)
+ *   check nlmsg_seq == ours, nlmsg_pid == our port id
+ *
+ * A socket per exchange costs a few microseconds and means no state is
+ * left behind between calls; an attach waits milliseconds in the kernel
+ * anyway (dev_xdp_install on veth ends in synchronize_rcu()).
+ */
+#include "xdp_link.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+
+/* RTM_NEWLINK for one device is 1-3 KiB (without IFLA_EXT_MASK the kernel
+ * leaves out per-VF data); recvfrom reports a truncated one as ENOSPC. */
+#define RL_NL_REPLY_BUFSZ (32 * 1024)
+
+static struct rl_nl_observer observer;
+static rl_nl_transport_fn transport;
+static void *transport_ctx;
+static int fault_nth, fault_err, fault_calls;
+static uint32_t last_seq;
+
+void rl_nl_set_observer(const struct rl_nl_observer *o)
+{
+	if (o)
+		observer = *o;
+	else
+		memset(&observer, 0, sizeof(observer));
+}
+
+void rl_nl_set_transport(rl_nl_transport_fn fn, void *ctx)
+{
+	transport = fn;
+	transport_ctx = ctx;
+}
+
+void rl_nl_set_fault(int nth, int err)
+{
+	fault_nth = nth;
+	fault_err = err;
+	fault_calls = 0;
+}
+
+const char *rl_xdp_kernel_path(void)
+{
+	return "rtnl_setlink -> do_setlink -> dev_change_xdp_fd -> dev_xdp_attach -> "
+	       "dev_xdp_install -> ndo_bpf(XDP_SETUP_PROG)";
+}
+
+const char *rl_xdp_query_kernel_path(void)
+{
+	return "rtnl_getlink -> rtnl_fill_ifinfo -> rtnl_xdp_fill";
+}
+
+static uint32_t next_seq(void)
+{
+	return ++last_seq;
+}
+
+static void diag_append(struct rl_diag *d, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void diag_append(struct rl_diag *d, const char *fmt, ...)
+{
+	size_t used = strlen(d->msg);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(d->msg + used, sizeof(d->msg) - used, fmt, ap);
+	va_end(ap);
+}
+
+/* Every message in the reply must answer our request: same nlmsg_seq, and
+ * nlmsg_pid = the port id the kernel gave us in bind. */
+static int check_reply(const void *buf, size_t len, uint32_t seq, uint32_t portid,
+		       struct rl_diag *d)
+{
+	const struct nlmsghdr *nlh = buf;
+	int rem = (int)len;
+
+	if (!mnl_nlmsg_ok(nlh, rem))
+		return rl_err(d, EBADMSG, "reply of %zu bytes holds no complete netlink message", len);
+	for (; mnl_nlmsg_ok(nlh, rem); nlh = mnl_nlmsg_next(nlh, &rem)) {
+		if (nlh->nlmsg_seq != seq)
+			return rl_err(d, EPROTO, "reply has nlmsg_seq %u, expected %u",
+				      nlh->nlmsg_seq, seq);
+		if (nlh->nlmsg_pid != portid)
+			return rl_err(d, EPROTO, "reply has nlmsg_pid %u, expected our port id %u",
+				      nlh->nlmsg_pid, portid);
+	}
+	return 0;
+}
+
+static ssize_t socket_exchange(const struct nlmsghdr *req, void *buf, size_t buflen,
+			       struct rl_diag *d)
+{
+	struct mnl_socket *nl;
+	uint32_t portid;
+	ssize_t n;
+	int one = 1, err;
+
+	nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	if (!nl)
+		return rl_err(d, errno, "socket(AF_NETLINK, NETLINK_ROUTE): %s", strerror(errno));
+	/* Both options exist since Linux 4.12/4.3; an older kernel refusing
+	 * them only costs us the kernel's words, so the result is ignored. */
+	mnl_socket_setsockopt(nl, NETLINK_EXT_ACK, &one, sizeof(one));
+	mnl_socket_setsockopt(nl, NETLINK_CAP_ACK, &one, sizeof(one));
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		err = rl_err(d, errno, "bind(AF_NETLINK): %s", strerror(errno));
+		goto exit_socket;
+	}
+	portid = mnl_socket_get_portid(nl);
+	if (mnl_socket_sendto(nl, req, req->nlmsg_len) < 0) {
+		err = rl_err(d, errno, "sendto(NETLINK_ROUTE): %s", strerror(errno));
+		goto exit_socket;
+	}
+	do
+		n = mnl_socket_recvfrom(nl, buf, buflen);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		if (errno == ENOSPC)
+			err = rl_err(d, EMSGSIZE, "reply larger than %zu bytes", buflen);
+		else
+			err = rl_err(d, errno, "recvfrom(NETLINK_ROUTE): %s", strerror(errno));
+		goto exit_socket;
+	}
+	err = check_reply(buf, (size_t)n, req->nlmsg_seq, portid, d);
+exit_socket:
+	mnl_socket_close(nl);
+	return err < 0 ? err : n;
+}
+
+/* The one place a request leaves this file: fault injection, the test
+ * transport, or the real socket. */
+static ssize_t nl_call(const struct nlmsghdr *req, void *reply, size_t replylen, struct rl_diag *d)
+{
+	if (fault_nth > 0 && ++fault_calls == fault_nth) {
+		fault_nth = 0;
+		return rl_err(d, fault_err, "injected fault: %s", strerror(fault_err));
+	}
+	if (transport)
+		return transport(transport_ctx, req, reply, replylen, d);
+	return socket_exchange(req, reply, replylen, d);
+}
+
+static void notify(const struct nlmsghdr *req, const void *reply, int result)
+{
+	if (observer.on_message)
+		observer.on_message(observer.ctx, req, reply, result);
+}
+
+/* Advice for the refusals a user can do something about.  The kernel's
+ * words (already in d) say what happened; this says what to do. */
+static void add_hint(struct rl_diag *d, int err, const struct rl_xdp_setlink_req *r,
+		     const char *kmsg)
+{
+	/* dev_xdp_attach() uses EBUSY and EEXIST for two refusals each; the
+	 * extack text tells them apart. */
+	bool other_mode = kmsg && strstr(kmsg, "at the same time");
+
+	if (err == -EBUSY && kmsg && strstr(kmsg, "link"))
+		diag_append(d, "; a BPF link owns this hook: it goes when the link does (bpftool link)");
+	else if (err == -EBUSY && !r->replace && r->prog_fd >= 0)
+		diag_append(d, "; use --replace to swap it atomically");
+	else if (err == -EEXIST && (other_mode || !r->replace))
+		diag_append(d, "; detach the program attached in the other mode first");
+	else if (err == -EEXIST)
+		diag_append(d, "; the program attached now is not the expected one: check with 'rawload show'");
+	else if (r->mode == RL_XDP_MODE_HW && r->prog_fd >= 0)
+		diag_append(d, "; hw mode needs a NIC that offloads XDP: try --mode native or --mode skb");
+	else if (err == -EOPNOTSUPP && r->mode == RL_XDP_MODE_NATIVE)
+		diag_append(d, "; the driver has no native XDP: try --mode skb");
+	else if (err == -ENODEV)
+		diag_append(d, "; the device is gone");
+	else if (err == -EPERM)
+		diag_append(d, "; changing a link needs CAP_NET_ADMIN (run as root)");
+}
+
+static int setlink(const struct rl_xdp_setlink_req *r, const char *what, struct rl_diag *d)
+{
+	char req_buf[RL_XDP_REQ_BUFSZ] __attribute__((aligned(8)));
+	char reply[RL_NL_REPLY_BUFSZ] __attribute__((aligned(8)));
+	struct nlmsghdr *req;
+	struct rl_nl_ack ack = { 0 };
+	ssize_t n;
+	int err;
+
+	req = rl_xdp_build_setlink(req_buf, sizeof(req_buf), r);
+	if (!req)
+		return rl_err(d, EINVAL, "RTM_SETLINK: invalid ifindex %d", r->ifindex);
+	n = nl_call(req, reply, sizeof(reply), d);
+	err = n < 0 ? (int)n : rl_xdp_parse_ack((const void *)reply, (size_t)n, r->seq, &ack, d);
+	notify(req, n < 0 ? NULL : reply, err);
+	if (err == 0)
+		return 0;
+	rl_diag_prefix(d, "RTM_SETLINK on ifindex %d (%s, %s mode): ", r->ifindex, what,
+		       rl_xdp_mode_name(r->mode));
+	if (ack.has_offs && rl_xdp_attr_at(req, ack.offs))
+		diag_append(d, " [at %s]", rl_xdp_attr_at(req, ack.offs));
+	add_hint(d, err, r, ack.msg);
+	return err;
+}
+
+int rl_xdp_attach(int ifindex, int prog_fd, enum rl_xdp_mode mode, bool replace,
+		  int expected_fd, struct rl_diag *d)
+{
+	struct rl_xdp_setlink_req r = {
+		.ifindex = ifindex, .prog_fd = prog_fd, .mode = mode,
+		.replace = replace, .expected_fd = expected_fd,
+	};
+
+	if (prog_fd < 0)
+		return rl_err(d, EBADF, "XDP attach: program fd %d (detach is rl_xdp_detach)", prog_fd);
+	if (replace && expected_fd < 0)
+		return rl_err(d, EBADF, "XDP replace: expected program fd %d", expected_fd);
+	r.seq = next_seq();
+	return setlink(&r, replace ? "replace" : "attach", d);
+}
+
+int rl_xdp_detach_expected(int ifindex, enum rl_xdp_mode mode, int expected_fd,
+			   struct rl_diag *d)
+{
+	struct rl_xdp_setlink_req r = {
+		.ifindex = ifindex, .prog_fd = -1, .mode = mode,
+		.replace = true, .expected_fd = expected_fd,
+	};
+
+	if (expected_fd < 0)
+		return rl_err(d, EBADF, "XDP detach: expected program fd %d", expected_fd);
+	r.seq = next_seq();
+	return setlink(&r, "detach", d);
+}
+
+int rl_xdp_detach(int ifindex, struct rl_diag *d)
+{
+	static const enum rl_xdp_mode modes[] = {
+		RL_XDP_MODE_NATIVE, RL_XDP_MODE_SKB, RL_XDP_MODE_HW,
+	};
+	struct rl_xdp_state st;
+	int err, detached = 0;
+
+	err = rl_xdp_query(ifindex, &st, d);
+	if (err)
+		return err;
+	/* The kernel reports each mode's program in its own *_PROG_ID
+	 * (rtnl_xdp_report_one); a device can hold native + hw at once. */
+	const uint32_t ids[] = { st.drv_prog_id, st.skb_prog_id, st.hw_prog_id };
+
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		struct rl_xdp_setlink_req r = { .ifindex = ifindex, .prog_fd = -1,
+						.mode = modes[i] };
+
+		if (!ids[i])
+			continue;
+		r.seq = next_seq();
+		err = setlink(&r, "detach", d);
+		if (err)
+			return err;
+		detached++;
+	}
+	if (!detached)
+		return rl_err(d, ENOENT, "ifindex %d: no XDP program attached", ifindex);
+	return 0;
+}
+
+/* The answer to RTM_GETLINK: the RTM_NEWLINK, or NLMSG_ERROR on failure. */
+static int parse_getlink_reply(const void *buf, size_t len, uint32_t seq,
+			       struct rl_xdp_state *st, struct rl_diag *d)
+{
+	const struct nlmsghdr *nlh = buf;
+
+	memset(st, 0, sizeof(*st));
+	if (!mnl_nlmsg_ok(nlh, (int)len))
+		return rl_err(d, EBADMSG, "reply of %zu bytes holds no complete netlink message", len);
+	if (nlh->nlmsg_seq != seq)
+		return rl_err(d, EPROTO, "reply has nlmsg_seq %u, expected %u", nlh->nlmsg_seq, seq);
+	if (nlh->nlmsg_type == NLMSG_ERROR) {
+		int err = rl_xdp_parse_ack(nlh, len, seq, NULL, d);
+
+		return err ? err : rl_err(d, EBADMSG,
+				"the kernel acknowledged RTM_GETLINK instead of answering it");
+	}
+	return rl_xdp_parse_newlink(nlh, st, d);
+}
+
+int rl_xdp_query(int ifindex, struct rl_xdp_state *st, struct rl_diag *d)
+{
+	char req_buf[RL_XDP_REQ_BUFSZ] __attribute__((aligned(8)));
+	char reply[RL_NL_REPLY_BUFSZ] __attribute__((aligned(8)));
+	struct nlmsghdr *req;
+	uint32_t seq = next_seq();
+	ssize_t n;
+	int err;
+
+	memset(st, 0, sizeof(*st));
+	req = rl_xdp_build_getlink(req_buf, sizeof(req_buf), ifindex, seq);
+	if (!req)
+		return rl_err(d, EINVAL, "RTM_GETLINK: invalid ifindex %d", ifindex);
+	n = nl_call(req, reply, sizeof(reply), d);
+	err = n < 0 ? (int)n : parse_getlink_reply(reply, (size_t)n, seq, st, d);
+	notify(req, n < 0 ? NULL : reply, err);
+	if (err)
+		rl_diag_prefix(d, "RTM_GETLINK on ifindex %d: ", ifindex);
+	return err;
+}

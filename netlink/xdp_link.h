@@ -1,0 +1,72 @@
+/* xdp_link.h - attach, replace, detach and query XDP programs over rtnetlink.
+ *
+ * The socket side of netlink/: each call opens an AF_NETLINK/NETLINK_ROUTE
+ * socket with libmnl, sends one request built by xdp_msg.c, reads the one
+ * reply, checks that it answers our request (nlmsg_seq, nlmsg_pid) and turns
+ * the kernel's verdict - with its extended-ack words - into 0 or -errno and
+ * a one-line rl_diag:
+ *
+ *   RTM_SETLINK on ifindex 7 (attach, native mode): EBUSY (kernel: 'XDP
+ *   program already attached'); use --replace to swap it atomically
+ *
+ * Kernel path of an attach: rtnl_setlink -> do_setlink -> dev_change_xdp_fd
+ * -> dev_xdp_attach -> dev_xdp_install -> ndo_bpf(XDP_SETUP_PROG).
+ *
+ * Never prints: the CLI's --explain mode watches through an observer.
+ */
+#ifndef RL_XDP_LINK_H
+#define RL_XDP_LINK_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "diag.h"
+#include "xdp_msg.h"
+
+/* Attach prog_fd to the device in `mode`.  Without `replace` the kernel
+ * refuses (EBUSY) when a program is already attached in that mode; with it,
+ * the swap happens only if expected_fd's program is the one attached now
+ * (EEXIST otherwise), atomically.  0 or -errno. */
+int rl_xdp_attach(int ifindex, int prog_fd, enum rl_xdp_mode mode, bool replace,
+		  int expected_fd, struct rl_diag *d);
+
+/* Detach whatever is attached: query first, then send fd -1 with the mode
+ * bit of each mode that holds a program.  -ENOENT when nothing is attached. */
+int rl_xdp_detach(int ifindex, struct rl_diag *d);
+
+/* Detach only if the program attached in `mode` is expected_fd's (fd -1 +
+ * XDP_FLAGS_REPLACE + IFLA_XDP_EXPECTED_FD): the safe undo of an attach,
+ * which never removes somebody else's program.  -EEXIST if it is not ours. */
+int rl_xdp_detach_expected(int ifindex, enum rl_xdp_mode mode, int expected_fd,
+			   struct rl_diag *d);
+
+/* What is attached to the device now (RTM_GETLINK). */
+int rl_xdp_query(int ifindex, struct rl_xdp_state *st, struct rl_diag *d);
+
+/* The kernel functions a request enters, for --explain. */
+const char *rl_xdp_kernel_path(void);          /* RTM_SETLINK */
+const char *rl_xdp_query_kernel_path(void);    /* RTM_GETLINK */
+
+/* --explain: on_message runs after every exchange with the request, the
+ * reply (NULL if none arrived) and the result the caller is about to get.
+ * NULL or an observer with on_message NULL switches it off. */
+struct rl_nl_observer {
+	void (*on_message)(void *ctx, const struct nlmsghdr *req,
+			   const struct nlmsghdr *reply, int result);
+	void *ctx;
+};
+void rl_nl_set_observer(const struct rl_nl_observer *o);
+
+/* Tests: replace the socket by a fake kernel.  The function receives the
+ * request and writes the reply bytes into reply; it returns their count or
+ * -errno (and may fill d).  NULL restores the real socket. */
+typedef ssize_t (*rl_nl_transport_fn)(void *ctx, const struct nlmsghdr *req,
+				      void *reply, size_t replylen, struct rl_diag *d);
+void rl_nl_set_transport(rl_nl_transport_fn fn, void *ctx);
+
+/* Tests: make the nth netlink exchange from now (1 = the next one) fail
+ * with -err before anything is sent.  nth 0 switches it off.  The fault
+ * fires once. */
+void rl_nl_set_fault(int nth, int err);
+
+#endif
