@@ -26,6 +26,8 @@ CLI_OBJS     := $(patsubst %.c,$(BUILD)/%.o,$(CLI_SRCS))
 BPF_SRCS  := $(sort $(wildcard bpf/*.bpf.c))
 BPF_OBJS  := $(BPF_SRCS:.c=.o)
 BPF_CFLAGS := -O2 -g -target bpf -Wall -Wno-unused-function -I$(ARCH_INC) -Ibpf
+# the seed tutorial's two-object layout (contrack + redirect sharing sock_ops_map)
+SEED_OBJS := $(patsubst %.c,%.o,$(sort $(wildcard bpf/seed/*.bpf.c)))
 
 TEST_BPF_SRCS := $(sort $(wildcard tests/objects/*.bpf.c))
 TEST_BPF_OBJS := $(patsubst tests/objects/%.c,$(BUILD)/tests/objects/%.o,$(TEST_BPF_SRCS))
@@ -33,7 +35,7 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
 .PHONY: all deps check unit integration fuzz fuzz-short bench install clean
-all: rawload $(BPF_OBJS)
+all: rawload $(BPF_OBJS) $(SEED_OBJS)
 
 rawload: $(CLI_OBJS) $(LIB_OBJS)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
@@ -41,6 +43,9 @@ rawload: $(CLI_OBJS) $(LIB_OBJS)
 $(BUILD)/%.o: %.c $(wildcard loader/*.h netlink/*.h tools/cli/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
+
+bpf/seed/%.bpf.o: bpf/seed/%.bpf.c $(wildcard bpf/*.h bpf/seed/*.h)
+	$(CLANG) $(BPF_CFLAGS) -Ibpf/seed -c -o $@ $<
 
 bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h)
 	$(CLANG) $(BPF_CFLAGS) -c -o $@ $<
@@ -65,8 +70,11 @@ integration: all $(TEST_BPF_OBJS)
 check: all $(TEST_BPF_OBJS) $(UNIT_BINS) fuzz
 	tests/run-all.sh
 
-# libFuzzer + ASan + UBSan over the pure parser (loader/elf, btf, btf_ext, object).
-FUZZ_SRCS := $(filter-out loader/sys_bpf.c,$(LOADER_SRCS))
+# The pure half of the loader: bytes in, object model out; no syscalls, no
+# fds (tests/unit/test_purity.sh checks it).  Fuzzed with libFuzzer + ASan + UBSan.
+PURE_SRCS := $(addprefix loader/,diag.c elf.c btf.c btf_ext.c object.c object_maps.c \
+	object_relo.c sec_def.c link.c $(notdir $(wildcard loader/core*.c)))
+FUZZ_SRCS := $(PURE_SRCS)
 fuzz: $(BUILD)/fuzz_object
 $(BUILD)/fuzz_object: tools/fuzz/fuzz_object.c $(FUZZ_SRCS) $(wildcard loader/*.h)
 	@mkdir -p $(BUILD)
@@ -81,4 +89,4 @@ install: rawload
 	install -D -m 0644 docs/rawload.8 $(DESTDIR)$(PREFIX)/share/man/man8/rawload.8
 
 clean:
-	rm -rf $(BUILD) rawload bpf/*.bpf.o
+	rm -rf $(BUILD) rawload bpf/*.bpf.o bpf/seed/*.bpf.o

@@ -50,10 +50,10 @@ static __always_inline void ip6_from_ip4(__u32 out[4], __u32 ip4)
 /* remote_port in bpf_sock_ops and sk_msg_md holds the 16-bit port in network
  * order, but on little-endian machines the kernel's context rewrite
  * (sock_ops_convert_ctx_access and sk_msg_convert_ctx_access in
- * net/core/filter.c) shifts it into the upper 16 bits of the __u32. struct
- * bpf_sock later moved its dst_port to the lower half; accept either
- * placement. A port is never 0 on an established socket, so the half that is
- * non-zero is the port. */
+ * net/core/filter.c) shifts it into the upper 16 bits of the __u32 (on
+ * 6.18, port 5001 reads as 0x89130000). Other contexts keep a remote port in
+ * the lower half (struct bpf_sock's dst_port), so accept either placement: a
+ * port is never 0 on an established socket, the non-zero half is the port. */
 static __always_inline __u16 remote_port(__u32 raw)
 {
 	__u16 be = raw > 0xffff ? raw >> 16 : raw;

@@ -39,13 +39,17 @@ struct rl_btf {
 	uint32_t strs_len;
 	uint32_t nr_types;           /* including id 0 (void) */
 	const struct btf_type **types; /* types[id], types[0] == NULL */
-	/* name index (built lazily by rl_btf_find_by_name_kind) */
-	uint32_t *name_index;        /* hash table of type ids, 0 = empty */
+	/* name index (built lazily by the rl_btf_find_* lookups, btf_query.c):
+	 * name_index_cap slots of two u32s, [type id, hash], id 0 = empty */
+	uint32_t *name_index;
 	uint32_t name_index_cap;
 };
 
 /* Parse and validate every type.  If `copy` is true the bytes are copied and
- * the view owns them (needed before rl_btf_fixup_datasec). */
+ * the view owns them (needed before rl_btf_fixup_datasec); otherwise they must
+ * outlive the view (a buffer that is not 4-byte aligned is copied anyway).
+ * Errors name the type: "BTF type [42] STRUCT 'foo': member 3 refers to
+ * type 9999, but BTF has 120 types".  Base BTF only (no split/module BTF). */
 int rl_btf_parse(struct rl_btf *btf, const void *bytes, size_t size, bool copy,
 		 struct rl_diag *d);
 void rl_btf_free(struct rl_btf *btf);
@@ -69,6 +73,22 @@ int64_t rl_btf_resolve_size(const struct rl_btf *btf, uint32_t id);
 /* First type with this name and kind, or 0.  Builds a hash index on first use
  * so lookups over the kernel's ~130k types stay O(1). */
 uint32_t rl_btf_find_by_name_kind(struct rl_btf *btf, const char *name, uint32_t kind);
+
+/* Every type (any kind) named exactly `name`: fills ids[0..max) in ascending
+ * id order and returns how many match in all, which may exceed max (call
+ * again with a bigger array, as with snprintf).  Anonymous types never match. */
+uint32_t rl_btf_find_all_by_name(struct rl_btf *btf, const char *name, uint32_t *ids, uint32_t max);
+
+/* CO-RE candidates: every type whose *essential* name equals that of `name`,
+ * i.e. ignoring a "___flavor" suffix on either side ("task_struct___old"
+ * finds "task_struct" and "task_struct___new").  Same contract as above;
+ * the caller filters by kind. */
+uint32_t rl_btf_find_all_by_essential_name(struct rl_btf *btf, const char *name,
+					   uint32_t *ids, uint32_t max);
+
+/* Length of `name` without its flavor suffix: the part before the last "___"
+ * that sits between two non-'_' characters ("sk_buff___x" -> 7). */
+size_t rl_btf_essential_name_len(const char *name);
 
 /* For the object's .BTF: DATASEC types for .data/.bss/.rodata* carry size 0
  * and variable offsets 0 from the compiler; the loader must fill in the ELF

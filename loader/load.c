@@ -99,7 +99,7 @@ static int load_one_prog(struct rl_object *o, struct rl_prog *p, const int *map_
 		opts->on_linked(opts->ctx, p, lp.insns, lp.insn_cnt);
 	rl_kernel_name(p->kname, NULL, s->name);
 	lo.prog_type = s->prog_type;
-	lo.expected_attach_type = s->expected_attach_type;
+	lo.expected_attach_type = s->expected_attach_type == RL_ATTACH_NONE ? 0 : s->expected_attach_type;
 	lo.prog_flags = s->prog_flags;
 	lo.kern_version = o->spec->kern_version;
 	lo.name = p->kname;

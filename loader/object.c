@@ -115,6 +115,7 @@ static int add_function(struct rl_object_spec *obj, const struct rl_elf_section 
 	p->insn_cnt = sym->size / sizeof(struct bpf_insn);
 	p->insns = (const struct bpf_insn *)sec->data + p->sec_insn_off;
 	p->is_subprog = strcmp(sec->name, ".text") == 0;
+	p->expected_attach_type = RL_ATTACH_NONE;
 	def = rl_sec_def_find(sec->name);
 	if (def && !p->is_subprog) {
 		p->prog_type = def->prog_type;

@@ -45,6 +45,9 @@ struct rl_reloc {
 	uint32_t target_insn;  /* CALL, FUNC_ADDR: callee insn index inside target_sec */
 };
 
+/* expected_attach_type for types that take none (0 is BPF_CGROUP_INET_INGRESS) */
+#define RL_ATTACH_NONE UINT32_MAX
+
 /* A function in an executable section: a program (entry point) or a subprogram. */
 struct rl_prog_spec {
 	char name[64];
@@ -55,7 +58,7 @@ struct rl_prog_spec {
 	const struct bpf_insn *insns; /* points into the ELF bytes (read-only) */
 	bool is_subprog;            /* in .text, or a static (STB_LOCAL) helper function */
 	uint32_t prog_type;         /* enum bpf_prog_type */
-	uint32_t expected_attach_type; /* enum bpf_attach_type */
+	uint32_t expected_attach_type; /* enum bpf_attach_type, or RL_ATTACH_NONE */
 	uint32_t prog_flags;        /* e.g. BPF_F_XDP_HAS_FRAGS for xdp.frags */
 	const char *attach_target;  /* "kprobe/<fn>": the part after the slash, or NULL */
 	struct rl_reloc *relocs;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #define DEF(p, t, a, f, tgt) { p, BPF_PROG_TYPE_##t, a, f, tgt }
+#define NONE RL_ATTACH_NONE
 
 static const struct rl_sec_def sec_defs[] = {
 	/* longest, most specific names first: the first match wins */
@@ -22,31 +23,31 @@ static const struct rl_sec_def sec_defs[] = {
 	DEF("sk_skb/stream_parser", SK_SKB, BPF_SK_SKB_STREAM_PARSER, 0, false),
 	DEF("sk_skb/stream_verdict", SK_SKB, BPF_SK_SKB_STREAM_VERDICT, 0, false),
 	DEF("sk_skb/verdict",       SK_SKB, BPF_SK_SKB_VERDICT, 0, false),
-	DEF("sk_skb",               SK_SKB, 0, 0, false),
-	DEF("tc",                   SCHED_CLS, 0, 0, false),
-	DEF("classifier",           SCHED_CLS, 0, 0, false),
-	DEF("action",               SCHED_ACT, 0, 0, false),
+	DEF("sk_skb",               SK_SKB, NONE, 0, false),
+	DEF("tc",                   SCHED_CLS, NONE, 0, false),
+	DEF("classifier",           SCHED_CLS, NONE, 0, false),
+	DEF("action",               SCHED_ACT, NONE, 0, false),
 	DEF("cgroup_skb/ingress",   CGROUP_SKB, BPF_CGROUP_INET_INGRESS, 0, false),
 	DEF("cgroup_skb/egress",    CGROUP_SKB, BPF_CGROUP_INET_EGRESS, 0, false),
-	DEF("cgroup/skb",           CGROUP_SKB, 0, 0, false),
+	DEF("cgroup/skb",           CGROUP_SKB, NONE, 0, false),
 	DEF("cgroup/sock_create",   CGROUP_SOCK, BPF_CGROUP_INET_SOCK_CREATE, 0, false),
 	DEF("cgroup/sock",          CGROUP_SOCK, BPF_CGROUP_INET_SOCK_CREATE, 0, false),
 	DEF("cgroup/connect4",      CGROUP_SOCK_ADDR, BPF_CGROUP_INET4_CONNECT, 0, false),
 	DEF("cgroup/connect6",      CGROUP_SOCK_ADDR, BPF_CGROUP_INET6_CONNECT, 0, false),
 	DEF("cgroup/dev",           CGROUP_DEVICE, BPF_CGROUP_DEVICE, 0, false),
-	DEF("socket",               SOCKET_FILTER, 0, 0, false),
-	DEF("kprobe",               KPROBE, 0, 0, true),
-	DEF("kretprobe",            KPROBE, 0, 0, true),
-	DEF("tracepoint",           TRACEPOINT, 0, 0, true),
-	DEF("tp",                   TRACEPOINT, 0, 0, true),
-	DEF("raw_tracepoint",       RAW_TRACEPOINT, 0, 0, true),
-	DEF("raw_tp",               RAW_TRACEPOINT, 0, 0, true),
-	DEF("perf_event",           PERF_EVENT, 0, 0, false),
+	DEF("socket",               SOCKET_FILTER, NONE, 0, false),
+	DEF("kprobe",               KPROBE, NONE, 0, true),
+	DEF("kretprobe",            KPROBE, NONE, 0, true),
+	DEF("tracepoint",           TRACEPOINT, NONE, 0, true),
+	DEF("tp",                   TRACEPOINT, NONE, 0, true),
+	DEF("raw_tracepoint",       RAW_TRACEPOINT, NONE, 0, true),
+	DEF("raw_tp",               RAW_TRACEPOINT, NONE, 0, true),
+	DEF("perf_event",           PERF_EVENT, NONE, 0, false),
 	DEF("flow_dissector",       FLOW_DISSECTOR, BPF_FLOW_DISSECTOR, 0, false),
 	DEF("sk_lookup",            SK_LOOKUP, BPF_SK_LOOKUP, 0, false),
-	DEF("lwt_in",               LWT_IN, 0, 0, false),
-	DEF("lwt_out",              LWT_OUT, 0, 0, false),
-	DEF("lwt_xmit",             LWT_XMIT, 0, 0, false),
+	DEF("lwt_in",               LWT_IN, NONE, 0, false),
+	DEF("lwt_out",              LWT_OUT, NONE, 0, false),
+	DEF("lwt_xmit",             LWT_XMIT, NONE, 0, false),
 };
 
 const struct rl_sec_def *rl_sec_def_find(const char *sec_name)
@@ -120,7 +121,10 @@ static const char *const attach_type_names[] = {
 
 const char *rl_prog_type_name(uint32_t t) { return LOOKUP(prog_type_names, t); }
 const char *rl_map_type_name(uint32_t t) { return LOOKUP(map_type_names, t); }
-const char *rl_attach_type_name(uint32_t t) { return LOOKUP(attach_type_names, t); }
+const char *rl_attach_type_name(uint32_t t)
+{
+	return t == RL_ATTACH_NONE ? "-" : LOOKUP(attach_type_names, t);
+}
 
 const char *rl_reloc_kind_name(enum rl_reloc_kind k)
 {

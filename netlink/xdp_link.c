@@ -77,9 +77,12 @@ static void diag_append(struct rl_diag *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 static void diag_append(struct rl_diag *d, const char *fmt, ...)
 {
-	size_t used = strlen(d->msg);
+	size_t used;
 	va_list ap;
 
+	if (!d)
+		return;
+	used = strlen(d->msg);
 	va_start(ap, fmt);
 	vsnprintf(d->msg + used, sizeof(d->msg) - used, fmt, ap);
 	va_end(ap);
@@ -227,8 +230,6 @@ int rl_xdp_attach(int ifindex, int prog_fd, enum rl_xdp_mode mode, bool replace,
 
 	if (prog_fd < 0)
 		return rl_err(d, EBADF, "XDP attach: program fd %d (detach is rl_xdp_detach)", prog_fd);
-	if (replace && expected_fd < 0)
-		return rl_err(d, EBADF, "XDP replace: expected program fd %d", expected_fd);
 	r.seq = next_seq();
 	return setlink(&r, replace ? "replace" : "attach", d);
 }

@@ -26,7 +26,10 @@
 /* Attach prog_fd to the device in `mode`.  Without `replace` the kernel
  * refuses (EBUSY) when a program is already attached in that mode; with it,
  * the swap happens only if expected_fd's program is the one attached now
- * (EEXIST otherwise), atomically.  0 or -errno. */
+ * (EEXIST otherwise), atomically.  expected_fd -1 with replace means "only
+ * if none is attached" (dev_change_xdp_fd leaves old_prog NULL), so a
+ * caller that queried and found nothing keeps the same guarantee.
+ * 0 or -errno. */
 int rl_xdp_attach(int ifindex, int prog_fd, enum rl_xdp_mode mode, bool replace,
 		  int expected_fd, struct rl_diag *d);
 

@@ -15,7 +15,6 @@
 
 #include <errno.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #include <libmnl/libmnl.h>
 #include <linux/if_link.h>
@@ -92,8 +91,10 @@ static struct nlmsghdr *put_link_header(void *buf, size_t buflen, uint16_t type,
 	nlh->nlmsg_seq = seq;
 	/* nlmsg_pid stays 0: the message is addressed to the kernel, which
 	 * learns our port id from the socket, not from this field. */
-	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));   /* zeroed too */
-	ifi->ifi_family = AF_UNSPEC;
+	/* Zeroed too, so ifi_family is AF_UNSPEC (0): a link belongs to no
+	 * address family.  (Spelled as 0 to keep <sys/socket.h>, the socket
+	 * API, out of this pure file.) */
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 	ifi->ifi_index = ifindex;
 	return nlh;
 }

@@ -48,7 +48,8 @@ enum rl_xdp_mode {
 /* One RTM_SETLINK request.  prog_fd -1 detaches.
  *   replace: send IFLA_XDP_EXPECTED_FD = expected_fd with XDP_FLAGS_REPLACE,
  *            so the kernel swaps only if expected_fd's program is the one
- *            attached now (with prog_fd -1: detach only that program);
+ *            attached now (with prog_fd -1: detach only that program;
+ *            with expected_fd -1: only if no program is attached);
  *   else:    attach with XDP_FLAGS_UPDATE_IF_NOEXIST so a program already
  *            there is never replaced silently (a plain detach sends only
  *            the mode bit). */

@@ -12,7 +12,11 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include <stdint.h>
+
 #include "diag.h"
+#include "load.h"
+#include "object.h"
 
 enum { EXIT_OK = 0, EXIT_USER = 1, EXIT_USAGE = 2 };
 
@@ -51,10 +55,38 @@ int cli_parse_args(const char *cmd, int argc, char **argv, const struct cli_opt 
 /* JSON string output with escaping */
 void json_str(FILE *f, const char *s);
 
-struct rl_object_spec;
 /* read + parse; prints "rawload: PATH: reason" itself on failure */
 int cli_open_object(const char *path, void **bytes, struct rl_object_spec *obj);
 
+/* An object file, parsed and loaded: the three lifetimes in one place. */
+struct cli_loaded {
+	void *bytes;                 /* the file; the spec points into it */
+	struct rl_object_spec spec;
+	struct rl_object obj;        /* fds */
+	bool loaded;
+};
+/* read, parse, load; on failure prints the error (+ verifier log tail) and
+ * returns EXIT_USER with nothing left open in the kernel */
+int cli_load_object(const char *path, struct cli_loaded *l, const struct rl_load_opts *opts,
+		    const struct cli *cli);
+void cli_unload_object(struct cli_loaded *l);
+void cli_print_verifier_log(const struct rl_object *o, const struct cli *cli);
+
+struct rl_undo;
+/* --pin DIR or /sys/fs/bpf/rawload/<object name>: bpffs mounted if absent,
+ * DIR checked to be on bpffs, created 0700 (pushed on `undo` if created). */
+int cli_prepare_pin_dir(const char *pin, const char *obj_path, char out[4096], struct rl_undo *undo);
+
+/* block SIGINT/SIGTERM/SIGHUP; poll for them between steps */
+void cli_block_signals(void);
+bool cli_interrupted(void);
+
+size_t cli_packet_icmp_echo_reply(uint8_t *buf, size_t cap);
+size_t cli_packet_tcp_syn(uint8_t *buf, size_t cap);
+
 int cmd_inspect(int argc, char **argv, struct cli *cli);
+int cmd_run(int argc, char **argv, struct cli *cli);
+int cmd_xdp(int argc, char **argv, struct cli *cli);
+int cmd_load(int argc, char **argv, struct cli *cli);
 
 #endif

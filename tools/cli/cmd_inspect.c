@@ -7,27 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int cli_open_object(const char *path, void **bytes, struct rl_object_spec *obj)
-{
-	struct rl_diag d = { "" };
-	size_t size;
-	int err;
-
-	err = cli_read_file(path, bytes, &size, &d);
-	if (!err) {
-		err = rl_object_parse(obj, path, *bytes, size, &d);
-		if (err) {
-			free(*bytes);
-			*bytes = NULL;
-		}
-	}
-	if (err) {
-		cli_fail(path, &d);
-		return err;
-	}
-	return 0;
-}
-
 static const char *origin_name(const struct rl_map_spec *m)
 {
 	if (m->is_inner_template)

@@ -14,6 +14,23 @@ static const struct cli_cmd commands[] = {
 	{ "inspect", cmd_inspect, "inspect OBJ [--json]",
 	  "Parse OBJ without touching the kernel (no root needed) and list its sections,\n"
 	  "programs, maps, relocations, BTF and CO-RE relocations." },
+	{ "xdp", cmd_xdp, "xdp OBJ DEV [--prog NAME] [--mode native|skb|hw] [--replace] [--pin DIR]",
+	  "Load OBJ and attach its XDP program to network device DEV with an rtnetlink\n"
+	  "RTM_SETLINK message (IFLA_XDP_FD + IFLA_XDP_FLAGS).  Mode native (the driver's\n"
+	  "ndo_bpf) is the default; skb (generic XDP) only when asked.  A program already on\n"
+	  "DEV is never replaced unless --replace, which swaps atomically\n"
+	  "(IFLA_XDP_EXPECTED_FD).  Programs and maps are pinned under DIR (default\n"
+	  "/sys/fs/bpf/rawload/<object>/).  Undo with `rawload detach xdp DEV`." },
+	{ "load", cmd_load, "load OBJ [--pin DIR]",
+	  "Load every map and program of OBJ and pin them under DIR (default\n"
+	  "/sys/fs/bpf/rawload/<object>/); attach nothing.  Maps declared with\n"
+	  "pinning = LIBBPF_PIN_BY_NAME reuse DIR/<map> when its shape matches.\n"
+	  "The pins keep the objects alive; `rm -r DIR` frees them." },
+	{ "run", cmd_run, "run OBJ --prog NAME (--packet FILE | --icmp-echo-reply | --tcp-syn) [--repeat N]",
+	  "Load OBJ (attach nothing), run program NAME on a frame with BPF_PROG_TEST_RUN and\n"
+	  "print the verdict by name, the output packet length and the mean ns/run.\n"
+	  "--packet FILE takes a raw Ethernet frame; the canned frames are IPv4 from\n"
+	  "192.0.2.1 to 192.0.2.2.  Everything is unloaded when the command ends." },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

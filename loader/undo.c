@@ -1,0 +1,60 @@
+/* undo.c - run the inverse of each kernel change, newest first (see undo.h). */
+#include "undo.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sys_bpf.h"
+#include "xdp_link.h"
+
+int rl_undo_push(struct rl_undo *u, const struct rl_undo_step *s, struct rl_diag *d)
+{
+	if (u->n >= RL_UNDO_MAX)
+		return rl_err(d, ENOSPC, "undo list full (%d steps)", RL_UNDO_MAX);
+	u->steps[u->n++] = *s;
+	return 0;
+}
+
+static int undo_one(const struct rl_undo_step *s, struct rl_diag *d)
+{
+	int err = 0;
+
+	switch (s->kind) {
+	case RL_UNDO_UNLINK:
+		if (unlink(s->path) && errno != ENOENT)
+			err = rl_err(d, errno, "unlink '%s': %s", s->path, strerror(errno));
+		break;
+	case RL_UNDO_RMDIR:
+		if (rmdir(s->path) && errno != ENOENT)
+			err = rl_err(d, errno, "rmdir '%s': %s", s->path, strerror(errno));
+		break;
+	case RL_UNDO_XDP_DETACH:
+		/* names the program it expects, so it never removes someone else's */
+		err = rl_xdp_detach_expected(s->ifindex, (enum rl_xdp_mode)s->mode, s->prog_fd, d);
+		break;
+	case RL_UNDO_PROG_DETACH:
+		err = rl_sys_prog_detach(s->prog_fd, s->target_fd, s->attach_type);
+		if (err)
+			err = rl_err(d, err, "BPF_PROG_DETACH: %s", strerror(-err));
+		break;
+	}
+	return err;
+}
+
+int rl_undo_run(struct rl_undo *u, struct rl_diag *d)
+{
+	int first = 0;
+
+	while (u->n > 0) {
+		struct rl_diag one = { "" };
+		int err = undo_one(&u->steps[--u->n], &one);
+
+		if (err && !first) {
+			first = err;
+			if (d)
+				*d = one;
+		}
+	}
+	return first;
+}

@@ -1,0 +1,436 @@
+/* xdp_explain.c - render a netlink message for --explain (see xdp_explain.h).
+ *
+ * Every line is one field:  LABEL (11 columns)  HEX (8 bytes, 24 columns)
+ * MEANING.  A field longer than 8 bytes continues on hex-only lines.  The
+ * walk follows the layout byte by byte, so the offsets a reader counts on
+ * the screen are the offsets the kernel uses (NLMSGERR_ATTR_OFFS too).
+ *
+ * The message is read only within nlh->nlmsg_len; every attribute length
+ * is checked against what is left before its payload is touched.
+ */
+#include "xdp_explain.h"
+#include "xdp_msg.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <linux/if.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+
+#define LABEL_W   11
+#define HEX_BYTES 8
+#define HEX_W     (HEX_BYTES * 3)
+
+struct writer {
+	char *out;
+	size_t cap;
+	size_t len;       /* what the whole text needs, even past cap */
+};
+
+static void w_printf(struct writer *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void w_printf(struct writer *w, const char *fmt, ...)
+{
+	size_t room = w->len < w->cap ? w->cap - w->len : 0;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(room ? w->out + w->len : NULL, room, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		w->len += (size_t)n;
+}
+
+/* One field: label, its bytes in hex, what they mean. */
+static void field(struct writer *w, int depth, const char *label, const uint8_t *p, size_t n,
+		  const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+static void field(struct writer *w, int depth, const char *label, const uint8_t *p, size_t n,
+		  const char *fmt, ...)
+{
+	char meaning[256], hex[HEX_W + 1], line[LABEL_W + HEX_W + sizeof(meaning) + 8];
+	size_t i = 0, end;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(meaning, sizeof(meaning), fmt, ap);
+	va_end(ap);
+	do {
+		size_t chunk = n - i < HEX_BYTES ? n - i : HEX_BYTES;
+
+		hex[0] = '\0';
+		for (size_t j = 0; j < chunk; j++)
+			snprintf(hex + 3 * j, sizeof(hex) - 3 * j, "%02x ", p[i + j]);
+		snprintf(line, sizeof(line), "%*s%-*s%-*s%s", depth * 2, "",
+			 LABEL_W - depth * 2, i == 0 ? label : "", HEX_W, hex,
+			 i == 0 ? meaning : "");
+		end = strlen(line);
+		while (end > 0 && line[end - 1] == ' ')
+			end--;
+		w_printf(w, "%.*s\n", (int)end, line);
+		i += chunk;
+	} while (i < n);
+}
+
+struct flag_name {
+	uint32_t bit;
+	const char *name;
+};
+
+#define FLAG(x) { x, #x }
+static const struct flag_name nlm_base[] = {
+	FLAG(NLM_F_REQUEST), FLAG(NLM_F_MULTI), FLAG(NLM_F_ACK), FLAG(NLM_F_ECHO),
+	FLAG(NLM_F_DUMP_INTR), FLAG(NLM_F_DUMP_FILTERED),
+};
+static const struct flag_name nlm_get[] = { FLAG(NLM_F_ROOT), FLAG(NLM_F_MATCH), FLAG(NLM_F_ATOMIC) };
+static const struct flag_name nlm_new[] = {
+	FLAG(NLM_F_REPLACE), FLAG(NLM_F_EXCL), FLAG(NLM_F_CREATE), FLAG(NLM_F_APPEND),
+};
+static const struct flag_name nlm_err[] = { FLAG(NLM_F_CAPPED), FLAG(NLM_F_ACK_TLVS) };
+static const struct flag_name xdp_flags[] = {
+	FLAG(XDP_FLAGS_UPDATE_IF_NOEXIST), FLAG(XDP_FLAGS_SKB_MODE), FLAG(XDP_FLAGS_DRV_MODE),
+	FLAG(XDP_FLAGS_HW_MODE), FLAG(XDP_FLAGS_REPLACE),
+};
+static const struct flag_name iff_flags[] = {
+	FLAG(IFF_UP), FLAG(IFF_BROADCAST), FLAG(IFF_LOOPBACK), FLAG(IFF_POINTOPOINT),
+	FLAG(IFF_RUNNING), FLAG(IFF_NOARP), FLAG(IFF_PROMISC), FLAG(IFF_MULTICAST),
+	FLAG(IFF_LOWER_UP),
+};
+#undef FLAG
+#define NFLAGS(t) (sizeof(t) / sizeof((t)[0]))
+
+/* "A|B|0x40", or "0". */
+static const char *flags_str(char *buf, size_t len, uint32_t v, const struct flag_name *t1,
+			     size_t n1, const struct flag_name *t2, size_t n2)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t k = 0; k < n1 + n2; k++) {
+		const struct flag_name *f = k < n1 ? &t1[k] : &t2[k - n1];
+
+		if (v & f->bit) {
+			used += (size_t)snprintf(buf + used, used < len ? len - used : 0, "%s%s",
+						 used ? "|" : "", f->name);
+			v &= ~f->bit;
+		}
+		if (used >= len)
+			return buf;
+	}
+	if (v)
+		snprintf(buf + used, len - used, "%s0x%x", used ? "|" : "", v);
+	else if (!used)
+		snprintf(buf, len, "0");
+	return buf;
+}
+
+static const char *msg_type_name(uint16_t t)
+{
+	switch (t) {
+	case NLMSG_NOOP:    return "NLMSG_NOOP";
+	case NLMSG_ERROR:   return "NLMSG_ERROR";
+	case NLMSG_DONE:    return "NLMSG_DONE";
+	case NLMSG_OVERRUN: return "NLMSG_OVERRUN";
+	case RTM_NEWLINK:   return "RTM_NEWLINK";
+	case RTM_DELLINK:   return "RTM_DELLINK";
+	case RTM_GETLINK:   return "RTM_GETLINK";
+	case RTM_SETLINK:   return "RTM_SETLINK";
+	}
+	return "unknown";
+}
+
+/* The upper flag bits mean different things per request kind (netlink.h). */
+static const char *nlmsg_flags_str(char *buf, size_t len, uint16_t type, uint16_t flags)
+{
+	if (type == NLMSG_ERROR)
+		return flags_str(buf, len, flags, nlm_base, NFLAGS(nlm_base), nlm_err, NFLAGS(nlm_err));
+	if (type >= RTM_BASE && (type & 3) == 2)          /* RTM_GET* */
+		return flags_str(buf, len, flags, nlm_base, NFLAGS(nlm_base), nlm_get, NFLAGS(nlm_get));
+	if (type >= RTM_BASE && (type & 3) == 0)          /* RTM_NEW* */
+		return flags_str(buf, len, flags, nlm_base, NFLAGS(nlm_base), nlm_new, NFLAGS(nlm_new));
+	return flags_str(buf, len, flags, nlm_base, NFLAGS(nlm_base), NULL, 0);
+}
+
+static void explain_nlmsghdr(struct writer *w, int depth, const uint8_t *p, const char *note)
+{
+	struct nlmsghdr h;
+	char flags[160];
+
+	memcpy(&h, p, sizeof(h));
+	field(w, depth, "nlmsghdr", p, 4, "nlmsg_len = %u%s", h.nlmsg_len, note);
+	field(w, depth, "", p + 4, 2, "nlmsg_type = %s (%u)", msg_type_name(h.nlmsg_type), h.nlmsg_type);
+	field(w, depth, "", p + 6, 2, "nlmsg_flags = %s",
+	      nlmsg_flags_str(flags, sizeof(flags), h.nlmsg_type, h.nlmsg_flags));
+	field(w, depth, "", p + 8, 4, "nlmsg_seq = %u", h.nlmsg_seq);
+	field(w, depth, "", p + 12, 4, "nlmsg_pid = %u", h.nlmsg_pid);
+}
+
+static void explain_ifinfomsg(struct writer *w, const uint8_t *p)
+{
+	struct ifinfomsg ifi;
+	char flags[160];
+
+	memcpy(&ifi, p, sizeof(ifi));
+	field(w, 0, "ifinfomsg", p, 1, "ifi_family = %s (%u)",
+	      ifi.ifi_family == 0 ? "AF_UNSPEC" : "?", ifi.ifi_family);
+	field(w, 0, "", p + 1, 1, "__ifi_pad");
+	field(w, 0, "", p + 2, 2, "ifi_type = %u%s", ifi.ifi_type,
+	      ifi.ifi_type == 1 ? " (ARPHRD_ETHER)" : "");
+	field(w, 0, "", p + 4, 4, "ifi_index = %d", ifi.ifi_index);
+	field(w, 0, "", p + 8, 4, "ifi_flags = %s",
+	      flags_str(flags, sizeof(flags), ifi.ifi_flags, iff_flags, NFLAGS(iff_flags), NULL, 0));
+	field(w, 0, "", p + 12, 4, "ifi_change = %s",
+	      flags_str(flags, sizeof(flags), ifi.ifi_change, iff_flags, NFLAGS(iff_flags), NULL, 0));
+}
+
+enum attr_ctx { CTX_LINK, CTX_XDP, CTX_EXTACK };
+
+static const char *link_attr_name(uint16_t type)
+{
+#define N(x) [x] = #x
+	static const char *const names[] = {
+		N(IFLA_ADDRESS), N(IFLA_BROADCAST), N(IFLA_IFNAME), N(IFLA_MTU), N(IFLA_LINK),
+		N(IFLA_QDISC), N(IFLA_STATS), N(IFLA_MASTER), N(IFLA_TXQLEN), N(IFLA_MAP),
+		N(IFLA_OPERSTATE), N(IFLA_LINKMODE), N(IFLA_LINKINFO), N(IFLA_IFALIAS),
+		N(IFLA_STATS64), N(IFLA_AF_SPEC), N(IFLA_GROUP), N(IFLA_EXT_MASK),
+		N(IFLA_PROMISCUITY), N(IFLA_NUM_TX_QUEUES), N(IFLA_NUM_RX_QUEUES),
+		N(IFLA_CARRIER), N(IFLA_CARRIER_CHANGES), N(IFLA_LINK_NETNSID),
+		N(IFLA_PROTO_DOWN), N(IFLA_GSO_MAX_SEGS), N(IFLA_GSO_MAX_SIZE), N(IFLA_XDP),
+		N(IFLA_CARRIER_UP_COUNT), N(IFLA_CARRIER_DOWN_COUNT), N(IFLA_MIN_MTU),
+		N(IFLA_MAX_MTU), N(IFLA_PERM_ADDRESS), N(IFLA_PARENT_DEV_NAME),
+		N(IFLA_PARENT_DEV_BUS_NAME), N(IFLA_GRO_MAX_SIZE), N(IFLA_TSO_MAX_SIZE),
+		N(IFLA_TSO_MAX_SEGS), N(IFLA_ALLMULTI),
+	};
+#undef N
+	/* Newer than the 6.1 UAPI headers this builds with; numbers from the
+	 * kernel's if_link.h, so a 6.x reply does not show "unknown". */
+	static const char *const newer[] = {
+		"IFLA_DEVLINK_PORT", "IFLA_GSO_IPV4_MAX_SIZE", "IFLA_GRO_IPV4_MAX_SIZE",
+		"IFLA_DPLL_PIN", "IFLA_MAX_PACING_OFFLOAD_HORIZON", "IFLA_NETNS_IMMUTABLE",
+		"IFLA_HEADROOM", "IFLA_TAILROOM",
+	};
+
+	if (type < NFLAGS(names) && names[type])
+		return names[type];
+	if (type >= 62 && type - 62 < (int)NFLAGS(newer))
+		return newer[type - 62];
+	return NULL;
+}
+
+static const char *extack_attr_name(uint16_t type)
+{
+	switch (type) {
+	case NLMSGERR_ATTR_MSG:       return "NLMSGERR_ATTR_MSG";
+	case NLMSGERR_ATTR_OFFS:      return "NLMSGERR_ATTR_OFFS";
+	case NLMSGERR_ATTR_COOKIE:    return "NLMSGERR_ATTR_COOKIE";
+	case NLMSGERR_ATTR_POLICY:    return "NLMSGERR_ATTR_POLICY";
+	case NLMSGERR_ATTR_MISS_TYPE: return "NLMSGERR_ATTR_MISS_TYPE";
+	case NLMSGERR_ATTR_MISS_NEST: return "NLMSGERR_ATTR_MISS_NEST";
+	}
+	return NULL;
+}
+
+static const char *attr_name(enum attr_ctx ctx, uint16_t type)
+{
+	const char *name = ctx == CTX_LINK ? link_attr_name(type) :
+			   ctx == CTX_XDP ? rl_xdp_attr_name(type) : extack_attr_name(type);
+
+	return name ? name : "unknown";
+}
+
+static void explain_string(struct writer *w, int depth, const uint8_t *p, size_t n)
+{
+	char s[128];
+	size_t k;
+
+	for (k = 0; k < n && k < sizeof(s) - 1 && p[k]; k++)
+		s[k] = p[k] >= 0x20 && p[k] < 0x7f ? (char)p[k] : '?';
+	s[k] = '\0';
+	field(w, depth, "", p, n, "= \"%s\"", s);
+}
+
+static void explain_xdp_payload(struct writer *w, int depth, uint16_t type, const uint8_t *p, size_t n)
+{
+	char flags[160];
+	int32_t s32;
+	uint32_t u32;
+
+	memcpy(&u32, p, sizeof(u32));
+	s32 = (int32_t)u32;
+	switch (type) {
+	case IFLA_XDP_FD:
+		if (s32 < 0)
+			field(w, depth, "", p, n, "= %d (no program: detach)", s32);
+		else
+			field(w, depth, "", p, n, "= %d (a program fd of the sending process)", s32);
+		break;
+	case IFLA_XDP_EXPECTED_FD:
+		if (s32 < 0)
+			field(w, depth, "", p, n, "= %d (no program may be attached now)", s32);
+		else
+			field(w, depth, "", p, n, "= %d (fd of the program that must be attached now)", s32);
+		break;
+	case IFLA_XDP_FLAGS:
+		field(w, depth, "", p, n, "= %s",
+		      flags_str(flags, sizeof(flags), u32, xdp_flags, NFLAGS(xdp_flags), NULL, 0));
+		break;
+	default:              /* the *_PROG_ID attributes */
+		field(w, depth, "", p, n, "= %u (program id)", u32);
+		break;
+	}
+}
+
+static void explain_attrs(struct writer *w, int depth, const uint8_t *p, size_t len, enum attr_ctx ctx);
+
+/* The payload of one attribute whose header was already printed. */
+static void explain_payload(struct writer *w, int depth, enum attr_ctx ctx, uint16_t type,
+			    const uint8_t *p, size_t n)
+{
+	uint32_t u32;
+
+	if (ctx == CTX_LINK && type == IFLA_XDP) {
+		explain_attrs(w, depth + 1, p, n, CTX_XDP);
+		return;
+	}
+	if ((ctx == CTX_LINK && (type == IFLA_IFNAME || type == IFLA_QDISC || type == IFLA_IFALIAS ||
+				 type == IFLA_PARENT_DEV_NAME)) ||
+	    (ctx == CTX_EXTACK && type == NLMSGERR_ATTR_MSG)) {
+		explain_string(w, depth, p, n);
+		return;
+	}
+	if (ctx == CTX_XDP && type == IFLA_XDP_ATTACHED && n == 1) {
+		static const char *const att[] = { "XDP_ATTACHED_NONE", "XDP_ATTACHED_DRV",
+			"XDP_ATTACHED_SKB", "XDP_ATTACHED_HW", "XDP_ATTACHED_MULTI" };
+
+		field(w, depth, "", p, n, "= %s (%u)", p[0] < NFLAGS(att) ? att[p[0]] : "?", p[0]);
+		return;
+	}
+	if (ctx == CTX_XDP && n == 4 && type != IFLA_XDP_UNSPEC && type != IFLA_XDP_ATTACHED &&
+	    rl_xdp_attr_name(type)) {
+		explain_xdp_payload(w, depth, type, p, n);
+		return;
+	}
+	if (ctx == CTX_EXTACK && type == NLMSGERR_ATTR_OFFS && n == 4) {
+		memcpy(&u32, p, sizeof(u32));
+		field(w, depth, "", p, n, "= %u (where the refused attribute starts in our request)", u32);
+		return;
+	}
+	if (ctx == CTX_LINK && n == 4 && link_attr_name(type) && type != IFLA_LINKINFO) {
+		memcpy(&u32, p, sizeof(u32));
+		field(w, depth, "", p, n, "= %u", u32);
+	} else if (ctx == CTX_LINK && n == 1 && link_attr_name(type)) {
+		field(w, depth, "", p, n, "= %u", p[0]);
+	} else if (n == 0) {
+		return;                         /* a flag-like attribute: the header says it all */
+	} else if (n <= 2 * HEX_BYTES) {
+		field(w, depth, "", p, n, "(not decoded)");
+	} else {
+		field(w, depth, "", NULL, 0, "(%zu payload bytes not shown)", n);
+	}
+}
+
+static void explain_attrs(struct writer *w, int depth, const uint8_t *p, size_t len, enum attr_ctx ctx)
+{
+	size_t off = 0;
+
+	while (len - off >= NLA_HDRLEN) {
+		struct nlattr a;
+		size_t aligned;
+
+		memcpy(&a, p + off, sizeof(a));
+		if (a.nla_len < NLA_HDRLEN || a.nla_len > len - off) {
+			field(w, depth, "nlattr", p + off, NLA_HDRLEN,
+			      "nla_len = %u: damaged, %zu bytes are left", a.nla_len, len - off);
+			return;
+		}
+		uint16_t type = a.nla_type & NLA_TYPE_MASK;
+
+		field(w, depth, "nlattr", p + off, NLA_HDRLEN, "nla_len = %u, nla_type = %s (%u)%s",
+		      a.nla_len, attr_name(ctx, type), type,
+		      a.nla_type & NLA_F_NESTED ? "|NLA_F_NESTED" : "");
+		explain_payload(w, depth, ctx, type, p + off + NLA_HDRLEN, a.nla_len - NLA_HDRLEN);
+		aligned = NLA_ALIGN(a.nla_len);
+		if (aligned > a.nla_len && aligned <= len - off)
+			field(w, depth, "", p + off + a.nla_len, aligned - a.nla_len, "(padding to 4 bytes)");
+		if (aligned >= len - off)
+			return;
+		off += aligned;
+	}
+	if (off < len)
+		field(w, depth, "", p + off, len - off, "(%zu trailing bytes)", len - off);
+}
+
+static void explain_error(struct writer *w, const struct nlmsghdr *nlh, const uint8_t *p, size_t len)
+{
+	struct nlmsghdr req;
+	int32_t err;
+	size_t off = sizeof(err) + sizeof(req);
+
+	if (len < sizeof(err)) {
+		field(w, 0, "nlmsgerr", p, len, "(truncated)");
+		return;
+	}
+	memcpy(&err, p, sizeof(err));
+	if (err == 0)
+		field(w, 0, "nlmsgerr", p, 4, "error = 0 (success: this is the ACK)");
+	else
+		field(w, 0, "nlmsgerr", p, 4, "error = %d (%s: %s)", err,
+		      rl_nl_errno_name(err), strerror(err < 0 ? -err : err));
+	if (len < off)
+		return;
+	explain_nlmsghdr(w, 1, p + sizeof(err), " (the header of our request, echoed)");
+	memcpy(&req, p + sizeof(err), sizeof(req));
+	/* Without NLM_F_CAPPED the whole request body is echoed too. */
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED) && req.nlmsg_len > sizeof(req)) {
+		size_t body = NLMSG_ALIGN(req.nlmsg_len) - sizeof(req);
+
+		if (body > len - off)
+			body = len - off;
+		field(w, 1, "", NULL, 0, "(%zu bytes of our request's body, echoed, not shown)", body);
+		off += body;
+	}
+	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS)
+		explain_attrs(w, 0, p + off, len - off, CTX_EXTACK);
+}
+
+size_t rl_nl_explain(char *out, size_t outlen, const struct nlmsghdr *nlh)
+{
+	struct writer w = { .out = out, .cap = outlen, .len = 0 };
+	const uint8_t *p = (const uint8_t *)nlh;
+	size_t blen;
+
+	if (outlen)
+		out[0] = '\0';
+	if (nlh->nlmsg_len < NLMSG_HDRLEN) {
+		w_printf(&w, "nlmsghdr   nlmsg_len = %u: shorter than the %d-byte header\n",
+			 nlh->nlmsg_len, NLMSG_HDRLEN);
+		return w.len;
+	}
+	explain_nlmsghdr(&w, 0, p, "");
+	p += NLMSG_HDRLEN;
+	blen = nlh->nlmsg_len - NLMSG_HDRLEN;
+	switch (nlh->nlmsg_type) {
+	case NLMSG_ERROR:
+		explain_error(&w, nlh, p, blen);
+		break;
+	case RTM_NEWLINK:
+	case RTM_DELLINK:
+	case RTM_GETLINK:
+	case RTM_SETLINK:
+		if (blen < sizeof(struct ifinfomsg)) {
+			field(&w, 0, "ifinfomsg", p, blen, "(truncated: %zu of 16 bytes)", blen);
+			break;
+		}
+		explain_ifinfomsg(&w, p);
+		explain_attrs(&w, 0, p + sizeof(struct ifinfomsg), blen - sizeof(struct ifinfomsg), CTX_LINK);
+		break;
+	default:
+		if (blen)
+			field(&w, 0, "payload", NULL, 0, "(%zu bytes not decoded)", blen);
+		break;
+	}
+	return w.len;
+}

@@ -1,0 +1,21 @@
+#!/bin/sh
+# The parsing half must stay pure (STYLE.md): no syscalls, no fds.  And
+# exactly one file in the tree may enter bpf(2).
+set -eu
+cd "$(dirname "$0")/.."
+bad=0
+for f in loader/diag.c loader/elf.c loader/btf.c loader/btf_ext.c loader/object.c \
+         loader/object_maps.c loader/object_relo.c loader/sec_def.c loader/link.c loader/core*.c; do
+	[ -f "$f" ] || continue
+	if grep -nE '#include [<"](sys/syscall\.h|unistd\.h|fcntl\.h|sys_bpf\.h|sys/socket\.h)|\b(open|openat|socket|ioctl|syscall)\(' "$f"; then
+		echo "not pure: $f"; bad=1
+	fi
+done
+n=$(grep -rl '__NR_bpf' --include='*.c' --include='*.h' loader netlink tools tests/unit 2>/dev/null | grep -v '^tests/' | wc -l)
+if [ "$n" != 1 ]; then
+	echo "expected exactly one file with __NR_bpf outside tests/, found $n:"
+	grep -rl '__NR_bpf' loader netlink tools
+	bad=1
+fi
+[ $bad = 0 ] && echo "purity: 2 passed, 0 failed"
+exit $bad

@@ -1,0 +1,19 @@
+#!/bin/sh
+# Install what rawload needs to build and test on Debian (run as root).
+# Build: gcc, make, clang/llvm (BPF objects, libFuzzer), libmnl-dev, linux-libc-dev.
+# Tests: iproute2, ping, tcpdump, iperf3, netcat, bpftool (cross-checks only).
+set -eu
+pkgs="make gcc clang llvm libclang-rt-14-dev libmnl-dev linux-libc-dev pkg-config
+      iproute2 iputils-ping tcpdump iperf3 netcat-openbsd bpftool python3 procps"
+missing=""
+for p in $pkgs; do
+	dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	echo "installing:$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+echo "dependencies present"

@@ -1,0 +1,45 @@
+#!/bin/bash
+# The whole suite: unit tests (no root), purity check, damaged objects,
+# integration tests (root, isolated), and a short fuzz run.
+# Prints one closing line: "all: N passed, N failed".
+set -u
+cd "$(dirname "$0")/.."
+passed=0 failed=0
+failures=()
+
+run() { # run NAME CMD... : one counted step
+	local name=$1; shift
+	local log; log=$(mktemp)
+	local t0=$SECONDS
+	if "$@" >"$log" 2>&1; then
+		passed=$((passed + 1)); echo "ok   $name ($((SECONDS - t0))s)"
+	else
+		failed=$((failed + 1)); failures+=("$name"); echo "FAIL $name ($((SECONDS - t0))s)"
+		sed 's/^/     | /' "$log" | tail -40
+	fi
+	grep -E '^[a-z_0-9-]+: [0-9]+ passed, [0-9]+ failed' "$log" | sed 's/^/     /'
+	rm -f "$log"
+}
+
+for t in build/tests/test_*; do
+	[ -x "$t" ] && run "unit/$(basename "$t")" "$t"
+done
+run purity tests/check-purity.sh
+[ -x tests/elf-cases/run.sh ] && run elf-cases tests/elf-cases/run.sh
+
+if [ "$(id -u)" = 0 ]; then
+	for t in tests/integration/test_*.sh; do
+		[ -f "$t" ] && run "integration/$(basename "$t" .sh)" bash "$t"
+	done
+else
+	echo "skip integration tests: they need root"
+fi
+
+if [ -x build/fuzz_object ]; then
+	run fuzz-${FUZZ_SECONDS:-60}s tools/fuzz/run.sh "${FUZZ_SECONDS:-60}"
+fi
+
+echo
+[ ${#failures[@]} -gt 0 ] && echo "failed: ${failures[*]}"
+echo "all: $passed passed, $failed failed"
+[ "$failed" = 0 ]

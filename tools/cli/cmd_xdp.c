@@ -1,0 +1,177 @@
+/* cmd_xdp.c - `rawload xdp OBJ DEV [--prog NAME] [--mode native|skb|hw]
+ * [--replace] [--pin DIR]`.
+ *
+ * The sequence, each step undone if a later one fails:
+ *   1. load the object (BTF, maps, programs)             load.c
+ *   2. attach one XDP program to DEV over rtnetlink        netlink/xdp_link.c
+ *      RTM_SETLINK -> do_setlink -> dev_change_xdp_fd -> dev_xdp_install
+ *      -> the driver's ndo_bpf(XDP_SETUP_PROG)
+ *   3. pin programs and maps under DIR so `show` and `detach` find them
+ * An XDP program already on DEV is never replaced unless --replace, and then
+ * atomically: IFLA_XDP_EXPECTED_FD names the program we expect to displace.
+ */
+#include "cli.h"
+#include "sys_bpf.h"
+#include "undo.h"
+#include "xdp_link.h"
+
+#include <errno.h>
+#include <net/if.h>
+#include <string.h>
+#include <unistd.h>
+
+static int parse_mode(const char *s, enum rl_xdp_mode *mode)
+{
+	if (!s || !strcmp(s, "native") || !strcmp(s, "drv"))
+		*mode = RL_XDP_MODE_NATIVE;
+	else if (!strcmp(s, "skb") || !strcmp(s, "generic"))
+		*mode = RL_XDP_MODE_SKB;
+	else if (!strcmp(s, "hw"))
+		*mode = RL_XDP_MODE_HW;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+/* --prog NAME, or the object's only XDP program. */
+static struct rl_prog *pick_xdp_prog(struct rl_object *o, const char *obj, const char *name)
+{
+	struct rl_prog *found = NULL;
+	char names[256] = "";
+	int n = 0;
+
+	for (uint32_t i = 0; i < o->nr_progs; i++) {
+		struct rl_prog *p = &o->progs[i];
+
+		if (p->spec->prog_type != BPF_PROG_TYPE_XDP)
+			continue;
+		if (name && !strcmp(p->spec->name, name))
+			return p;
+		found = p;
+		n++;
+		snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
+			 n > 1 ? ", " : "", p->spec->name);
+	}
+	if (name) {
+		fprintf(stderr, "rawload: %s: no XDP program named '%s' (XDP programs: %s)\n", obj, name,
+			n ? names : "none");
+		return NULL;
+	}
+	if (n == 1)
+		return found;
+	if (n == 0)
+		fprintf(stderr, "rawload: %s: no XDP program (no SEC(\"xdp\") function)\n", obj);
+	else
+		fprintf(stderr, "rawload: %s: %d XDP programs (%s): choose one with --prog NAME\n", obj, n, names);
+	return NULL;
+}
+
+/* For --replace: an fd for the program attached now, or -1 if none. */
+static int current_prog_fd(int ifindex, enum rl_xdp_mode mode, struct rl_diag *d)
+{
+	struct rl_xdp_state st;
+	uint32_t id;
+	int err = rl_xdp_query(ifindex, &st, d);
+
+	if (err)
+		return err;
+	id = mode == RL_XDP_MODE_SKB ? st.skb_prog_id : mode == RL_XDP_MODE_HW ? st.hw_prog_id :
+	     st.drv_prog_id;
+	if (!id)
+		return -1;
+	err = rl_sys_prog_get_fd_by_id(id);
+	if (err < 0)
+		return rl_err(d, err, "BPF_PROG_GET_FD_BY_ID %u: %s", id, strerror(-err));
+	return err;
+}
+
+static int attach(struct cli_loaded *l, struct rl_prog *p, const char *dev, int ifindex,
+		  enum rl_xdp_mode mode, bool replace, struct rl_undo *undo)
+{
+	struct rl_undo_step step = { .kind = RL_UNDO_XDP_DETACH, .ifindex = ifindex, .mode = (int)mode,
+				     .prog_fd = p->fd };
+	struct rl_diag d = { "" };
+	int expected = -1, err;
+
+	if (replace) {
+		expected = current_prog_fd(ifindex, mode, &d);
+		if (expected < -1)
+			return cli_fail(dev, &d);
+	}
+	err = rl_xdp_attach(ifindex, p->fd, mode, replace && expected >= 0, expected, &d);
+	if (expected >= 0)
+		close(expected);
+	if (err) {
+		fprintf(stderr, "rawload: %s: program '%s': %s\n", dev, p->spec->name, d.msg);
+		return EXIT_USER;
+	}
+	/* a replaced program cannot be put back by undo; a fresh attach can be removed */
+	if (!(replace && expected >= 0) && rl_undo_push(undo, &step, &d))
+		return cli_fail(dev, &d);
+	(void)l;
+	return 0;
+}
+
+int cmd_xdp(int argc, char **argv, struct cli *cli)
+{
+	const char *prog_name = NULL, *mode_s = NULL, *pin = NULL, *pos[2];
+	bool replace = false;
+	const struct cli_opt opts[] = {
+		{ "--prog", &prog_name, NULL }, { "--mode", &mode_s, NULL },
+		{ "--replace", NULL, &replace }, { "--pin", &pin, NULL }, { NULL, NULL, NULL },
+	};
+	struct rl_undo undo = { .n = 0 };
+	struct rl_load_opts lo = { 0 };
+	char pin_dir[PATH_MAX];
+	struct cli_loaded l;
+	enum rl_xdp_mode mode;
+	struct rl_diag d = { "" };
+	struct rl_prog *p;
+	int npos, ifindex, rc = EXIT_USER;
+
+	if (cli_parse_args("xdp", argc, argv, opts, pos, 2, 2, &npos))
+		return EXIT_USAGE;
+	if (parse_mode(mode_s, &mode))
+		return cli_usage_error("xdp", "--mode is native, skb or hw, not '%s'", mode_s);
+	ifindex = (int)if_nametoindex(pos[1]);
+	if (!ifindex) {
+		fprintf(stderr, "rawload: device '%s': %s (see `ip link`)\n", pos[1], strerror(errno));
+		return EXIT_USER;
+	}
+	cli_block_signals();
+	if (cli_prepare_pin_dir(pin, pos[0], pin_dir, &undo))
+		return EXIT_USER;
+	lo.pin_dir = pin_dir;
+	lo.verbose_log = cli->verbose;
+	if (cli_load_object(pos[0], &l, &lo, cli))
+		goto out_undo;
+	p = pick_xdp_prog(&l.obj, pos[0], prog_name);
+	if (!p || cli_interrupted())
+		goto out_unload;
+	if (attach(&l, p, pos[1], ifindex, mode, replace, &undo))
+		goto out_unload;
+	if (rl_object_pin(&l.obj, pin_dir, &d)) {
+		cli_fail(pos[0], &d);
+		goto out_unload;
+	}
+	if (cli_interrupted()) {
+		fprintf(stderr, "rawload: interrupted: rolling back\n");
+		goto out_unload;
+	}
+	printf("attached %s (prog id %u) to %s (ifindex %d) in %s mode\n", p->spec->name, p->id,
+	       pos[1], ifindex, rl_xdp_mode_name(mode));
+	printf("pinned under %s; undo with: rawload detach xdp %s\n", pin_dir, pos[1]);
+	rl_undo_forget(&undo);
+	rc = EXIT_OK;
+out_unload:
+	if (rc != EXIT_OK) {
+		/* newest first: pins, then the attachment (while our fds are open), then the dir */
+		rl_object_unpin_created(&l.obj);
+		rl_undo_run(&undo, NULL);
+	}
+	cli_unload_object(&l);
+out_undo:
+	if (rc != EXIT_OK)
+		rl_undo_run(&undo, NULL); /* the pin directory, if loading failed */
+	return rc;
+}

@@ -1,0 +1,84 @@
+/* objects.c - what every loading subcommand does first: read, parse, load,
+ * and report a failure the way a kernel engineer wants to read it. */
+#include "cli.h"
+#include "load.h"
+#include "object.h"
+#include "vlog.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int cli_open_object(const char *path, void **bytes, struct rl_object_spec *obj)
+{
+	struct rl_diag d = { "" };
+	size_t size;
+	int err;
+
+	err = cli_read_file(path, bytes, &size, &d);
+	if (!err) {
+		err = rl_object_parse(obj, path, *bytes, size, &d);
+		if (err) {
+			free(*bytes);
+			*bytes = NULL;
+		}
+	}
+	if (err) {
+		cli_fail(path, &d);
+		return err;
+	}
+	return 0;
+}
+
+/* The verifier's log is long; the reason is at its end.  Print the tail that
+ * explains the rejection (with the source lines BTF line info gives), or the
+ * whole log with -v. */
+void cli_print_verifier_log(const struct rl_object *o, const struct cli *cli)
+{
+	char tail[8192];
+	size_t len;
+
+	if (!o->verifier_log || !*o->verifier_log)
+		return;
+	len = strlen(o->verifier_log);
+	if (cli->verbose) {
+		fprintf(stderr, "%s%s", o->verifier_log,
+			o->verifier_log[len - 1] == '\n' ? "" : "\n");
+		return;
+	}
+	rl_vlog_tail(o->verifier_log, len, tail, sizeof(tail), 12);
+	for (char *line = strtok(tail, "\n"); line; line = strtok(NULL, "\n"))
+		fprintf(stderr, "  | %s\n", line);
+	fprintf(stderr, "  (last lines of the verifier log; -v prints all of it)\n");
+}
+
+int cli_load_object(const char *path, struct cli_loaded *l, const struct rl_load_opts *opts,
+		    const struct cli *cli)
+{
+	struct rl_diag d = { "" };
+	int err;
+
+	memset(l, 0, sizeof(*l));
+	if (cli_open_object(path, &l->bytes, &l->spec))
+		return EXIT_USER;
+	err = rl_object_load(&l->obj, &l->spec, opts, &d);
+	if (l->obj.warning[0])
+		fprintf(stderr, "rawload: %s: warning: %s\n", path, l->obj.warning);
+	if (err) {
+		cli_fail(path, &d);
+		cli_print_verifier_log(&l->obj, cli);
+		cli_unload_object(l);
+		return EXIT_USER;
+	}
+	if (cli->verbose && l->obj.verifier_log)
+		cli_print_verifier_log(&l->obj, cli);
+	l->loaded = true;
+	return 0;
+}
+
+void cli_unload_object(struct cli_loaded *l)
+{
+	rl_object_close(&l->obj);
+	rl_object_free(&l->spec);
+	free(l->bytes);
+	memset(l, 0, sizeof(*l));
+}
