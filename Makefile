@@ -2,6 +2,7 @@
 #
 #   make            ./rawload and bpf/*.bpf.o
 #   make deps       apt-get everything needed to build and test (Debian)
+#   make demo       the XDP demo in a private network namespace (root)
 #   make check      unit tests (no root) + integration tests (root) + a short fuzz
 #   make unit       unit tests only (no root)
 #   make fuzz       the libFuzzer target (build/fuzz_object)
@@ -34,7 +35,7 @@ TEST_BPF_OBJS := $(patsubst tests/objects/%.c,$(BUILD)/tests/objects/%.o,$(TEST_
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all deps check unit integration fuzz fuzz-short bench install clean
+.PHONY: all deps check unit integration fuzz bench install clean demo demo-sockops
 all: rawload $(BPF_OBJS) $(SEED_OBJS)
 
 rawload: $(CLI_OBJS) $(LIB_OBJS)
@@ -61,11 +62,18 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB_OBJS)
 deps:
 	tests/install-deps.sh
 
+# The README's main job: XDP drop-ping in a private netns + veth pair.
+demo: all
+	tools/demo-xdp.sh
+
+demo-sockops: all
+	tools/demo-sockops.sh
+
 unit: all $(TEST_BPF_OBJS) $(UNIT_BINS)
 	tests/run-unit.sh $(UNIT_BINS)
 
 integration: all $(TEST_BPF_OBJS)
-	tests/run-integration.sh
+	ONLY=integration tests/run-all.sh
 
 check: all $(TEST_BPF_OBJS) $(UNIT_BINS) fuzz
 	tests/run-all.sh

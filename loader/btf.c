@@ -322,7 +322,8 @@ static int check_meta(const struct rl_btf *btf, uint32_t id, const struct btf_ty
 
 /* Walk the type section once: size each record, check it fits, check what
  * can be checked locally, and remember where it starts. */
-static int walk_types(struct rl_btf *btf, const uint8_t *p, uint32_t len, struct rl_diag *d)
+static int walk_types(struct rl_btf *btf, uint8_t *kind_of_id, const uint8_t *p, uint32_t len,
+		      struct rl_diag *d)
 {
 	const uint8_t *end = p + len;
 	uint32_t id = 1;
@@ -353,33 +354,44 @@ static int walk_types(struct rl_btf *btf, const uint8_t *p, uint32_t len, struct
 		err = check_meta(btf, id, t, d);
 		if (err)
 			return err;
+		kind_of_id[id] = (uint8_t)kind;
 		btf->types[id++] = t;
 		p += sizeof(*t) + extra;
 	}
+	kind_of_id[0] = BTF_KIND_UNKN;
 	btf->nr_types = id;
 	return 0;
 }
 
 /* ---- pass 2: references --------------------------------------------------- */
 
+/* Pass 2 looks up the kind of referenced types a lot (is this a FUNC_PROTO?
+ * a VAR?  another modifier?).  Reading it from a byte per id instead of from
+ * the record keeps those random lookups inside a 128 KiB array for the
+ * kernel's BTF rather than spread over 3 MB of records: it halves the pass. */
+struct checker {
+	const struct rl_btf *btf;
+	const uint8_t *kind;    /* kind[id] == rl_btf_kind(btf->types[id]) */
+	struct rl_diag *d;
+};
+
 #define NO_INDEX UINT32_MAX
 
 /* "member 3 refers to type 9999, but BTF has 120 types" */
-static int bad_ref(const struct rl_btf *btf, struct rl_diag *d, uint32_t id, const struct btf_type *t,
+static int bad_ref(const struct checker *c, uint32_t id, const struct btf_type *t,
 		   const char *what, uint32_t index, uint32_t ref)
 {
 	if (index == NO_INDEX)
-		return type_err(btf, d, id, t, "%s refers to type %u, but BTF has %u types",
-				what, ref, btf->nr_types);
-	return type_err(btf, d, id, t, "%s %u refers to type %u, but BTF has %u types",
-			what, index, ref, btf->nr_types);
+		return type_err(c->btf, c->d, id, t, "%s refers to type %u, but BTF has %u types",
+				what, ref, c->btf->nr_types);
+	return type_err(c->btf, c->d, id, t, "%s %u refers to type %u, but BTF has %u types",
+			what, index, ref, c->btf->nr_types);
 }
 
-static uint32_t kind_of(const struct rl_btf *btf, uint32_t id)
+/* Kind of a type id already checked to be < nr_types (0 for void). */
+static uint32_t kind_of(const struct checker *c, uint32_t id)
 {
-	const struct btf_type *t = rl_btf_type(btf, id);
-
-	return t ? rl_btf_kind(t) : BTF_KIND_UNKN;
+	return c->kind[id];
 }
 
 /* Kinds that only say "the type over there, with a qualifier / a name / a
@@ -406,8 +418,9 @@ static uint32_t chain_next(const struct btf_type *t)
 }
 
 /* Explain an over-long chain: print the loop if there is one. */
-static int chain_err(const struct rl_btf *btf, uint32_t id, struct rl_diag *d)
+static int chain_err(const struct checker *c, uint32_t id)
 {
+	const struct rl_btf *btf = c->btf;
 	uint32_t seen[RL_BTF_MAX_DEPTH + 2], n = 0, cur = id;
 	char path[256];
 	size_t len = 0;
@@ -419,12 +432,12 @@ static int chain_err(const struct rl_btf *btf, uint32_t id, struct rl_diag *d)
 			for (uint32_t j = i; j < n && len < sizeof(path) - 16; j++)
 				len += (size_t)snprintf(path + len, sizeof(path) - len, "[%u] -> ", seen[j]);
 			snprintf(path + len, sizeof(path) - len, "[%u]", cur);
-			return type_err(btf, d, id, btf->types[id], "reference cycle %s", path);
+			return type_err(btf, c->d, id, btf->types[id], "reference cycle %s", path);
 		}
 		seen[n++] = cur;
 		cur = chain_next(btf->types[cur]);
 	}
-	return type_err(btf, d, id, btf->types[id],
+	return type_err(btf, c->d, id, btf->types[id],
 			"more than %d pointer/typedef/modifier/array links without reaching a base type",
 			RL_BTF_MAX_DEPTH);
 }
@@ -433,134 +446,130 @@ static int chain_err(const struct rl_btf *btf, uint32_t id, struct rl_diag *d)
  * at most RL_BTF_MAX_DEPTH steps; the kernel's resolver uses the same bound
  * (MAX_RESOLVE_DEPTH).  Ids not yet checked stop the walk: their own turn
  * in check_refs reports them. */
-static int check_chain(const struct rl_btf *btf, uint32_t id, struct rl_diag *d)
+static int check_chain(const struct checker *c, uint32_t id, uint32_t next)
 {
-	uint32_t cur = id;
-
-	for (int depth = 0; depth <= RL_BTF_MAX_DEPTH; depth++) {
-		cur = chain_next(btf->types[cur]);
-		if (cur == 0 || cur >= btf->nr_types || !is_chain_kind(rl_btf_kind(btf->types[cur])))
+	for (int depth = 0; depth < RL_BTF_MAX_DEPTH; depth++) {
+		if (next == 0 || next >= c->btf->nr_types || !is_chain_kind(kind_of(c, next)))
 			return 0;
+		next = chain_next(c->btf->types[next]);
 	}
-	return chain_err(btf, id, d);
+	return chain_err(c, id);
 }
 
-static int check_member_refs(const struct rl_btf *btf, uint32_t id, const struct btf_type *t,
-			     struct rl_diag *d)
+static int check_member_refs(const struct checker *c, uint32_t id, const struct btf_type *t)
 {
 	const struct btf_member *m = (const void *)(t + 1);
 
 	for (uint32_t i = 0; i < rl_btf_vlen(t); i++, m++) {
-		if (m->type >= btf->nr_types)
-			return bad_ref(btf, d, id, t, "member", i, m->type);
+		if (m->type >= c->btf->nr_types)
+			return bad_ref(c, id, t, "member", i, m->type);
 		if (m->type == 0)
-			return type_err(btf, d, id, t, "member %u ('%s') has type void", i,
-					rl_btf_str(btf, m->name_off));
+			return type_err(c->btf, c->d, id, t, "member %u ('%s') has type void", i,
+					rl_btf_str(c->btf, m->name_off));
 	}
 	return 0;
 }
 
 /* Return and parameter types.  A void parameter may only be the last one,
  * where it stands for "..." (btf_func_proto_check). */
-static int check_proto_refs(const struct rl_btf *btf, uint32_t id, const struct btf_type *t,
-			    struct rl_diag *d)
+static int check_proto_refs(const struct checker *c, uint32_t id, const struct btf_type *t)
 {
 	const struct btf_param *p = (const void *)(t + 1);
 	uint32_t n = rl_btf_vlen(t);
 
-	if (t->type >= btf->nr_types)
-		return bad_ref(btf, d, id, t, "return type", NO_INDEX, t->type);
+	if (t->type >= c->btf->nr_types)
+		return bad_ref(c, id, t, "return type", NO_INDEX, t->type);
 	for (uint32_t i = 0; i < n; i++, p++) {
-		if (p->type >= btf->nr_types)
-			return bad_ref(btf, d, id, t, "parameter", i, p->type);
+		if (p->type >= c->btf->nr_types)
+			return bad_ref(c, id, t, "parameter", i, p->type);
 		if (p->type == 0 && i != n - 1)
-			return type_err(btf, d, id, t, "parameter %u is void; only the last may be (for '...')", i);
+			return type_err(c->btf, c->d, id, t,
+					"parameter %u is void; only the last may be (for '...')", i);
 	}
 	return 0;
 }
 
 /* DATASEC entries are VARs; LLVM also lists extern kernel functions (kfuncs)
  * as FUNC entries in ".ksyms", which the kernel accepts since 5.13. */
-static int check_datasec_refs(const struct rl_btf *btf, uint32_t id, const struct btf_type *t,
-			      struct rl_diag *d)
+static int check_datasec_refs(const struct checker *c, uint32_t id, const struct btf_type *t)
 {
 	const struct btf_var_secinfo *v = (const void *)(t + 1);
 
 	for (uint32_t i = 0; i < rl_btf_vlen(t); i++, v++) {
-		uint32_t kind;
-
-		if (v->type >= btf->nr_types)
-			return bad_ref(btf, d, id, t, "entry", i, v->type);
-		kind = kind_of(btf, v->type);
-		if (kind != BTF_KIND_VAR && kind != BTF_KIND_FUNC)
-			return type_err(btf, d, id, t, "entry %u is type [%u] %s, expected a VAR", i,
-					v->type, rl_btf_kind_name(kind));
+		if (v->type >= c->btf->nr_types)
+			return bad_ref(c, id, t, "entry", i, v->type);
+		if (kind_of(c, v->type) != BTF_KIND_VAR && kind_of(c, v->type) != BTF_KIND_FUNC)
+			return type_err(c->btf, c->d, id, t, "entry %u is type [%u] %s, expected a VAR", i,
+					v->type, rl_btf_kind_name(kind_of(c, v->type)));
 	}
 	return 0;
 }
 
 /* A decl tag names a member/argument by index, or the whole thing by -1. */
-static int check_decl_tag(const struct rl_btf *btf, uint32_t id, const struct btf_type *t,
-			  struct rl_diag *d)
+static int check_decl_tag(const struct checker *c, uint32_t id, const struct btf_type *t)
 {
 	int32_t idx = *(const int32_t *)(t + 1);
-	const struct btf_type *target = rl_btf_type(btf, t->type);
+	const struct btf_type *target;
 	uint32_t n = 0;
 
-	if (!target)
-		return t->type ? bad_ref(btf, d, id, t, "tagged type", NO_INDEX, t->type)
-			       : type_err(btf, d, id, t, "tags void");
+	if (t->type >= c->btf->nr_types)
+		return bad_ref(c, id, t, "tagged type", NO_INDEX, t->type);
+	if (t->type == 0)
+		return type_err(c->btf, c->d, id, t, "tags void");
 	if (idx == -1)
 		return 0;
-	if (rl_btf_kind(target) == BTF_KIND_STRUCT || rl_btf_kind(target) == BTF_KIND_UNION)
+	target = c->btf->types[t->type];
+	if (kind_of(c, t->type) == BTF_KIND_STRUCT || kind_of(c, t->type) == BTF_KIND_UNION)
 		n = rl_btf_vlen(target);
-	else if (rl_btf_kind(target) == BTF_KIND_FUNC && kind_of(btf, target->type) == BTF_KIND_FUNC_PROTO)
-		n = rl_btf_vlen(btf->types[target->type]);
+	else if (kind_of(c, t->type) == BTF_KIND_FUNC && target->type < c->btf->nr_types &&
+		 kind_of(c, target->type) == BTF_KIND_FUNC_PROTO)
+		n = rl_btf_vlen(c->btf->types[target->type]);
 	if ((uint32_t)idx >= n)
-		return type_err(btf, d, id, t, "component_idx %d, but [%u] %s has %u members/arguments",
-				idx, t->type, rl_btf_kind_name(rl_btf_kind(target)), n);
+		return type_err(c->btf, c->d, id, t, "component_idx %d, but [%u] %s has %u members/arguments",
+				idx, t->type, rl_btf_kind_name(kind_of(c, t->type)), n);
 	return 0;
 }
 
-static int check_refs(const struct rl_btf *btf, uint32_t id, const struct btf_type *t, struct rl_diag *d)
+static int check_refs(const struct checker *c, uint32_t id, const struct btf_type *t)
 {
 	const struct btf_array *a;
+	uint32_t nr = c->btf->nr_types;
 
-	switch (rl_btf_kind(t)) {
+	switch (kind_of(c, id)) {
 	case BTF_KIND_PTR: case BTF_KIND_TYPEDEF: case BTF_KIND_VOLATILE:
 	case BTF_KIND_CONST: case BTF_KIND_RESTRICT: case BTF_KIND_TYPE_TAG:
-		if (t->type >= btf->nr_types)
-			return bad_ref(btf, d, id, t, "type", NO_INDEX, t->type);
-		return check_chain(btf, id, d);
+		if (t->type >= nr)
+			return bad_ref(c, id, t, "type", NO_INDEX, t->type);
+		return check_chain(c, id, t->type);
 	case BTF_KIND_ARRAY:
 		a = (const void *)(t + 1);
-		if (a->type >= btf->nr_types)
-			return bad_ref(btf, d, id, t, "element type", NO_INDEX, a->type);
-		if (a->index_type >= btf->nr_types)
-			return bad_ref(btf, d, id, t, "index type", NO_INDEX, a->index_type);
+		if (a->type >= nr)
+			return bad_ref(c, id, t, "element type", NO_INDEX, a->type);
+		if (a->index_type >= nr)
+			return bad_ref(c, id, t, "index type", NO_INDEX, a->index_type);
 		if (a->type == 0)
-			return type_err(btf, d, id, t, "array of void");
-		return check_chain(btf, id, d);
+			return type_err(c->btf, c->d, id, t, "array of void");
+		return check_chain(c, id, a->type);
 	case BTF_KIND_STRUCT: case BTF_KIND_UNION:
-		return check_member_refs(btf, id, t, d);
+		return check_member_refs(c, id, t);
 	case BTF_KIND_FUNC_PROTO:
-		return check_proto_refs(btf, id, t, d);
+		return check_proto_refs(c, id, t);
 	case BTF_KIND_DATASEC:
-		return check_datasec_refs(btf, id, t, d);
+		return check_datasec_refs(c, id, t);
 	case BTF_KIND_DECL_TAG:
-		return check_decl_tag(btf, id, t, d);
+		return check_decl_tag(c, id, t);
 	case BTF_KIND_FUNC:
-		if (t->type >= btf->nr_types)
-			return bad_ref(btf, d, id, t, "type", NO_INDEX, t->type);
-		if (kind_of(btf, t->type) != BTF_KIND_FUNC_PROTO)
-			return type_err(btf, d, id, t, "type [%u] is %s, expected a FUNC_PROTO", t->type,
-					rl_btf_kind_name(kind_of(btf, t->type)));
+		if (t->type >= nr)
+			return bad_ref(c, id, t, "type", NO_INDEX, t->type);
+		if (kind_of(c, t->type) != BTF_KIND_FUNC_PROTO)
+			return type_err(c->btf, c->d, id, t, "type [%u] is %s, expected a FUNC_PROTO", t->type,
+					rl_btf_kind_name(kind_of(c, t->type)));
 		return 0;
 	case BTF_KIND_VAR:
-		if (t->type >= btf->nr_types)
-			return bad_ref(btf, d, id, t, "type", NO_INDEX, t->type);
+		if (t->type >= nr)
+			return bad_ref(c, id, t, "type", NO_INDEX, t->type);
 		if (t->type == 0)
-			return type_err(btf, d, id, t, "variable of type void");
+			return type_err(c->btf, c->d, id, t, "variable of type void");
 		return 0;
 	default:        /* INT, ENUM, ENUM64, FWD, FLOAT refer to nothing */
 		return 0;
@@ -569,12 +578,9 @@ static int check_refs(const struct rl_btf *btf, uint32_t id, const struct btf_ty
 
 /* ---- parse / free -------------------------------------------------------- */
 
-int rl_btf_parse(struct rl_btf *btf, const void *bytes, size_t size, bool copy, struct rl_diag *d)
+/* Copy (if asked, or if unaligned) and check the header. */
+static int take_bytes(struct rl_btf *btf, const void *bytes, size_t size, bool copy, struct rl_diag *d)
 {
-	const struct btf_header *h;
-	int err;
-
-	memset(btf, 0, sizeof(*btf));
 	/* Records are read in place as struct btf_type, which needs 4-byte
 	 * alignment; a caller's unaligned buffer is copied like copy=true. */
 	if (copy || ((uintptr_t)bytes & 3)) {
@@ -586,33 +592,42 @@ int rl_btf_parse(struct rl_btf *btf, const void *bytes, size_t size, bool copy, 
 	}
 	btf->bytes = bytes;
 	btf->size = size;
-	err = check_header(btf, d);
+	return check_header(btf, d);
+}
+
+int rl_btf_parse(struct rl_btf *btf, const void *bytes, size_t size, bool copy, struct rl_diag *d)
+{
+	const struct btf_header *h;
+	struct checker c = { btf, NULL, d };
+	size_t max_ids;
+	void *shrunk;
+	int err;
+
+	memset(btf, 0, sizeof(*btf));
+	err = take_bytes(btf, bytes, size, copy, d);
 	if (err)
 		goto fail;
 	h = (const void *)btf->bytes;
-	/* One allocation for types[]: no record is shorter than a btf_type, so
-	 * type_len / 12 + 1 ids is an upper bound.  Pages past the real count
-	 * are never touched; the realloc below gives them back. */
-	btf->types = malloc(((size_t)h->type_len / sizeof(struct btf_type) + 1) * sizeof(*btf->types));
+	/* One allocation: types[] followed by the kind bytes pass 2 uses.  No
+	 * record is shorter than a btf_type, so type_len / 12 + 1 ids is an
+	 * upper bound; pages past the real count are never touched, and the
+	 * realloc at the end keeps just types[nr_types]. */
+	max_ids = h->type_len / sizeof(struct btf_type) + 1;
+	btf->types = malloc(max_ids * (sizeof(*btf->types) + 1));
 	if (!btf->types) {
-		err = rl_err(d, ENOMEM, "BTF: cannot allocate the type table");
+		err = rl_err(d, ENOMEM, "BTF: cannot allocate the type table (%zu ids)", max_ids);
 		goto fail;
 	}
 	btf->types[0] = NULL;
-	err = walk_types(btf, btf->bytes + h->hdr_len + h->type_off, h->type_len, d);
+	c.kind = (uint8_t *)(btf->types + max_ids);
+	err = walk_types(btf, (uint8_t *)c.kind, btf->bytes + h->hdr_len + h->type_off, h->type_len, d);
+	for (uint32_t id = 1; !err && id < btf->nr_types; id++)
+		err = check_refs(&c, id, btf->types[id]);
 	if (err)
 		goto fail;
-	for (uint32_t id = 1; id < btf->nr_types; id++) {
-		err = check_refs(btf, id, btf->types[id], d);
-		if (err)
-			goto fail;
-	}
-	{
-		const struct btf_type **shrunk = realloc(btf->types, btf->nr_types * sizeof(*btf->types));
-
-		if (shrunk)
-			btf->types = shrunk;
-	}
+	shrunk = realloc(btf->types, btf->nr_types * sizeof(*btf->types));
+	if (shrunk)
+		btf->types = shrunk;
 	return 0;
 fail:
 	rl_btf_free(btf);

@@ -65,8 +65,10 @@ static uint64_t ptr_to_u64(const void *p)
 	return (uint64_t)(uintptr_t)p;
 }
 
-/* fd < 0 means "none" in our opts; the kernel spells "none" as 0 (which is
- * why no BPF object must ever live at fd 0: see fd_above_stdio). */
+/* For *optional* fds (BTF, inner map): < 0 means "none" in our opts, and
+ * the kernel spells "none" as 0 (which is why no BPF object may ever live at
+ * fd 0: see fd_above_stdio).  Required fds (target, prog, map) are passed
+ * as they are, so a -1 there is the kernel's EBADF, not a silent fd 0. */
 static uint32_t fd_or_none(int fd)
 {
 	return fd > 0 ? (uint32_t)fd : 0;
@@ -237,7 +239,7 @@ int rl_sys_prog_test_run(struct rl_test_run_opts *o)
 	int r;
 
 	memset(&a, 0, sizeof(a));
-	a.test.prog_fd = fd_or_none(o->prog_fd);
+	a.test.prog_fd = (uint32_t)o->prog_fd;
 	a.test.data_in = ptr_to_u64(o->data_in);
 	a.test.data_size_in = o->data_size_in;
 	a.test.data_out = ptr_to_u64(o->data_out);
@@ -266,8 +268,8 @@ int rl_sys_prog_attach(int prog_fd, int target_fd, uint32_t attach_type, uint32_
 	union bpf_attr a;
 
 	memset(&a, 0, sizeof(a));
-	a.target_fd = fd_or_none(target_fd);
-	a.attach_bpf_fd = fd_or_none(prog_fd);
+	a.target_fd = (uint32_t)target_fd;
+	a.attach_bpf_fd = (uint32_t)prog_fd;
 	a.attach_type = attach_type;
 	a.attach_flags = flags;
 	return SYS_BPF(BPF_PROG_ATTACH, &a);
@@ -281,8 +283,8 @@ int rl_sys_prog_detach(int prog_fd, int target_fd, uint32_t attach_type)
 	 * kernel needs attach_bpf_fd to know which one to take off
 	 * (__cgroup_bpf_detach); sockmap detach needs it too. */
 	memset(&a, 0, sizeof(a));
-	a.target_fd = fd_or_none(target_fd);
-	a.attach_bpf_fd = fd_or_none(prog_fd);
+	a.target_fd = (uint32_t)target_fd;
+	a.attach_bpf_fd = (uint32_t)prog_fd;
 	a.attach_type = attach_type;
 	return SYS_BPF(BPF_PROG_DETACH, &a);
 }
@@ -294,7 +296,7 @@ int rl_sys_prog_query(int target_fd, uint32_t attach_type, uint32_t *attach_flag
 	int r;
 
 	memset(&a, 0, sizeof(a));
-	a.query.target_fd = fd_or_none(target_fd);
+	a.query.target_fd = (uint32_t)target_fd;
 	a.query.attach_type = attach_type;
 	a.query.prog_ids = ptr_to_u64(ids);
 	a.query.prog_cnt = ids && cnt ? *cnt : 0;
@@ -338,7 +340,7 @@ static int map_elem(int cmd, int fd, const void *key, const void *value, uint64_
 	union bpf_attr a;
 
 	memset(&a, 0, sizeof(a));
-	a.map_fd = fd_or_none(fd);
+	a.map_fd = (uint32_t)fd;
 	a.key = ptr_to_u64(key);
 	a.value = ptr_to_u64(value);    /* same slot as next_key */
 	a.flags = flags;
@@ -375,7 +377,7 @@ int rl_sys_map_freeze(int fd)
 	 * only stops *user space*: programs can still write unless the map
 	 * was also created with BPF_F_RDONLY_PROG. */
 	memset(&a, 0, sizeof(a));
-	a.map_fd = fd_or_none(fd);
+	a.map_fd = (uint32_t)fd;
 	return SYS_BPF(BPF_MAP_FREEZE, &a);
 }
 
@@ -408,7 +410,7 @@ int rl_sys_obj_pin(int fd, const char *path)
 	 * reference; unlink(2) of the path drops it again */
 	memset(&a, 0, sizeof(a));
 	a.pathname = ptr_to_u64(path);
-	a.bpf_fd = fd_or_none(fd);
+	a.bpf_fd = (uint32_t)fd;
 	return SYS_BPF(BPF_OBJ_PIN, &a);
 }
 
@@ -428,7 +430,7 @@ int rl_sys_obj_info(int fd, void *info, uint32_t *info_len)
 	int r;
 
 	memset(&a, 0, sizeof(a));
-	a.info.bpf_fd = fd_or_none(fd);
+	a.info.bpf_fd = (uint32_t)fd;
 	a.info.info_len = *info_len;
 	a.info.info = ptr_to_u64(info);
 	r = SYS_BPF(BPF_OBJ_GET_INFO_BY_FD, &a);

@@ -14,8 +14,8 @@
  *   - the result is a file descriptor, 0, or a negative errno
  *     (never -1 with errno set);
  *   - every fd returned is >= 3 and close-on-exec;
- *   - an fd argument that is < 0 (or 0) means "none" where the kernel allows
- *     none (btf_fd, inner_map_fd, prog_btf_fd);
+ *   - an optional fd (btf_fd, inner_map_fd, prog_btf_fd) that is < 0 means
+ *     "none"; required fds are passed as given (-1 gets EBADF);
  *   - nothing prints, nothing exits.
  *
  * Two hooks make the layer testable and teachable: an observer that sees
@@ -156,7 +156,8 @@ struct rl_sys_observer {
 void rl_sys_set_observer(const struct rl_sys_observer *o);
 
 /* Fail the nth call from now (1 = the next one) with -err, without entering
- * the kernel.  One shot: the fault disarms itself.  nth <= 0 disarms.
+ * the kernel.  One shot: the fault disarms itself.  nth <= 0 or err == 0
+ * disarms.
  * Binaries built with -DRL_FAULT_INJECTION also read RAWLOAD_FAULT="N:ERRNO"
  * (ERRNO as a number or a name such as EPERM) before their first call. */
 void rl_sys_set_fault(int nth, int err);

@@ -21,13 +21,19 @@ run() { # run NAME CMD... : one counted step
 	rm -f "$log"
 }
 
-for t in build/tests/test_*; do
-	[ -x "$t" ] && run "unit/$(basename "$t")" "$t"
-done
-run purity tests/check-purity.sh
-[ -x tests/elf-cases/run.sh ] && run elf-cases tests/elf-cases/run.sh
+want() { [ -z "${ONLY:-}" ] || [ "$ONLY" = "$1" ]; }   # ONLY=unit|integration|fuzz
 
-if [ "$(id -u)" = 0 ]; then
+if want unit; then
+	for t in build/tests/test_*; do
+		[ -x "$t" ] && run "unit/$(basename "$t")" "$t"
+	done
+	run purity tests/check-purity.sh
+	[ -x tests/elf-cases/run.sh ] && run elf-cases tests/elf-cases/run.sh
+fi
+
+if ! want integration; then
+	:
+elif [ "$(id -u)" = 0 ]; then
 	for t in tests/integration/test_*.sh; do
 		[ -f "$t" ] && run "integration/$(basename "$t" .sh)" bash "$t"
 	done
@@ -35,7 +41,7 @@ else
 	echo "skip integration tests: they need root"
 fi
 
-if [ -x build/fuzz_object ]; then
+if want fuzz && [ -x build/fuzz_object ]; then
 	run fuzz-${FUZZ_SECONDS:-60}s tools/fuzz/run.sh "${FUZZ_SECONDS:-60}"
 fi
 
