@@ -36,11 +36,19 @@
 #include "rl_bpf.h"
 #include "sock_key.h"
 
+/* Room for this many sockets (two per local connection).  A full map only
+ * means that new connections take the normal TCP path: the insert fails and
+ * the sk_msg program never sees those sockets.  Tests build a tiny variant
+ * with -DSOCK_MAP_MAX_ENTRIES=2 to prove that. */
+#ifndef SOCK_MAP_MAX_ENTRIES
+#define SOCK_MAP_MAX_ENTRIES 65535
+#endif
+
 /* value: the socket. User space writes an fd (4 bytes); the kernel keeps a
  * reference to the socket, not the fd. */
 struct {
 	__uint(type, BPF_MAP_TYPE_SOCKHASH);
-	__uint(max_entries, 65535);
+	__uint(max_entries, SOCK_MAP_MAX_ENTRIES);
 	__type(key, struct sock_key);
 	__type(value, __u32);
 } sock_ops_map SEC(".maps");

@@ -138,6 +138,23 @@ int rl_cgroup_open(const char *path, struct rl_diag *d)
 
 /* ---- attachments ---------------------------------------------------- */
 
+/* Is the program behind prog_fd among those attached to cg_fd?  Used only
+ * to explain an EINVAL, which the kernel returns for several reasons. */
+static bool attached_here(int cg_fd, int prog_fd)
+{
+	struct bpf_prog_info info;
+	uint32_t len = sizeof(info), ids[64], cnt = 64;
+
+	memset(&info, 0, sizeof(info));
+	if (rl_sys_obj_info(prog_fd, &info, &len) ||
+	    rl_sys_prog_query(cg_fd, BPF_CGROUP_SOCK_OPS, NULL, ids, &cnt))
+		return false;
+	for (uint32_t i = 0; i < cnt && i < 64; i++)
+		if (ids[i] == info.id)
+			return true;
+	return false;
+}
+
 int rl_cgroup_attach_sockops(int cg_fd, int prog_fd, struct rl_diag *d)
 {
 	int err = rl_sys_prog_attach(prog_fd, cg_fd, BPF_CGROUP_SOCK_OPS, BPF_F_ALLOW_MULTI);
@@ -146,16 +163,17 @@ int rl_cgroup_attach_sockops(int cg_fd, int prog_fd, struct rl_diag *d)
 	switch (err) {
 	case 0:
 		return 0;
-	case -EEXIST:
-		why = " (this program is already attached to this cgroup)";
-		break;
 	case -EPERM:
 		/* __cgroup_bpf_attach: the flags must match the programs already
 		 * there, and an ancestor's non-overridable program forbids more */
 		why = " (a program is attached here or above without BPF_F_ALLOW_MULTI; see `bpftool cgroup tree`)";
 		break;
 	case -EINVAL:
-		why = " (is it a sockops program? the prog type must match the attach type)";
+		/* find_attach_entry() refuses the same program twice with
+		 * EINVAL; a program of another type gets EINVAL too */
+		why = attached_here(cg_fd, prog_fd) ?
+		      " (this program is already attached to this cgroup)" :
+		      " (is it a sockops program? the prog type must match the attach type)";
 		break;
 	case -E2BIG:
 		why = " (the cgroup already holds the maximum of 64 programs for this hook)";

@@ -57,8 +57,12 @@ static void load_btf(struct rl_object *o)
 	if (fd < 0) {
 		/* ask again with a log, only to explain the refusal */
 		log = calloc(1, 1 << 16);
-		if (log)
-			rl_sys_btf_load(raw, (uint32_t)size, log, 1 << 16, 1);
+		if (log) {
+			int again = rl_sys_btf_load(raw, (uint32_t)size, log, 1 << 16, 1);
+
+			if (again >= 0) /* refused once, accepted now: still go without */
+				close(again);
+		}
 		snprintf(o->warning, sizeof(o->warning),
 			 "the kernel refused the object's BTF (BPF_BTF_LOAD: %s%s%.200s); loading without it",
 			 strerror(-fd), log && *log ? ": " : "", log ? log : "");

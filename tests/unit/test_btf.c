@@ -546,7 +546,7 @@ static void test_bad_semantics(void)
 			t[6 + 3 * i] = i + 1;
 		}
 		n = make_btf(buf, t, sizeof(t), good_strs, sizeof(good_strs));
-		expect_fail(buf, n, "BTF type [35] CONST '': more than 32 pointer/typedef/modifier/array links");
+		expect_fail(buf, n, "BTF type [34] CONST '': more than 32 pointer/typedef/modifier/array links");
 	}
 }
 

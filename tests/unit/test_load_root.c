@@ -1,0 +1,296 @@
+/* test_load_root.c - the loader against the real kernel (root only; skips otherwise).
+ *
+ *  - every test object loads, and what the kernel reports back (BPF_OBJ_GET_INFO_BY_FD)
+ *    matches the spec: program type and name, map type, sizes, max_entries, flags;
+ *  - a program the verifier rejects fails with the log naming the source line, and the
+ *    kernel's program and map id lists are exactly as before;
+ *  - fault injection: failing the Nth bpf(2) call, for every N of a whole load, leaves no
+ *    fd, no pin and no kernel object behind (all or nothing, SPEC §3).
+ */
+#include "unit.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bpffs.h"
+#include "load.h"
+#include "sys_bpf.h"
+
+#define OBJDIR "build/tests/objects/"
+
+static int count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = 0;
+
+	while (d && (e = readdir(d)))
+		n += e->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	return n;
+}
+
+struct loaded { void *bytes; struct rl_object_spec spec; struct rl_object obj; };
+
+static int load_file(const char *path, struct loaded *l, const struct rl_load_opts *opts,
+		     struct rl_diag *d)
+{
+	FILE *f = fopen(path, "rb");
+	long n;
+	int err;
+
+	memset(l, 0, sizeof(*l));
+	if (!f)
+		return rl_err(d, errno, "open %s", path);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	l->bytes = malloc((size_t)n);
+	if (fread(l->bytes, 1, (size_t)n, f) != (size_t)n) {
+		fclose(f);
+		return rl_err(d, EIO, "read %s", path);
+	}
+	fclose(f);
+	err = rl_object_parse(&l->spec, path, l->bytes, (size_t)n, d);
+	if (err)
+		return err;
+	return rl_object_load(&l->obj, &l->spec, opts, d);
+}
+
+static void unload(struct loaded *l)
+{
+	rl_object_close(&l->obj);
+	rl_object_free(&l->spec);
+	free(l->bytes);
+}
+
+/* Other processes may load BPF objects while we run, so "nothing left behind"
+ * is checked on the objects THIS load created: an observer notes the id of
+ * every new program and map from /proc/self/fdinfo (not a bpf(2) call, so the
+ * fault countdown is untouched), and afterwards each id must be gone. */
+struct created { uint32_t prog_ids[64], map_ids[64]; int nprogs, nmaps; };
+
+static uint32_t fdinfo_id(long fd, const char *key)
+{
+	char path[64], line[256];
+	uint32_t id = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%ld", fd);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, strlen(key)))
+			id = (uint32_t)strtoul(line + strlen(key), NULL, 10);
+	if (f)
+		fclose(f);
+	return id;
+}
+
+static void note_created(void *ctx, int cmd, const union bpf_attr *attr, long result, int err)
+{
+	struct created *c = ctx;
+
+	(void)attr;
+	(void)err;
+	if (result < 0)
+		return;
+	if (cmd == BPF_PROG_LOAD && c->nprogs < 64)
+		c->prog_ids[c->nprogs++] = fdinfo_id(result, "prog_id:");
+	if (cmd == BPF_MAP_CREATE && c->nmaps < 64)
+		c->map_ids[c->nmaps++] = fdinfo_id(result, "map_id:");
+}
+
+/* Is `id` still in the kernel's id table?  GET_NEXT_ID takes no reference
+ * (GET_FD_BY_ID would, and so keep the object alive a little longer). */
+static bool id_exists(int (*next)(uint32_t, uint32_t *), uint32_t id)
+{
+	uint32_t found;
+
+	return id && next(id - 1, &found) == 0 && found == id;
+}
+
+static bool ids_gone(const struct created *c)
+{
+	for (int i = 0; i < c->nprogs; i++)
+		if (id_exists(rl_sys_prog_get_next_id, c->prog_ids[i]))
+			return false;
+	for (int i = 0; i < c->nmaps; i++)
+		if (id_exists(rl_sys_map_get_next_id, c->map_ids[i]))
+			return false;
+	return true;
+}
+
+/* The kernel releases a closed program after an RCU grace period and a
+ * workqueue pass (bpf_prog_put -> ... -> bpf_prog_free_deferred), and only
+ * then the maps it used: ids can outlive the last close by milliseconds. */
+static bool all_gone(const struct created *c)
+{
+	for (int i = 0; i < 200; i++) {
+		if (ids_gone(c))
+			return true;
+		usleep(10000);
+	}
+	return false;
+}
+
+static const char *const objects[] = {
+	"global_data", "tail_call", "subprog", "map_in_map", "maps_btf", "maps_legacy",
+	"multi_prog", "sock_progs", "btf_shapes",
+};
+
+static void test_objects_match_kernel_info(void)
+{
+	for (size_t i = 0; i < sizeof(objects) / sizeof(objects[0]); i++) {
+		char path[256];
+		struct rl_diag d = { "" };
+		struct loaded l;
+
+		snprintf(path, sizeof(path), OBJDIR "%s.bpf.o", objects[i]);
+		if (load_file(path, &l, NULL, &d)) {
+			fprintf(stderr, "  %s: %s\n", path, d.msg);
+			CHECK(0);
+			unload(&l);
+			continue;
+		}
+		for (uint32_t p = 0; p < l.obj.nr_progs; p++) {
+			struct bpf_prog_info info = { 0 };
+			uint32_t len = sizeof(info);
+
+			CHECK_EQ(rl_sys_obj_info(l.obj.progs[p].fd, &info, &len), 0);
+			CHECK_EQ(info.type, l.obj.progs[p].spec->prog_type);
+			CHECK_STR(info.name, l.obj.progs[p].kname);
+			CHECK_EQ(info.id, l.obj.progs[p].id);
+		}
+		for (uint32_t m = 0; m < l.obj.nr_maps; m++) {
+			const struct rl_map_spec *s = l.obj.maps[m].spec;
+			struct bpf_map_info info = { 0 };
+			uint32_t len = sizeof(info);
+
+			if (s->is_inner_template) {
+				CHECK_EQ(l.obj.maps[m].fd, -1); /* released after creating the outer map */
+				continue;
+			}
+			CHECK_EQ(rl_sys_obj_info(l.obj.maps[m].fd, &info, &len), 0);
+			CHECK_EQ(info.type, s->type);
+			CHECK_EQ(info.key_size, s->key_size);
+			CHECK_EQ(info.value_size, s->value_size);
+			CHECK_EQ(info.max_entries, s->max_entries);
+			CHECK_EQ(info.map_flags, s->map_flags);
+			CHECK_STR(info.name, l.obj.maps[m].kname);
+		}
+		CHECK(l.obj.btf_fd >= 0); /* every test object has BTF the kernel accepts */
+		unload(&l);
+	}
+}
+
+static void test_verifier_reject_leaves_nothing(void)
+{
+	struct created created = { .nprogs = 0 };
+	struct rl_sys_observer watch = { note_created, &created };
+	int fds = count_fds();
+	struct rl_diag d = { "" };
+	struct loaded l;
+	int err;
+
+	rl_sys_set_observer(&watch);
+	err = load_file(OBJDIR "verifier_reject.bpf.o", &l, NULL, &d);
+	rl_sys_set_observer(NULL);
+
+	CHECK(err < 0);
+	CHECK_CONTAINS(d.msg, "program 'xdp_unchecked'");
+	CHECK_CONTAINS(d.msg, "BPF_PROG_LOAD");
+	CHECK_CONTAINS(l.obj.verifier_log, "invalid access to packet");
+	CHECK_CONTAINS(l.obj.verifier_log, "verifier_reject.bpf.c:");
+	unload(&l);
+	CHECK(all_gone(&created));
+	CHECK_EQ(count_fds(), fds);
+}
+
+static int count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	while (d && (e = readdir(d)))
+		n += e->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* Fail call 1, 2, ..., N of a whole load (N = calls a clean load makes). */
+static void fault_walk(const char *name, const char *pin_dir)
+{
+	struct rl_load_opts opts = { .pin_dir = pin_dir };
+	struct created created;
+	struct rl_sys_observer watch = { note_created, &created };
+	char path[256];
+	int fds = count_fds();
+	unsigned calls0, total;
+	struct rl_diag d;
+	struct loaded l;
+
+	snprintf(path, sizeof(path), OBJDIR "%s.bpf.o", name);
+	calls0 = rl_sys_call_count();
+	CHECK_EQ(load_file(path, &l, &opts, &d), 0);
+	total = rl_sys_call_count() - calls0;
+	rl_object_unpin_created(&l.obj);
+	unload(&l);
+	CHECK(total > 3);
+	for (unsigned n = 1; n <= total; n++) {
+		int err;
+
+		memset(&created, 0, sizeof(created));
+		rl_sys_set_observer(&watch);
+		rl_sys_set_fault((int)n, EPERM);
+		err = load_file(path, &l, &opts, &d);
+		rl_sys_set_fault(0, 0);
+		rl_sys_set_observer(NULL);
+		if (!err) /* a refused optional step (BTF, info query) may be survivable */
+			rl_object_unpin_created(&l.obj);
+		unload(&l);
+		if (count_fds() != fds || !all_gone(&created) ||
+		    (pin_dir && count_entries(pin_dir) != 0)) {
+			fprintf(stderr, "  %s: fault at call %u/%u (err %d: %s) left something behind\n",
+				name, n, total, err, d.msg);
+			CHECK(0);
+			break;
+		}
+	}
+}
+
+static void test_fault_injection_every_call(void)
+{
+	char mnt[256], dir[300];
+	bool mounted;
+	struct rl_diag d;
+
+	fault_walk("global_data", NULL);
+	fault_walk("tail_call", NULL);
+	fault_walk("map_in_map", NULL);
+	CHECK_EQ(rl_bpffs_ensure(mnt, sizeof(mnt), &mounted, &d), 0);
+	snprintf(dir, sizeof(dir), "%s/rl-unit-%d", mnt, (int)getpid());
+	CHECK_EQ(mkdir(dir, 0700), 0);
+	fault_walk("maps_btf", dir); /* pinned_cfg: pinning by name */
+	rmdir(dir);
+}
+
+int main(void)
+{
+	static const struct unit_test tests[] = {
+		UNIT_TEST(test_objects_match_kernel_info),
+		UNIT_TEST(test_verifier_reject_leaves_nothing),
+		UNIT_TEST(test_fault_injection_every_call),
+	};
+
+	if (geteuid() != 0) {
+		printf("load_root: skipped (needs root)\n");
+		return 0;
+	}
+	return unit_run("load_root", tests, sizeof(tests) / sizeof(tests[0]));
+}
