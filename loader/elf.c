@@ -118,6 +118,14 @@ static int read_section_headers(struct rl_elf *elf, const Elf64_Ehdr *eh, struct
 			return rl_err(d, ENOEXEC, "section %u '%s': offset %#llx + size %llu runs past the end of the %zu-byte file",
 				      i, s->name, (unsigned long long)sh->sh_offset,
 				      (unsigned long long)sh->sh_size, elf->size);
+		/* code is read as struct bpf_insn (8-byte units) in place */
+		if ((sh->sh_flags & SHF_EXECINSTR) && sh->sh_offset % 8)
+			return rl_err(d, ENOEXEC, "section %u '%s': code at offset %#llx is not 8-byte aligned",
+				      i, s->name, (unsigned long long)sh->sh_offset);
+		if (sh->sh_addralign > 1 && sh->sh_offset % sh->sh_addralign)
+			return rl_err(d, ENOEXEC, "section %u '%s': offset %#llx is not a multiple of its sh_addralign %llu",
+				      i, s->name, (unsigned long long)sh->sh_offset,
+				      (unsigned long long)sh->sh_addralign);
 		s->data = sh->sh_size ? b + sh->sh_offset : NULL;
 	}
 	return 0;

@@ -41,6 +41,11 @@ static int parse_btf(struct rl_object_spec *obj, struct rl_diag *d)
 		return 0;
 	if (!btf->data)
 		return rl_err(d, ENOEXEC, "section '.BTF' is empty");
+	/* both are read as arrays of 4-byte fields in place */
+	if (btf->offset % 4 || (ext && ext->offset % 4))
+		return rl_err(d, ENOEXEC, "section '%s' at offset %#llx is not 4-byte aligned",
+			      btf->offset % 4 ? ".BTF" : ".BTF.ext",
+			      (unsigned long long)(btf->offset % 4 ? btf->offset : ext->offset));
 	/* copy: the loader patches DATASEC sizes/offsets before BPF_BTF_LOAD */
 	err = rl_btf_parse(&obj->btf, btf->data, btf->size, true, d);
 	if (err) {

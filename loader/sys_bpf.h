@@ -1,7 +1,7 @@
 /* sys_bpf.h - the bpf(2) system call, one small wrapper per command.
  *
  * Everything rawload asks of the BPF subsystem goes through these functions,
- * and sys_bpf.c is the only file in the tree that contains syscall(__NR_bpf).
+ * and sys_bpf.c is the only file in the tree that makes the system call.
  * The kernel's interface is a single entry point:
  *
  *     long bpf(int cmd, union bpf_attr *attr, unsigned int size);

@@ -219,6 +219,16 @@ static void test_fault_injection(void)
 	CHECK_EQ(seen.calls, 4);
 }
 
+#ifdef RL_FAULT_INJECTION
+/* Test builds read RAWLOAD_FAULT (set in main) before the first call. */
+static void test_fault_env(void)
+{
+	CHECK_EQ(rl_sys_call_count(), 0);
+	CHECK_EQ(rl_sys_obj_get("/sys/fs/bpf/rl-no-such-pin", 0), -E2BIG);
+	CHECK(rl_sys_last_call_injected());
+}
+#endif
+
 static void test_cmd_names(void)
 {
 	CHECK_STR(rl_bpf_cmd_name(BPF_PROG_LOAD), "BPF_PROG_LOAD");
@@ -580,7 +590,10 @@ static void test_pins(void)
 	struct stat st;
 
 	NEED_ROOT();
-	CHECK_EQ(rl_bpffs_ensure(mnt, sizeof(mnt), &mounted, &d), 0);
+	err = rl_bpffs_ensure(mnt, sizeof(mnt), &mounted, &d);
+	CHECK_EQ(err, 0);
+	if (err)
+		return;
 	if (mounted)
 		printf("  (mounted bpffs at %s)\n", mnt);
 	snprintf(top, sizeof(top), "%s/rl-test-%d", mnt, (int)getpid());
@@ -743,6 +756,9 @@ static int count_fds(void)
 int main(void)
 {
 	static const struct unit_test tests[] = {
+#ifdef RL_FAULT_INJECTION
+		UNIT_TEST(test_fault_env),     /* first: before any other bpf(2) call */
+#endif
 		UNIT_TEST(test_vlog_tail_window_has_source),
 		UNIT_TEST(test_vlog_tail_adjacent_source),
 		UNIT_TEST(test_vlog_tail_gap_to_source),
@@ -768,6 +784,9 @@ int main(void)
 	};
 	int before, after, rc;
 
+#ifdef RL_FAULT_INJECTION
+	setenv("RAWLOAD_FAULT", "1:E2BIG", 1);
+#endif
 	is_root = geteuid() == 0;
 	if (!is_root)
 		printf("test_sysbpf: not root, kernel tests are skipped\n");

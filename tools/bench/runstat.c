@@ -4,14 +4,17 @@
  *
  * prints one line on stdout:
  *
- *   wall_ns 1234567 maxrss_kb 2304 status 0
+ *   wall_ns 1234567 maxrss_kb 2304 utime_us 310 stime_us 1650 status 0
  *
  * wall_ns is CLOCK_MONOTONIC from just before the first fork() to just after
  * the last wait4(): the whole life of the processes, with no shell in
  * between.  maxrss_kb is the largest ru_maxrss that wait4() reported for any
  * command of the chain (the kernel keeps the peak resident set of a process
  * in its signal struct and hands it to the parent that reaps it; see
- * getrusage(2)).  status is the first non-zero exit status, or 0.
+ * getrusage(2)).  utime_us / stime_us add up the user and system CPU time
+ * of the chain: system time includes the verifier, which runs inside the
+ * bpf(BPF_PROG_LOAD) call of the loading process.  status is the first
+ * non-zero exit status, or 0.
  *
  * GNU time would give the same numbers, but it is not installed here and a
  * `sh -c` wrapper would add its own start-up to every sample.
@@ -23,7 +26,9 @@
  * -q        send the commands' stdout and stderr to /dev/null (the default
  *           keeps stderr so failures are visible).
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -59,7 +64,17 @@ static int enter_netns(const char *name)
 }
 
 /* Run argv[0..] until NULL; returns the exit status (128+sig if killed). */
-static int run_one(char **argv, int quiet, long *maxrss_kb)
+struct cost {
+	long maxrss_kb;
+	long long utime_us, stime_us;
+};
+
+static long long tv_us(struct timeval tv)
+{
+	return tv.tv_sec * 1000000LL + tv.tv_usec;
+}
+
+static int run_one(char **argv, int quiet, struct cost *c)
 {
 	struct rusage ru;
 	int status;
@@ -84,8 +99,10 @@ static int run_one(char **argv, int quiet, long *maxrss_kb)
 		perror("runstat: wait4");
 		return 127;
 	}
-	if (ru.ru_maxrss > *maxrss_kb)
-		*maxrss_kb = ru.ru_maxrss;
+	if (ru.ru_maxrss > c->maxrss_kb)
+		c->maxrss_kb = ru.ru_maxrss;
+	c->utime_us += tv_us(ru.ru_utime);
+	c->stime_us += tv_us(ru.ru_stime);
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
 	return WEXITSTATUS(status);
@@ -95,7 +112,7 @@ int main(int argc, char **argv)
 {
 	const char *netns = NULL;
 	int quiet = 0, first = 1, rc = 0;
-	long maxrss = 0;
+	struct cost c = { 0, 0, 0 };
 	long long t0, t1;
 
 	while (first < argc && argv[first][0] == '-' && strcmp(argv[first], "--then")) {
@@ -120,10 +137,11 @@ int main(int argc, char **argv)
 		while (end < argc && strcmp(argv[end], "--then"))
 			end++;
 		argv[end < argc ? end : argc] = NULL;  /* cut this command's argv */
-		rc = run_one(&argv[i], quiet, &maxrss);
+		rc = run_one(&argv[i], quiet, &c);
 		i = end + 1;
 	}
 	t1 = now_ns();
-	printf("wall_ns %lld maxrss_kb %ld status %d\n", t1 - t0, maxrss, rc);
+	printf("wall_ns %lld maxrss_kb %ld utime_us %lld stime_us %lld status %d\n", t1 - t0,
+	       c.maxrss_kb, c.utime_us, c.stime_us, rc);
 	return 0;
 }

@@ -21,6 +21,15 @@ static const struct cli_cmd commands[] = {
 	  "DEV is never replaced unless --replace, which swaps atomically\n"
 	  "(IFLA_XDP_EXPECTED_FD).  Programs and maps are pinned under DIR (default\n"
 	  "/sys/fs/bpf/rawload/<object>/).  Undo with `rawload detach xdp DEV`." },
+	{ "sockops", cmd_sockops, "sockops OBJ [OBJ...] [--cgroup PATH] [--pin DIR]",
+	  "Load the objects (later ones share maps by name with earlier ones, so\n"
+	  "contrack.o + redirect.o share sock_ops_map), attach each sk_msg program to the\n"
+	  "sockhash/sockmap it uses (BPF_SK_MSG_VERDICT) and then each sockops program to\n"
+	  "the cgroup v2 directory PATH (BPF_CGROUP_SOCK_OPS with BPF_F_ALLOW_MULTI, so no\n"
+	  "other program is displaced).  Without --cgroup: the cgroup rawload runs in (the\n"
+	  "v2 root only when rawload runs there).  Programs and maps are pinned under DIR\n"
+	  "(default /sys/fs/bpf/rawload/<first object>/).  Undo with\n"
+	  "`rawload detach sockops --cgroup PATH --pin DIR`." },
 	{ "load", cmd_load, "load OBJ [--pin DIR]",
 	  "Load every map and program of OBJ and pin them under DIR (default\n"
 	  "/sys/fs/bpf/rawload/<object>/); attach nothing.  Maps declared with\n"

@@ -1,0 +1,400 @@
+/* cmd_sockops.c - `rawload sockops OBJ [OBJ...] [--cgroup PATH] [--pin DIR]`.
+ *
+ * Socket-to-socket redirection needs two hooks on two different targets:
+ *
+ *   cgroup v2 dir --BPF_CGROUP_SOCK_OPS--> sockops program
+ *        on ESTABLISHED: bpf_sock_hash_update(skops, &map, &key)
+ *   sockhash      --BPF_SK_MSG_VERDICT---> sk_msg program
+ *        on sendmsg() of a socket in the map: bpf_msg_redirect_hash()
+ *
+ * The sequence, each step undone (newest first) if a later one fails or a
+ * signal arrives:
+ *   1. load every object; the second and later ones share maps by name with
+ *      the earlier ones (contrack.o + redirect.o share sock_ops_map), and
+ *      pin each one's programs and maps under DIR
+ *   2. attach each sk_msg program to the sockhash/sockmap it redirects into
+ *      (BPF_PROG_ATTACH, target = the map fd).  This comes FIRST: a socket
+ *      picks up the map's programs when it is inserted (sock_map_link() in
+ *      net/core/sock_map.c), so sockets inserted before the attach would
+ *      never run the sk_msg program
+ *   3. attach each sockops program to the cgroup (BPF_PROG_ATTACH, target =
+ *      the cgroup fd, BPF_F_ALLOW_MULTI so nobody else's program is
+ *      displaced - __cgroup_bpf_attach() keeps a list per attach type)
+ * Cgroup default (SPEC §1): --cgroup PATH, else the cgroup this process runs
+ * in - the v2 root only when rawload itself runs there.
+ */
+#include "bpffs.h"
+#include "cgroup.h"
+#include "cli.h"
+#include "sys_bpf.h"
+#include "undo.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define SOCKOPS_MAX_OBJS 8
+#define SOCKOPS_MAX_ATTACH 32
+
+/* one line of the final report */
+struct sockops_attached {
+	const struct rl_prog *prog;
+	const struct rl_map *map;       /* sk_msg: the map it hangs off; sockops: NULL */
+};
+
+struct sockops_run {
+	struct cli_loaded objs[SOCKOPS_MAX_OBJS];
+	struct rl_object *shared[SOCKOPS_MAX_OBJS];   /* &objs[i].obj, for share_with */
+	int nr_objs;
+	char cgroup[PATH_MAX];
+	int cg_fd;
+	char pin_dir[PATH_MAX];
+	struct rl_undo undo;
+	struct sockops_attached done[SOCKOPS_MAX_ATTACH];
+	int nr_done;
+};
+
+static bool is_sockmap_type(uint32_t type)
+{
+	return type == BPF_MAP_TYPE_SOCKHASH || type == BPF_MAP_TYPE_SOCKMAP;
+}
+
+int cli_sockops_cgroup(const char *arg, char out[PATH_MAX], const char *cmd)
+{
+	struct rl_diag d = { "" };
+	bool is_root = false;
+
+	if (arg) {
+		snprintf(out, PATH_MAX, "%s", arg);
+		return 0;
+	}
+	if (rl_cgroup_default(out, PATH_MAX, &is_root, &d))
+		return cli_fail("cgroup", &d);
+	/* the root cgroup holds every process on the machine: say so */
+	if (is_root)
+		fprintf(stderr, "rawload %s: no --cgroup given and rawload runs in the root cgroup: "
+			"using %s (every TCP socket on this machine)\n", cmd, out);
+	else
+		fprintf(stderr, "rawload %s: no --cgroup given: using the cgroup rawload runs in, %s\n",
+			cmd, out);
+	return 0;
+}
+
+/* Was `path` pinned by an object loaded earlier in this run? */
+static bool pinned_earlier(const struct sockops_run *r, const struct rl_object *o, const char *path)
+{
+	for (int i = 0; i < r->nr_objs && &r->objs[i].obj != o; i++) {
+		const struct rl_object *e = &r->objs[i].obj;
+
+		for (uint32_t k = 0; k < e->nr_progs; k++)
+			if (!strcmp(e->progs[k].pin_path, path))
+				return true;
+		for (uint32_t k = 0; k < e->nr_maps; k++)
+			if (!strcmp(e->maps[k].pin_path, path))
+				return true;
+	}
+	return false;
+}
+
+/* Pin one program or map as DIR/<name>.  bpffs refuses names with a dot
+ * ("reserved for future use", bpf_lookup() in kernel/bpf/inode.c), so
+ * `.rodata` is pinned as `_rodata`; a name an earlier object of this run
+ * already pinned gets "<object>_" in front (two objects may both have a
+ * `.rodata`, or a program called `prog`). */
+static int pin_entry(const struct sockops_run *r, const struct rl_object *o, const char *name,
+		     int fd, char *pin_path, bool *pinned_here, struct rl_diag *d)
+{
+	char clean[128];
+	int n;
+
+	if (pin_path[0] || fd < 0)
+		return 0; /* already pinned (a shared or pinned-by-name map) or released */
+	snprintf(clean, sizeof(clean), "%s", name);
+	for (char *c = clean; *c; c++)
+		if (*c == '.')
+			*c = '_';
+	n = snprintf(pin_path, PATH_MAX, "%s/%s", r->pin_dir, clean);
+	if (n < PATH_MAX && pinned_earlier(r, o, pin_path))
+		n = snprintf(pin_path, PATH_MAX, "%s/%s_%s", r->pin_dir, o->spec->name, clean);
+	if (n >= PATH_MAX) {
+		pin_path[0] = '\0';
+		return rl_err(d, ENAMETOOLONG, "pin path for '%s' under '%s' is too long", name, r->pin_dir);
+	}
+	if (rl_bpffs_pin(fd, pin_path, d)) {
+		pin_path[0] = '\0';
+		return -EEXIST;
+	}
+	*pinned_here = true;
+	return 0;
+}
+
+static int pin_object(const struct sockops_run *r, struct rl_object *o, struct rl_diag *d)
+{
+	int err = 0;
+
+	for (uint32_t i = 0; i < o->nr_progs && !err; i++)
+		err = pin_entry(r, o, o->progs[i].spec->name, o->progs[i].fd, o->progs[i].pin_path,
+				&o->progs[i].pinned_here, d);
+	for (uint32_t i = 0; i < o->nr_maps && !err; i++)
+		err = pin_entry(r, o, o->maps[i].spec->name, o->maps[i].fd, o->maps[i].pin_path,
+				&o->maps[i].pinned_here, d);
+	if (err)
+		rl_object_unpin_created(o);
+	return err;
+}
+
+/* Step 1: load (sharing maps with the objects before) and pin, one by one:
+ * pinning each object before loading the next lets a shared map carry its
+ * first pin path along instead of being pinned twice. */
+static int load_all(struct sockops_run *r, const char **paths, int n, const struct cli *cli)
+{
+	struct rl_diag d = { "" };
+
+	for (int i = 0; i < n; i++) {
+		struct rl_load_opts lo = {
+			.pin_dir = r->pin_dir, .verbose_log = cli->verbose,
+			.share_with = r->shared, .nr_share_with = (uint32_t)i,
+		};
+
+		if (cli_load_object(paths[i], &r->objs[i], &lo, cli))
+			return EXIT_USER;
+		r->shared[i] = &r->objs[i].obj;
+		r->nr_objs = i + 1;
+		if (pin_object(r, &r->objs[i].obj, &d))
+			return cli_fail(paths[i], &d);
+		if (cli_interrupted())
+			return EXIT_USER;
+	}
+	return 0;
+}
+
+/* The sockhash an sk_msg program redirects into: the SOCKHASH/SOCKMAP its
+ * own instructions reference (its map relocations), else the only such map
+ * of its object, else the only one of the whole run. */
+static struct rl_map *sockmap_of(struct sockops_run *r, struct rl_object *o, struct rl_prog *p)
+{
+	struct rl_map *found = NULL;
+	int n = 0;
+
+	for (uint32_t i = 0; i < p->spec->nr_relocs; i++) {
+		const struct rl_reloc *rel = &p->spec->relocs[i];
+
+		if (rel->kind == RL_RELOC_MAP && rel->map_idx < o->nr_maps &&
+		    is_sockmap_type(o->maps[rel->map_idx].spec->type))
+			return &o->maps[rel->map_idx];
+	}
+	for (uint32_t i = 0; i < o->nr_maps; i++)
+		if (is_sockmap_type(o->maps[i].spec->type) && (!found || found->id != o->maps[i].id))
+			found = &o->maps[i], n++;
+	if (n == 1)
+		return found;
+	if (n > 1)
+		return NULL;
+	for (int k = 0; k < r->nr_objs; k++)
+		for (uint32_t i = 0; i < r->objs[k].obj.nr_maps; i++) {
+			struct rl_map *m = &r->objs[k].obj.maps[i];
+
+			if (is_sockmap_type(m->spec->type) && (!found || found->id != m->id))
+				found = m, n++;
+		}
+	return n == 1 ? found : NULL;
+}
+
+static int record(struct sockops_run *r, const struct rl_prog *p, const struct rl_map *m,
+		  const struct rl_undo_step *step, const char *obj)
+{
+	struct rl_diag d = { "" };
+
+	if (rl_undo_push(&r->undo, step, &d))
+		return cli_fail(obj, &d);
+	if (r->nr_done < SOCKOPS_MAX_ATTACH)
+		r->done[r->nr_done++] = (struct sockops_attached){ p, m };
+	return 0;
+}
+
+/* The map holds ONE sk_msg program; attaching another silently replaces it
+ * (sock_map_prog_update -> psock_set_prog).  Refuse instead. */
+static int check_map_free(const struct rl_map *m, const struct rl_prog *p, const char *obj)
+{
+	uint32_t ids[4], cnt = 4;
+
+	if (rl_sockmap_query_msg_verdict(m->fd, ids, &cnt, NULL) || cnt == 0 || ids[0] == p->id)
+		return 0; /* a kernel without sock_map_bpf_prog_query (< 5.19) cannot tell us */
+	fprintf(stderr, "rawload: %s: %s '%s' (map id %u) already has sk_msg program id %u attached; "
+		"rawload does not replace it (`rawload detach sockops` it first, or use another --pin DIR)\n",
+		obj, rl_map_type_name(m->spec->type), m->spec->name, m->id, ids[0]);
+	return EXIT_USER;
+}
+
+/* Step 2: every sk_msg program onto its sockhash. */
+static int attach_msg(struct sockops_run *r)
+{
+	struct rl_diag d = { "" };
+
+	for (int k = 0; k < r->nr_objs; k++) {
+		struct rl_object *o = &r->objs[k].obj;
+		const char *obj = o->spec->name;
+
+		for (uint32_t i = 0; i < o->nr_progs; i++) {
+			struct rl_prog *p = &o->progs[i];
+			struct rl_map *m;
+			struct rl_undo_step step = { .kind = RL_UNDO_PROG_DETACH, .prog_fd = p->fd,
+						     .attach_type = BPF_SK_MSG_VERDICT };
+
+			if (p->spec->prog_type != BPF_PROG_TYPE_SK_MSG)
+				continue;
+			m = sockmap_of(r, o, p);
+			if (!m) {
+				fprintf(stderr, "rawload: %s: sk_msg program '%s': cannot tell which "
+					"sockhash/sockmap to attach it to (its code references none, and "
+					"the objects define none or several)\n", obj, p->spec->name);
+				return EXIT_USER;
+			}
+			if (check_map_free(m, p, obj))
+				return EXIT_USER;
+			for (int j = 0; j < r->nr_done; j++)
+				if (r->done[j].map && r->done[j].map->id == m->id) {
+					fprintf(stderr, "rawload: %s: sk_msg programs '%s' and '%s' both use map "
+						"'%s': a map runs one sk_msg program\n", obj,
+						r->done[j].prog->spec->name, p->spec->name, m->spec->name);
+					return EXIT_USER;
+				}
+			if (rl_sockmap_attach_msg_verdict(m->fd, p->fd, &d)) {
+				fprintf(stderr, "rawload: %s: program '%s' -> map '%s': %s\n", obj,
+					p->spec->name, m->spec->name, d.msg);
+				return EXIT_USER;
+			}
+			step.target_fd = m->fd;
+			if (record(r, p, m, &step, obj))
+				return EXIT_USER;
+		}
+	}
+	return 0;
+}
+
+/* Step 3: every sockops program onto the cgroup. */
+static int attach_sockops(struct sockops_run *r)
+{
+	struct rl_diag d = { "" };
+	int n = 0;
+
+	for (int k = 0; k < r->nr_objs; k++) {
+		struct rl_object *o = &r->objs[k].obj;
+
+		for (uint32_t i = 0; i < o->nr_progs; i++) {
+			struct rl_prog *p = &o->progs[i];
+			struct rl_undo_step step = { .kind = RL_UNDO_PROG_DETACH, .prog_fd = p->fd,
+						     .target_fd = r->cg_fd,
+						     .attach_type = BPF_CGROUP_SOCK_OPS };
+
+			if (p->spec->prog_type != BPF_PROG_TYPE_SOCK_OPS)
+				continue;
+			if (cli_interrupted())
+				return EXIT_USER;
+			if (rl_cgroup_attach_sockops(r->cg_fd, p->fd, &d)) {
+				fprintf(stderr, "rawload: %s: program '%s' -> cgroup %s: %s\n",
+					o->spec->name, p->spec->name, r->cgroup, d.msg);
+				return EXIT_USER;
+			}
+			if (record(r, p, NULL, &step, o->spec->name))
+				return EXIT_USER;
+			n++;
+		}
+	}
+	if (n == 0) {
+		fprintf(stderr, "rawload: no sockops program (SEC(\"sockops\")) in the object%s: "
+			"nothing would ever fill the sockhash\n", r->nr_objs > 1 ? "s" : "");
+		return EXIT_USER;
+	}
+	return 0;
+}
+
+static void print_report(const struct sockops_run *r)
+{
+	for (int i = 0; i < r->nr_done; i++) {
+		const struct sockops_attached *a = &r->done[i];
+
+		if (a->map)
+			printf("attached sk_msg  %-20s (prog id %u) to %s %s (map id %u), BPF_SK_MSG_VERDICT\n",
+			       a->prog->spec->name, a->prog->id, rl_map_type_name(a->map->spec->type),
+			       a->map->spec->name, a->map->id);
+		else
+			printf("attached sockops %-20s (prog id %u) to cgroup %s, "
+			       "BPF_CGROUP_SOCK_OPS + BPF_F_ALLOW_MULTI\n",
+			       a->prog->spec->name, a->prog->id, r->cgroup);
+	}
+	for (int k = 0; k < r->nr_objs; k++) {
+		const struct rl_object *o = &r->objs[k].obj;
+
+		for (uint32_t i = 0; i < o->nr_progs; i++) {
+			uint32_t t = o->progs[i].spec->prog_type;
+
+			if (t != BPF_PROG_TYPE_SOCK_OPS && t != BPF_PROG_TYPE_SK_MSG)
+				printf("note: %s program '%s' is loaded and pinned, not attached\n",
+				       rl_prog_type_name(t), o->progs[i].spec->name);
+		}
+	}
+	printf("pinned under %s; undo with: rawload detach sockops --cgroup %s --pin %s\n",
+	       r->pin_dir, r->cgroup, r->pin_dir);
+}
+
+static int sockops_sequence(struct sockops_run *r, const char **paths, int n, const char *pin,
+			    const struct cli *cli)
+{
+	struct rl_diag d = { "" };
+
+	/* the cgroup first: a wrong --cgroup should fail before anything is loaded */
+	r->cg_fd = rl_cgroup_open(r->cgroup, &d);
+	if (r->cg_fd < 0)
+		return cli_fail("--cgroup", &d);
+	cli_block_signals();
+	if (cli_prepare_pin_dir(pin, paths[0], r->pin_dir, &r->undo))
+		return EXIT_USER;
+	if (load_all(r, paths, n, cli) || attach_msg(r) || attach_sockops(r))
+		return EXIT_USER;
+	if (cli_interrupted())
+		return EXIT_USER;
+	print_report(r);
+	return EXIT_OK;
+}
+
+int cmd_sockops(int argc, char **argv, struct cli *cli)
+{
+	const char *cgroup = NULL, *pin = NULL, *pos[SOCKOPS_MAX_OBJS];
+	const struct cli_opt opts[] = {
+		{ "--cgroup", &cgroup, NULL }, { "--pin", &pin, NULL }, { NULL, NULL, NULL },
+	};
+	struct sockops_run *r;
+	int npos, rc = EXIT_USER;
+
+	if (cli_parse_args("sockops", argc, argv, opts, pos, 1, SOCKOPS_MAX_OBJS, &npos))
+		return EXIT_USAGE;
+	r = calloc(1, sizeof(*r));
+	if (!r) {
+		fprintf(stderr, "rawload: out of memory\n");
+		return EXIT_USER;
+	}
+	r->cg_fd = -1;
+	if (cli_sockops_cgroup(cgroup, r->cgroup, "sockops"))
+		goto out;
+	rc = sockops_sequence(r, pos, npos, pin, cli);
+	if (rc != EXIT_OK) {
+		if (cli_interrupted())
+			fprintf(stderr, "rawload: interrupted: rolling back\n");
+		/* pins first, then the attachments newest first (our fds are still
+		 * open, so BPF_PROG_DETACH can name each program), then the dir */
+		for (int k = r->nr_objs - 1; k >= 0; k--)
+			rl_object_unpin_created(&r->objs[k].obj);
+	}
+out:
+	if (rc != EXIT_OK)
+		rl_undo_run(&r->undo, NULL);
+	rl_undo_forget(&r->undo);
+	for (int k = r->nr_objs - 1; k >= 0; k--)
+		cli_unload_object(&r->objs[k]);
+	if (r->cg_fd >= 0)
+		close(r->cg_fd);
+	free(r);
+	return rc;
+}
