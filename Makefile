@@ -72,10 +72,15 @@ demo-sockops: all
 unit: all $(TEST_BPF_OBJS) $(UNIT_BINS)
 	tests/run-unit.sh $(UNIT_BINS)
 
-integration: all $(TEST_BPF_OBJS)
+# a small client/server for the sockops tests and demo
+$(BUILD)/tests/xfer: tests/tools/xfer.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -pthread -o $@ $<
+
+integration: all $(TEST_BPF_OBJS) $(BUILD)/tests/xfer
 	ONLY=integration tests/run-all.sh
 
-check: all $(TEST_BPF_OBJS) $(UNIT_BINS) fuzz
+check: all $(TEST_BPF_OBJS) $(UNIT_BINS) $(BUILD)/tests/xfer fuzz
 	tests/run-all.sh
 
 # The pure half of the loader: bytes in, object model out; no syscalls, no

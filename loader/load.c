@@ -1,6 +1,8 @@
 /* load.c - rl_object_load: BTF, then maps (load_maps.c), then programs.
  * See load.h for the order and the all-or-nothing rule. */
 #include "load_internal.h"
+#include "core.h"
+#include "kernel_btf.h"
 #include "link.h"
 #include "vlog.h"
 
@@ -82,8 +84,10 @@ static void load_btf(struct rl_object *o)
 /* ---- programs ---------------------------------------------------------- */
 
 static int load_one_prog(struct rl_object *o, struct rl_prog *p, const int *map_fds,
-			 const struct rl_load_opts *opts, struct rl_diag *d)
+			 struct rl_core_session *core, const struct rl_load_opts *opts,
+			 struct rl_diag *d)
 {
+	struct rl_link_hooks hooks = { rl_core_fixup_function, core };
 	const struct rl_prog_spec *s = p->spec;
 	struct rl_linked_prog lp;
 	struct rl_prog_load_opts lo = { 0 };
@@ -96,7 +100,8 @@ static int load_one_prog(struct rl_object *o, struct rl_prog *p, const int *map_
 	if (!s->prog_type)
 		return rl_err(d, EINVAL, "section '%s' names no known program type (known: xdp, sockops, sk_msg, sk_skb/..., tc, cgroup_skb/..., socket, kprobe/..., tracepoint/...)",
 			      s->sec_name);
-	err = rl_link_program(o->spec, (uint32_t)(s - o->spec->progs), map_fds, NULL, &lp, d);
+	err = rl_link_program(o->spec, (uint32_t)(s - o->spec->progs), map_fds, core ? &hooks : NULL,
+			      &lp, d);
 	if (err)
 		return err;
 	if (opts->on_linked)
@@ -129,6 +134,8 @@ static int load_one_prog(struct rl_object *o, struct rl_prog *p, const int *map_
 	}
 	if (fd < 0) {
 		o->failed_prog = s->name;
+		/* a poisoned CO-RE relocation the verifier reached: say which */
+		rl_core_explain_poison(core, log, o->warning, sizeof(o->warning));
 		return rl_err(d, fd, "BPF_PROG_LOAD(%s, %u insns): %s%s", rl_prog_type_name(s->prog_type),
 			      p->final_insn_cnt, strerror(-fd),
 			      log && *log ? " - the verifier says:" : "");
@@ -162,20 +169,40 @@ static int fill_prog_slots(struct rl_object *o, struct rl_diag *d)
 	return 0;
 }
 
+/* CO-RE: the kernel's BTF (read once per process), one session per object. */
+static int core_begin(struct rl_object *o, struct rl_core_session *core, struct rl_diag *d)
+{
+	struct rl_kernel_btf *kb;
+	int err = rl_kernel_btf_get(&kb, d);
+
+	if (!err)
+		err = rl_core_session_init(core, o->spec, &kb->target, d);
+	if (err)
+		rl_diag_prefix(d, "CO-RE (%u relocations): ", o->spec->nr_core_relos);
+	return err;
+}
+
 static int load_progs(struct rl_object *o, const struct rl_load_opts *opts, struct rl_diag *d)
 {
 	int *map_fds = calloc(o->nr_maps + 1, sizeof(int));
+	struct rl_core_session core_session, *core = NULL;
 	int err = 0;
 
 	if (!map_fds)
 		return rl_err(d, ENOMEM, "out of memory");
 	for (uint32_t i = 0; i < o->nr_maps; i++)
 		map_fds[i] = o->maps[i].fd;
+	if (o->spec->nr_core_relos) {
+		err = core_begin(o, &core_session, d);
+		core = err ? NULL : &core_session;
+	}
 	for (uint32_t i = 0; i < o->nr_progs && !err; i++) {
-		err = load_one_prog(o, &o->progs[i], map_fds, opts, d);
+		err = load_one_prog(o, &o->progs[i], map_fds, core, opts, d);
 		if (err)
 			rl_diag_prefix(d, "program '%s': ", o->progs[i].spec->name);
 	}
+	if (core)
+		rl_core_session_free(core);
 	free(map_fds);
 	return err ? err : fill_prog_slots(o, d);
 }
@@ -243,6 +270,17 @@ int rl_object_load(struct rl_object *o, struct rl_object_spec *spec,
 	return err;
 }
 
+/* bpffs reserves names with a dot for itself (bpf_mkobj_ops -> bpf_lookup
+ * refuses them with EPERM), so ".rodata" is pinned as "_rodata". */
+void rl_pin_path(char out[PATH_MAX], const char *dir, const char *name)
+{
+	size_t n = (size_t)snprintf(out, PATH_MAX, "%s/", dir);
+
+	for (; *name && n < PATH_MAX - 1; name++)
+		out[n++] = *name == '.' ? '_' : *name;
+	out[n] = '\0';
+}
+
 static int pin_one(char *pin_path, bool *pinned_here, int fd, const char *dir,
 		   const char *name, struct rl_diag *d)
 {
@@ -250,7 +288,7 @@ static int pin_one(char *pin_path, bool *pinned_here, int fd, const char *dir,
 
 	if (pin_path[0] || fd < 0)
 		return 0;
-	snprintf(pin_path, PATH_MAX, "%s/%s", dir, name);
+	rl_pin_path(pin_path, dir, name);
 	err = rl_sys_obj_pin(fd, pin_path);
 	if (err) {
 		err = rl_err(d, err, "BPF_OBJ_PIN '%s': %s%s", pin_path, strerror(-err),

@@ -77,6 +77,9 @@ int rl_object_load(struct rl_object *o, struct rl_object_spec *spec,
  * where they are).  On failure, removes the pins this call made. */
 int rl_object_pin(struct rl_object *o, const char *dir, struct rl_diag *d);
 
+/* DIR/NAME with the dots bpffs refuses replaced by '_' */
+void rl_pin_path(char out[PATH_MAX], const char *dir, const char *name);
+
 /* Remove the pins this run created (rollback) - not pins it reused. */
 void rl_object_unpin_created(struct rl_object *o);
 

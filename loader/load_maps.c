@@ -130,7 +130,7 @@ static int reuse_pinned(struct rl_map *m, const char *pin_dir, struct rl_diag *d
 	char path[PATH_MAX];
 	int fd, err;
 
-	snprintf(path, sizeof(path), "%s/%s", pin_dir, m->spec->name);
+	rl_pin_path(path, pin_dir, m->spec->name);
 	if (access(path, F_OK) != 0)
 		return 0;
 	fd = rl_sys_obj_get(path, 0);
@@ -236,7 +236,7 @@ static int setup_one_map(struct rl_object *o, struct rl_map *m, const struct rl_
 	if (!err && s->origin == RL_MAP_GLOBAL_DATA)
 		err = fill_global_data(m, d);
 	if (!err && s->pinning == RL_PIN_BY_NAME && opts->pin_dir) {
-		snprintf(m->pin_path, sizeof(m->pin_path), "%s/%s", opts->pin_dir, s->name);
+		rl_pin_path(m->pin_path, opts->pin_dir, s->name);
 		err = rl_sys_obj_pin(m->fd, m->pin_path);
 		if (err) {
 			err = rl_err(d, err, "BPF_OBJ_PIN '%s': %s", m->pin_path, strerror(-err));

@@ -109,6 +109,10 @@ enum cli_obj_kind cli_fd_kind(int fd);
 const char *cli_obj_kind_name(enum cli_obj_kind k);     /* "program", "map", "link" */
 /* Fill o from an fd of any kind.  0 or -errno. */
 int cli_obj_describe(int fd, struct cli_obj *o);
+/* BPF_OBJ_GET_INFO_BY_FD for a program, twice: once for the counts, then
+ * with room for up to max map ids.  Returns the number of maps the program
+ * uses (may exceed max) or -errno.  info->map_ids points at map_ids after. */
+int cli_prog_info(int fd, struct bpf_prog_info *info, uint32_t *map_ids, uint32_t max);
 /* BPF_OBJ_GET + cli_obj_describe.  Returns the fd (caller closes) or -errno
  * with a reason in d. */
 int cli_pin_open(const char *path, struct cli_obj *o, struct rl_diag *d);

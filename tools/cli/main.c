@@ -1,6 +1,7 @@
 /* main.c - rawload's entry point: global flags, then a dispatch table of
  * subcommands (one file each, like bpftool's prog.c / net.c / cgroup.c). */
 #include "cli.h"
+#include "explain.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -29,7 +30,9 @@ static const struct cli_cmd commands[] = {
 	  "other program is displaced).  Without --cgroup: the cgroup rawload runs in (the\n"
 	  "v2 root only when rawload runs there).  Programs and maps are pinned under DIR\n"
 	  "(default /sys/fs/bpf/rawload/<first object>/).  Undo with\n"
-	  "`rawload detach sockops --cgroup PATH --pin DIR`." },
+	  "`rawload detach sockops --cgroup PATH --pin DIR`.\n"
+	  "Known kernel behaviour: with the redirect on, a blocking read() on a redirected\n"
+	  "socket may now and then fail with EAGAIN; applications should retry it." },
 	{ "load", cmd_load, "load OBJ [--pin DIR]",
 	  "Load every map and program of OBJ and pin them under DIR (default\n"
 	  "/sys/fs/bpf/rawload/<object>/); attach nothing.  Maps declared with\n"
@@ -40,6 +43,20 @@ static const struct cli_cmd commands[] = {
 	  "print the verdict by name, the output packet length and the mean ns/run.\n"
 	  "--packet FILE takes a raw Ethernet frame; the canned frames are IPv4 from\n"
 	  "192.0.2.1 to 192.0.2.2.  Everything is unloaded when the command ends." },
+	{ "detach", cmd_detach, "detach xdp DEV [--pin DIR] [--id N] | detach sockops [--cgroup PATH] [--pin DIR]",
+	  "xdp: take the XDP program off DEV (only if it is still the one looked at:\n"
+	  "IFLA_XDP_EXPECTED_FD), remove its pin directory, and wait until the kernel has\n"
+	  "freed the program and its maps (their ids are gone).  Only a program rawload\n"
+	  "attached is detached: one pinned under --pin DIR or <bpffs>/rawload; --id N\n"
+	  "detaches program N whoever attached it.\n"
+	  "sockops: detach what `rawload sockops` attached (see `rawload sockops --help`)." },
+	{ "show", cmd_show, "show [DEV | --cgroup PATH | --pin DIR] [--json]",
+	  "What is attached where and what keeps it alive.  DEV: the XDP program on the\n"
+	  "device (mode, id, name, type), each map it uses (id, type, sizes; the\n"
+	  "dropped/passed counters of xdp_stats summed over the possible CPUs).  --pin DIR:\n"
+	  "every pin in DIR.  Nothing: every directory under <bpffs>/rawload.  For each\n"
+	  "object, its holders (pins, XDP slots, cgroup and sockmap attachments, prog-array\n"
+	  "slots, programs using a map, other processes' fds) and what would free it." },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -176,6 +193,7 @@ int main(int argc, char **argv)
 	struct cli cli = { 0 };
 
 	argc = take_global_flags(argc, argv, &cli);
+	cli_explain_install(&cli);
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;
