@@ -51,6 +51,12 @@ static const char *copy_field(const char *s, char *out, size_t len)
 	return s;
 }
 
+/* A line ends at '\n' or at the string's end. */
+static bool at_end(const char *s)
+{
+	return *s == '\0' || *s == '\n';
+}
+
 static const char *skip_field(const char *s)
 {
 	while (*s == ' ')
@@ -70,16 +76,17 @@ int rl_mountinfo_parse_line(const char *line, char *mnt, size_t mnt_len,
 	/* mount id, parent id, major:minor, root */
 	for (int i = 0; i < 4; i++)
 		s = skip_field(s);
-	if (!*s)
+	if (at_end(s))
 		return -EINVAL;
 	s = copy_field(s, mnt, mnt_len);
 	/* options, then optional fields ("shared:9", "master:1") up to "-" */
-	for (s = skip_field(s); *s && !(s[0] == '-' && (s[1] == ' ' || !s[1])); s = skip_field(s))
+	for (s = skip_field(s); !at_end(s) && !(s[0] == '-' && (s[1] == ' ' || at_end(s + 1)));
+	     s = skip_field(s))
 		;
-	if (!*s)
+	if (at_end(s))
 		return -EINVAL;
 	s = skip_field(s);
-	if (!*s || *s == '\n')
+	if (at_end(s))
 		return -EINVAL;
 	copy_field(s, fstype, fstype_len);
 	return 0;

@@ -292,6 +292,8 @@ static void test_mountinfo_parse(void)
 	CHECK_STR(mnt, "/mnt/my pins");
 	CHECK_EQ(rl_mountinfo_parse_line("50 1 0:40 / /x rw", mnt, sizeof(mnt), type, sizeof(type)),
 		 -EINVAL);
+	CHECK_EQ(rl_mountinfo_parse_line("50 1 0:40 / /x rw\n", mnt, sizeof(mnt), type, sizeof(type)),
+		 -EINVAL);      /* no " - " before the newline: once an endless loop */
 	CHECK_EQ(rl_mountinfo_parse_line("", mnt, sizeof(mnt), type, sizeof(type)), -EINVAL);
 }
 

@@ -38,7 +38,10 @@ int cli_prepare_pin_dir(const char *pin, const char *obj_path, char out[PATH_MAX
 	if (mounted)
 		fprintf(stderr, "rawload: mounted bpffs at %s (none was mounted)\n", mnt);
 	if (pin) {
-		snprintf(out, PATH_MAX, "%s", pin);
+		size_t n = (size_t)snprintf(out, PATH_MAX, "%s", pin);
+
+		while (n > 1 && out[n - 1] == '/') /* "DIR/" names the same directory */
+			out[--n] = '\0';
 	} else {
 		object_name(obj_path, name, sizeof(name));
 		rl_bpffs_default_dir(mnt, name, out, PATH_MAX);
