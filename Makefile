@@ -59,6 +59,15 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -iquote tests/unit -o $@ $< $(LIB_OBJS) $(LDLIBS)
 
+# A test build: honours RAWLOAD_FAULT="N:ERRNO|SIGINT" (bpf calls) and
+# RAWLOAD_NL_FAULT="N:ERRNO" (netlink); production builds ignore both.
+FAULT_OBJS := $(patsubst %.c,$(BUILD)/fault/%.o,$(LOADER_SRCS) $(NETLINK_SRCS) $(CLI_SRCS))
+$(BUILD)/fault/%.o: %.c $(wildcard loader/*.h netlink/*.h tools/cli/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DRL_FAULT_INJECTION -c -o $@ $<
+$(BUILD)/rawload-fault: $(FAULT_OBJS)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
 deps:
 	tests/install-deps.sh
 
@@ -77,10 +86,10 @@ $(BUILD)/tests/xfer: tests/tools/xfer.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -pthread -o $@ $<
 
-integration: all $(TEST_BPF_OBJS) $(BUILD)/tests/xfer
+integration: all $(TEST_BPF_OBJS) $(BUILD)/tests/xfer $(BUILD)/rawload-fault
 	ONLY=integration tests/run-all.sh
 
-check: all $(TEST_BPF_OBJS) $(UNIT_BINS) $(BUILD)/tests/xfer fuzz
+check: all $(TEST_BPF_OBJS) $(UNIT_BINS) $(BUILD)/tests/xfer $(BUILD)/rawload-fault fuzz
 	tests/run-all.sh
 
 # The pure half of the loader: bytes in, object model out; no syscalls, no

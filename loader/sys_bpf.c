@@ -31,6 +31,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -54,6 +55,8 @@ static struct {
 	unsigned calls;
 	int fault_countdown;    /* > 0: the call that brings it to 0 fails */
 	int fault_err;
+	int signal_countdown;   /* > 0: raise fault_signal before that call (tests) */
+	int fault_signal;
 	bool fault_env_read;
 	bool last_injected;
 } sys;
@@ -151,6 +154,13 @@ static void read_fault_env(void)
 
 	if (!colon)
 		return;
+	/* "N:SIGINT" / "N:SIGTERM": the Nth call goes through, but the signal
+	 * arrives just before it - for the rollback-on-signal tests */
+	if (!strcmp(colon + 1, "SIGINT") || !strcmp(colon + 1, "SIGTERM")) {
+		sys.signal_countdown = atoi(env) > 0 ? atoi(env) : 0;
+		sys.fault_signal = colon[4] == 'I' ? SIGINT : SIGTERM;
+		return;
+	}
 	err = errno_by_name(colon + 1);
 	if (err)
 		rl_sys_set_fault(atoi(env), err);
@@ -171,6 +181,8 @@ static long sys_bpf(int cmd, union bpf_attr *a, unsigned size)
 		read_fault_env();
 	sys.calls++;
 	sys.last_injected = false;
+	if (sys.signal_countdown > 0 && --sys.signal_countdown == 0)
+		raise(sys.fault_signal); /* the call below still goes through */
 	if (sys.fault_countdown > 0 && --sys.fault_countdown == 0) {
 		sys.last_injected = true;
 		r = -sys.fault_err;

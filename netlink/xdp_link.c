@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -149,10 +150,28 @@ exit_socket:
 	return err < 0 ? err : n;
 }
 
+/* RAWLOAD_NL_FAULT="N:ERRNO" (a number) arms a fault in test builds only,
+ * like RAWLOAD_FAULT for bpf(2) in loader/sys_bpf.c. */
+static void read_fault_env(void)
+{
+#ifdef RL_FAULT_INJECTION
+	static bool done;
+	const char *env = getenv("RAWLOAD_NL_FAULT");
+	const char *colon = env ? strchr(env, ':') : NULL;
+
+	if (done)
+		return;
+	done = true;
+	if (colon && atoi(env) > 0 && atoi(colon + 1) > 0)
+		rl_nl_set_fault(atoi(env), atoi(colon + 1));
+#endif
+}
+
 /* The one place a request leaves this file: fault injection, the test
  * transport, or the real socket. */
 static ssize_t nl_call(const struct nlmsghdr *req, void *reply, size_t replylen, struct rl_diag *d)
 {
+	read_fault_env();
 	if (fault_nth > 0 && ++fault_calls == fault_nth) {
 		fault_nth = 0;
 		return rl_err(d, fault_err, "injected fault: %s", strerror(fault_err));

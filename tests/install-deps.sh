@@ -4,7 +4,7 @@
 # Tests: iproute2, ping, tcpdump, iperf3, netcat, bpftool (cross-checks only).
 set -eu
 pkgs="make gcc clang llvm libclang-rt-14-dev libmnl-dev linux-libc-dev pkg-config
-      iproute2 iputils-ping tcpdump iperf3 netcat-openbsd bpftool python3 procps"
+      iproute2 iputils-ping tcpdump iperf3 netcat-openbsd bpftool python3 procps strace"
 missing=""
 for p in $pkgs; do
 	dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

@@ -80,6 +80,11 @@ make_veth_pair() {
 	ip -n "$NS_B" link set lo up
 }
 
+# Run a command in namespace A / B.  nsenter --net switches only the network
+# namespace; `ip netns exec` would also remount /sys, hiding /sys/fs/bpf.
+in_a() { nsenter --net="/run/netns/$NS_A" "$@"; }
+in_b() { nsenter --net="/run/netns/$NS_B" "$@"; }
+
 # A child of the cgroup v2 mount, removed at exit (processes moved out first).
 make_cgroup() {
 	local root

@@ -146,8 +146,12 @@ int cmd_xdp(int argc, char **argv, struct cli *cli)
 	if (cli_load_object(pos[0], &l, &lo, cli))
 		goto out_undo;
 	p = pick_xdp_prog(&l.obj, pos[0], prog_name);
-	if (!p || cli_interrupted())
+	if (!p)
 		goto out_unload;
+	if (cli_interrupted()) {
+		fprintf(stderr, "rawload: interrupted: rolling back\n");
+		goto out_unload;
+	}
 	if (attach(&l, p, pos[1], ifindex, mode, replace, &undo))
 		goto out_unload;
 	if (rl_object_pin(&l.obj, pin_dir, &d)) {
