@@ -40,10 +40,15 @@ struct rl_btf {
 	uint32_t nr_types;           /* including id 0 (void) */
 	const struct btf_type **types; /* types[id], types[0] == NULL */
 	/* name index (built lazily by the rl_btf_find_* lookups, btf_query.c):
-	 * name_index_cap slots of two u32s, [type id, hash], id 0 = empty */
+	 * name_index_cap slots of two u32s, [type id, hash], id 0 = empty.
+	 * Building it writes to the view: lookups are not thread-safe. */
 	uint32_t *name_index;
 	uint32_t name_index_cap;
 };
+
+/* Bumped whenever the name index's layout or hash function changes, so a
+ * saved copy of it (kernel_btf.c's per-boot cache) can tell it is stale. */
+#define RL_BTF_NAME_INDEX_VERSION 2
 
 /* Parse and validate every type.  If `copy` is true the bytes are copied and
  * the view owns them (needed before rl_btf_fixup_datasec); otherwise they must

@@ -63,7 +63,7 @@ static const char *const core_relo_kinds[] = {
 
 const char *rl_core_relo_kind_name(uint32_t kind)
 {
-	return kind <= RL_CORE_TYPE_MATCHES ? core_relo_kinds[kind] : "unknown";
+	return kind <= RL_CORE_RELO_KIND_MAX ? core_relo_kinds[kind] : "unknown";
 }
 
 static uint32_t get_u32(const uint8_t *p)
@@ -135,9 +135,9 @@ static int check_core_relo(const struct rl_btf *btf, const uint8_t *rec, const c
 	if (!str_ok(btf, cr.access_str_off) || !btf->strs[cr.access_str_off])
 		return rec_err(d, EXT_CORE, sec, i, "access string offset %u is not a string in the %u-byte BTF string section",
 			       cr.access_str_off, btf->strs_len);
-	if ((uint32_t)cr.kind > RL_CORE_TYPE_MATCHES)
+	if ((uint32_t)cr.kind > RL_CORE_RELO_KIND_MAX)
 		return rec_err(d, EXT_CORE, sec, i, "relocation kind %u is unknown (last known: %u, type_matches)",
-			       (uint32_t)cr.kind, RL_CORE_TYPE_MATCHES);
+			       (uint32_t)cr.kind, RL_CORE_RELO_KIND_MAX);
 	return 0;
 }
 

@@ -53,10 +53,10 @@ static inline const void *rl_btf_ext_rec(const struct rl_btf_ext_info *info,
 	return sec->recs + (size_t)i * info->rec_size;
 }
 
-/* Last enum bpf_core_relo_kind value this reader knows.  It is an enum
- * constant (BPF_CORE_TYPE_MATCHES, 12) in recent UAPI headers and absent in
- * older ones, so it cannot be tested with #ifdef: keep our own number. */
-#define RL_CORE_TYPE_MATCHES 12
+/* Last enum bpf_core_relo_kind value this reader knows, type_matches.  It
+ * is an enum constant (BPF_CORE_TYPE_MATCHES, 12) in recent UAPI headers and
+ * absent in older ones, so it cannot be tested with #ifdef: keep a number. */
+#define RL_CORE_RELO_KIND_MAX 12
 
 /* "byte_off", "byte_sz", ..., "type_matches"; "unknown" past the last. */
 const char *rl_core_relo_kind_name(uint32_t kind);

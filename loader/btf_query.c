@@ -95,12 +95,68 @@ static bool is_flavor_sep(const char *name, size_t i)
 	       name[i + 2] == '_' && name[i + 3] != '\0' && name[i + 3] != '_';
 }
 
+#define BYTES(b) (0x0101010101010101ull * (uint8_t)(b))
+
+/* Set the top bit of every byte of w that equals c, exactly (the classic
+ * "has zero byte" trick, in its carry-free form). */
+static uint64_t bytes_equal(uint64_t w, char c)
+{
+	uint64_t x = w ^ BYTES(c);                      /* matching bytes -> 0 */
+
+	return ~(((x & BYTES(0x7f)) + BYTES(0x7f)) | x) & BYTES(0x80);
+}
+
+/* s[0..n), n < 8, as a zero-padded little-endian word.  When `room` says
+ * eight bytes may be read (true for all but the last few strings of a
+ * string section), one load and a mask; otherwise a byte at a time. */
+static uint64_t load_tail(const char *s, size_t n, size_t room)
+{
+	uint64_t w = 0;
+
+	if (room >= 8) {
+		memcpy(&w, s, 8);
+		return w & ((1ull << (8 * n)) - 1);
+	}
+	while (n--)
+		w = w << 8 | (uint8_t)s[n];
+	return w;
+}
+
+/* One pass over name[0..len), eight bytes per step: hash it (xor a word in,
+ * multiply by a large odd constant, fold: FNV-1a's idea a word at a time)
+ * and tell whether it contains "___".  `room` bytes from `name` may be
+ * read.  This runs for each of the kernel's ~70k names when the index is
+ * built, so it avoids byte loops.  Assumes a little-endian host, as the
+ * rest of the BTF reader does. */
+static uint32_t hash_name(const char *name, size_t len, size_t room, bool *has_triple_underscore)
+{
+	const uint64_t mul = 0x9e3779b97f4a7c15ull;    /* 2^64 / golden ratio */
+	uint64_t h = len * mul, w, m, prev = 0, triple = 0;
+
+	for (size_t i = 0; i < len; i += 8) {
+		if (len - i >= 8)
+			memcpy(&w, name + i, 8);
+		else
+			w = load_tail(name + i, len - i, room - i);
+		/* byte k's flag is bit 8k+7: '_' at k, k-1 and k-2, where k-1
+		 * and k-2 may be the last bytes of the previous word */
+		m = bytes_equal(w, '_');
+		triple |= m & ((m << 8) | (prev >> 56)) & ((m << 16) | (prev >> 48));
+		prev = m;
+		h = (h ^ w) * mul;
+		h ^= h >> 29;
+	}
+	*has_triple_underscore = triple != 0;
+	return (uint32_t)(h ^ (h >> 32));
+}
+
 size_t rl_btf_essential_name_len(const char *name)
 {
 	size_t len = strlen(name);
+	bool triple;
 
-	/* almost no name has "___": let libc's strstr rule it out quickly */
-	if (len < 5 || !strstr(name, "___"))
+	hash_name(name, len, len + 1, &triple);
+	if (!triple || len < 5) /* almost every name; "x___y" is the shortest flavor */
 		return len;
 	for (size_t i = len - 4; i > 0; i--)
 		if (is_flavor_sep(name, i))
@@ -108,81 +164,84 @@ size_t rl_btf_essential_name_len(const char *name)
 	return len;
 }
 
-/* Hash `len` bytes eight at a time: xor a word in, multiply by a large odd
- * constant, fold the high bits down.  The same idea as FNV-1a, a word per
- * step instead of a byte, which matters when indexing ~70k kernel names. */
-static uint32_t hash_bytes(const char *s, size_t len)
+/* Hash of the essential name: the key of the index. */
+static uint32_t essential_hash(const char *name, size_t ess_len)
 {
-	const uint64_t mul = 0x9e3779b97f4a7c15ull;   /* 2^64 / golden ratio */
-	uint64_t h = len * mul, w;
+	bool triple;
 
-	for (; len >= 8; s += 8, len -= 8) {
-		memcpy(&w, s, 8);
-		h = (h ^ w) * mul;
-		h ^= h >> 29;
-	}
-	if (len) {
-		w = 0;
-		memcpy(&w, s, len);
-		h = (h ^ w) * mul;
-		h ^= h >> 29;
-	}
-	return (uint32_t)(h ^ (h >> 32));
+	return hash_name(name, ess_len, ess_len, &triple);
 }
 
-static uint32_t essential_hash(const char *name)
+/* The same for the name at `off` in the string section, in one pass when
+ * (as almost always) it has no flavor suffix. */
+static uint32_t name_hash(const struct rl_btf *btf, uint32_t off)
 {
-	return hash_bytes(name, rl_btf_essential_name_len(name));
+	const char *name = btf->strs + off;
+	size_t len = strlen(name);
+	bool triple;
+	uint32_t h = hash_name(name, len, btf->strs_len - off, &triple);
+
+	if (!triple)
+		return h;
+	return essential_hash(name, rl_btf_essential_name_len(name));
 }
 
-/* Read ahead this many entries.  The kernel's names are spread over 2.5 MB
- * of strings and the table is 1 MB: waiting for each cache miss in turn
- * would be most of the cost, asking for the next ones early overlaps them. */
-#define PREFETCH_AHEAD 16
+/* The kernel's ~70k names are spread over 2.5 MB of strings and the
+ * table is 1 MB, so most reads and writes here miss the cache.  Waiting for
+ * each miss in turn would be most of the cost; instead we ask for a name
+ * AHEAD types early, and keep AHEAD hashed entries in a small queue whose
+ * table slots are being fetched while later names are hashed. */
+#define AHEAD 16
 
 struct named_type {
 	uint32_t id, hash;
 };
 
+static void insert_slot(uint32_t *tab, uint32_t mask, struct named_type e)
+{
+	uint32_t slot = e.hash & mask;
+
+	while (tab[2 * slot])           /* linear probing: the next free slot */
+		slot = (slot + 1) & mask;
+	tab[2 * slot] = e.id;
+	tab[2 * slot + 1] = e.hash;
+}
+
 static bool build_name_index(struct rl_btf *btf)
 {
-	uint32_t n = 0, cap = 16, mask, *tab;
-	struct named_type *named;
+	struct named_type queue[AHEAD];
+	uint32_t named = 0, cap = 16, mask, *tab, pos = 0, queued = 0;
 
-	/* 1: hash every named type, in id order */
-	named = malloc((size_t)btf->nr_types * sizeof(*named));
-	if (!named)
+	for (uint32_t id = 1; id < btf->nr_types; id++)
+		named += btf->types[id]->name_off != 0;
+	while (cap < named + named / 3)         /* load factor <= 3/4 */
+		cap *= 2;
+	tab = calloc((size_t)cap * 2, sizeof(uint32_t));
+	if (!tab)
 		return false;
+	mask = cap - 1;
+	/* In id order, through the FIFO, so equal names go in lowest id first;
+	 * queue[pos % AHEAD] is the oldest entry once the queue is full. */
 	for (uint32_t id = 1; id < btf->nr_types; id++) {
 		uint32_t off = btf->types[id]->name_off;
+		struct named_type e;
 
-		if (id + PREFETCH_AHEAD < btf->nr_types)
-			__builtin_prefetch(btf->strs + btf->types[id + PREFETCH_AHEAD]->name_off);
-		if (off)
-			named[n++] = (struct named_type){ id, essential_hash(btf->strs + off) };
+		if (id + AHEAD < btf->nr_types)
+			__builtin_prefetch(btf->strs + btf->types[id + AHEAD]->name_off);
+		if (!off)
+			continue;
+		e = (struct named_type){ id, name_hash(btf, off) };
+		__builtin_prefetch(&tab[2 * (e.hash & mask)], 1);
+		if (queued == AHEAD)
+			insert_slot(tab, mask, queue[pos % AHEAD]);
+		else
+			queued++;
+		queue[pos++ % AHEAD] = e;
 	}
-	/* 2: insert them, still in id order (see the top of the file) */
-	while (cap < n + n / 3)         /* load factor <= 3/4 */
-		cap *= 2;
-	btf->name_index = calloc((size_t)cap * 2, sizeof(uint32_t));
-	if (!btf->name_index) {
-		free(named);
-		return false;
-	}
+	for (uint32_t i = pos - queued; i < pos; i++)
+		insert_slot(tab, mask, queue[i % AHEAD]);
+	btf->name_index = tab;
 	btf->name_index_cap = cap;
-	tab = btf->name_index;
-	mask = cap - 1;
-	for (uint32_t i = 0; i < n; i++) {
-		uint32_t slot = named[i].hash & mask;
-
-		if (i + PREFETCH_AHEAD < n)
-			__builtin_prefetch(&tab[2 * (named[i + PREFETCH_AHEAD].hash & mask)], 1);
-		while (tab[2 * slot])   /* linear probing: the next free slot */
-			slot = (slot + 1) & mask;
-		tab[2 * slot] = named[i].id;
-		tab[2 * slot + 1] = named[i].hash;
-	}
-	free(named);
 	return true;
 }
 
@@ -222,7 +281,7 @@ static uint32_t collect(struct rl_btf *btf, const struct name_query *q, uint32_t
 				ids[n - 1] = id;
 		return n;
 	}
-	h = hash_bytes(q->name, q->ess_len);
+	h = essential_hash(q->name, q->ess_len);
 	mask = btf->name_index_cap - 1;
 	for (uint32_t i = h & mask; btf->name_index[2 * i]; i = (i + 1) & mask) {
 		uint32_t id = btf->name_index[2 * i];

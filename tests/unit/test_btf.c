@@ -304,7 +304,7 @@ static void test_vmlinux(void)
 {
 	struct rl_diag d = { "" };
 	struct rl_btf btf;
-	double best = 1e9, t0, index_ms, lookups_ms;
+	double best = 1e9, t0, index_ms, index_best = 1e9, lookups_ms;
 	size_t size;
 	uint8_t *bytes = read_file(VMLINUX, &size);
 	uint32_t ts, skb, ids[8], n;
@@ -331,6 +331,13 @@ static void test_vmlinux(void)
 	t0 = now_ms();
 	ts = rl_btf_find_by_name_kind(&btf, "task_struct", BTF_KIND_STRUCT);
 	index_ms = now_ms() - t0;
+	for (int i = 0; i < 5; i++) {       /* and again, warm */
+		free(btf.name_index);
+		btf.name_index = NULL;
+		t0 = now_ms();
+		rl_btf_find_by_name_kind(&btf, "task_struct", BTF_KIND_STRUCT);
+		index_best = now_ms() - t0 < index_best ? now_ms() - t0 : index_best;
+	}
 	t0 = now_ms();
 	for (int i = 0; i < 1000; i++)
 		skb = rl_btf_find_by_name_kind(&btf, "sk_buff", BTF_KIND_STRUCT);
@@ -342,10 +349,24 @@ static void test_vmlinux(void)
 	n = rl_btf_find_all_by_essential_name(&btf, "task_struct___rawload", ids, 8);
 	CHECK(n >= 1 && ids[0] == ts);
 	CHECK_EQ(rl_btf_find_by_name_kind(&btf, "task_struct___rawload", BTF_KIND_STRUCT), 0);
+	/* many types share a name (every kfunc has a DECL_TAG "bpf_kfunc"):
+	 * the index must return all of them, lowest id first, like a scan */
+	{
+		uint32_t want = 0, got, *all;
+
+		for (uint32_t id = 1; id < btf.nr_types; id++)
+			want += !strcmp(rl_btf_type_name(&btf, id), "bpf_kfunc");
+		all = calloc(want + 1, sizeof(*all));
+		got = rl_btf_find_all_by_name(&btf, "bpf_kfunc", all, want + 1);
+		CHECK_EQ(got, want);
+		for (uint32_t i = 1; all && i < got && i < want; i++)
+			CHECK(all[i - 1] < all[i]);
+		free(all);
+	}
 	printf("  vmlinux BTF: %zu bytes, %u types: parse %.3f ms (best of 20), "
-	       "name index %.3f ms, lookup %.1f ns\n",
-	       size, btf.nr_types, best, index_ms, lookups_ms * 1e6 / 1000);
-	CHECK(best < 5.0);
+	       "name index %.3f ms (first), %.3f ms (best of 5), lookup %.1f ns\n",
+	       size, btf.nr_types, best, index_ms, index_best, lookups_ms * 1e6 / 1000);
+	/* figures only: speed is measured by tools/bench, never asserted in tests */
 	rl_btf_free(&btf);
 	free(bytes);
 }
@@ -508,7 +529,7 @@ static void test_bad_semantics(void)
 	{       /* 129-bit int */
 		const uint32_t t[] = { 1, INFO(BTF_KIND_INT, 0, 0), 16, INT_ENC(0, 0, 129) };
 		n = make_btf(buf, t, sizeof(t), good_strs, sizeof(good_strs));
-		expect_fail(buf, n, "BTF type [1] INT 'int': 129 bits, expected 1..128");
+		expect_fail(buf, n, "BTF type [1] INT 'int': bit offset 0 + 129 bits, at most 128 bits");
 	}
 	{       /* 32 bits at bit offset 8 of a 4-byte int */
 		const uint32_t t[] = { 1, INFO(BTF_KIND_INT, 0, 0), 4, INT_ENC(0, 8, 32) };
@@ -617,15 +638,54 @@ static void test_btf_ext_blobs(void)
 	CHECK_EQ(rl_btf_ext_parse(&x, ext, sizeof(ext), &btf, &d), -EINVAL);
 	CHECK_CONTAINS(d.msg, "bad magic 0xeb9e");
 	ext[0] = 0x0001eb9f;
-	/* hdr_len 24: the core_relo fields are not there, records are ignored */
-	ext[1] = 24;
-	CHECK_EQ(rl_btf_ext_parse(&x, ext, sizeof(ext), &btf, &d), -EINVAL);  /* offsets now off by 8 */
+	{       /* a 24-byte header, from before CO-RE: no core_relo fields */
+		const uint32_t old[] = { 0x0001eb9f, 24, 0, 28, 28, 0, 8, 17, 2, 0, 3, 16, 3 };
+
+		CHECK_EQ(rl_btf_ext_parse(&x, old, sizeof(old), &btf, &d), 0);
+		CHECK_EQ(x.func_info.nr_secs, 1);
+		CHECK_EQ(x.core_relo.nr_secs, 0);
+		rl_btf_ext_free(&x);
+		CHECK_EQ(rl_btf_ext_parse(&x, old, 20, &btf, &d), -EINVAL);
+		CHECK_CONTAINS(d.msg, ".BTF.ext header: only 20 bytes, the header needs at least 24");
+	}
 	rl_btf_free(&btf);
 
 	CHECK_STR(rl_core_relo_kind_name(0), "byte_off");
 	CHECK_STR(rl_core_relo_kind_name(5), "rshift_u64");
 	CHECK_STR(rl_core_relo_kind_name(12), "type_matches");
 	CHECK_STR(rl_core_relo_kind_name(13), "unknown");
+}
+
+/* Flavors: "a", "a___x", "a___y" and a STRUCT and a TYPEDEF both named "b". */
+static void test_name_lookups(void)
+{
+	const uint32_t types[] = {
+		15, INFO(BTF_KIND_INT, 0, 0), 4, INT_ENC(0, 0, 32),      /* [1] a */
+		21, INFO(BTF_KIND_TYPEDEF, 0, 0), 1,                      /* [2] a___x */
+		27, INFO(BTF_KIND_TYPEDEF, 0, 0), 1,                      /* [3] a___y */
+		17, INFO(BTF_KIND_TYPEDEF, 0, 0), 5,                      /* [4] b (typedef) */
+		17, INFO(BTF_KIND_STRUCT, 0, 0), 0,                       /* [5] b (struct) */
+	};
+	static const char strs[] = "\0int\0list\0next\0a\0b\0c\0a___x\0a___y";
+	uint8_t buf[512];
+	size_t n = make_btf(buf, types, sizeof(types), strs, sizeof(strs));
+	struct rl_diag d = { "" };
+	struct rl_btf btf;
+	uint32_t ids[4] = { 0 };
+
+	CHECK_EQ(rl_btf_parse(&btf, buf, n, false, &d), 0);
+	CHECK_EQ(rl_btf_find_all_by_essential_name(&btf, "a___z", ids, 4), 3);
+	CHECK(ids[0] == 1 && ids[1] == 2 && ids[2] == 3);
+	CHECK_EQ(rl_btf_find_all_by_essential_name(&btf, "a", ids, 1), 3);   /* count > max */
+	CHECK_EQ(rl_btf_find_all_by_name(&btf, "a", ids, 4), 1);
+	CHECK_EQ(rl_btf_find_all_by_name(&btf, "a___y", ids, 4), 1);
+	CHECK_EQ(ids[0], 3);
+	CHECK_EQ(rl_btf_find_all_by_name(&btf, "b", ids, 4), 2);
+	CHECK_EQ(rl_btf_find_by_name_kind(&btf, "b", BTF_KIND_STRUCT), 5);
+	CHECK_EQ(rl_btf_find_by_name_kind(&btf, "b", BTF_KIND_TYPEDEF), 4);
+	CHECK_EQ(rl_btf_find_by_name_kind(&btf, "", BTF_KIND_STRUCT), 0);
+	CHECK_EQ(rl_btf_resolve_size(&btf, 4), 0);       /* an empty struct */
+	rl_btf_free(&btf);
 }
 
 static void test_essential_names(void)
@@ -636,6 +696,8 @@ static void test_essential_names(void)
 	CHECK_EQ(rl_btf_essential_name_len("a____b"), 6);    /* four underscores: not a flavor */
 	CHECK_EQ(rl_btf_essential_name_len("a___"), 4);      /* nothing after it */
 	CHECK_EQ(rl_btf_essential_name_len("___a"), 4);      /* nothing before it */
+	CHECK_EQ(rl_btf_essential_name_len("___"), 3);
+	CHECK_EQ(rl_btf_essential_name_len("b___"), 4);
 }
 
 int main(void)
@@ -650,6 +712,7 @@ int main(void)
 		UNIT_TEST(test_bad_types),
 		UNIT_TEST(test_bad_semantics),
 		UNIT_TEST(test_btf_ext_blobs),
+		UNIT_TEST(test_name_lookups),
 		UNIT_TEST(test_essential_names),
 	};
 
