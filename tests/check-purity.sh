@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 bad=0
 for f in loader/diag.c loader/elf.c loader/btf*.c loader/object.c \
          loader/object_maps.c loader/object_relo.c loader/sec_def.c loader/link.c loader/core*.c \
-         loader/explain_bpf.c loader/insn_dump.c netlink/xdp_msg.c netlink/xdp_explain.c; do
+         loader/explain_bpf*.c loader/insn_dump.c netlink/xdp_msg.c netlink/xdp_explain.c; do
 	[ -f "$f" ] || continue
 	if grep -nE '#include [<"](sys/syscall\.h|unistd\.h|fcntl\.h|sys_bpf\.h|sys/socket\.h)|\b(open|openat|socket|ioctl|syscall)\(' "$f"; then
 		echo "not pure: $f"; bad=1

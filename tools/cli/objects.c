@@ -1,6 +1,7 @@
 /* objects.c - what every loading subcommand does first: read, parse, load,
  * and report a failure the way a kernel engineer wants to read it. */
 #include "cli.h"
+#include "explain.h"
 #include "load.h"
 #include "object.h"
 #include "vlog.h"
@@ -60,7 +61,13 @@ int cli_load_object(const char *path, struct cli_loaded *l, const struct rl_load
 	memset(l, 0, sizeof(*l));
 	if (cli_open_object(path, &l->bytes, &l->spec))
 		return EXIT_USER;
-	err = rl_object_load(&l->obj, &l->spec, opts, &d);
+	{
+		/* -v --explain lists each program before and after relocation */
+		struct rl_load_opts o = opts ? *opts : (struct rl_load_opts){ 0 };
+
+		cli_explain_load_opts(cli, &o);
+		err = rl_object_load(&l->obj, &l->spec, &o, &d);
+	}
 	if (l->obj.warning[0])
 		fprintf(stderr, "rawload: %s: warning: %s\n", path, l->obj.warning);
 	if (err) {

@@ -1,0 +1,172 @@
+#!/bin/bash
+# test_explain.sh - the teaching mode (SPEC §1 --explain, issue 6): every step
+# of a real load, attach, detach and pin is narrated, with the kernel path it
+# enters, and the narration does not change what rawload does.
+#
+#   xdp      on veth-b in a private netns pair (lib.sh make_veth_pair)
+#   sockops  in a private child cgroup (lib.sh make_cgroup)
+#   load     into a private pin directory (lib.sh make_pin_dir)
+#
+# rawload runs in the namespace with `nsenter --net`, not `ip netns exec`,
+# which would also give it a fresh /sys without the host's bpffs (see
+# test_xdp.sh).
+source "$(dirname "$0")/lib.sh"
+[ "$(id -u)" = 0 ] || { echo "$T_NAME: skipped (needs root)"; exit 0; }
+
+XDP_OBJ="$TOP/bpf/xdp_drop_ping.bpf.o"
+SOCK_OBJ="$TOP/bpf/sockredir.bpf.o"
+TMP=$(mktemp -d /tmp/rawload-test-explain.XXXXXX)
+on_exit "rm -rf '$TMP'"
+make_pin_dir
+make_veth_pair
+make_cgroup
+in_b() { nsenter --net="/run/netns/$NS_B" "$@"; }
+# whatever happens, nothing stays attached
+on_exit "nsenter --net=/run/netns/$NS_B '$RL' detach xdp veth-b --pin '$PIN/x'"
+on_exit "'$RL' detach sockops --cgroup '$CG' --pin '$PIN/s'"
+
+has() { # has "description" FILE needle... : every needle occurs in FILE
+	local desc=$1 file=$2 n; shift 2
+	for n in "$@"; do
+		if grep -qF -- "$n" "$file"; then pass "$desc: $n"; else fail "$desc: '$n' missing"; fi
+	done
+}
+
+echo "== rawload --explain xdp"
+in_b "$RL" --explain xdp "$XDP_OBJ" veth-b --pin "$PIN/x" >"$TMP/xdp.out" 2>"$TMP/xdp.err"
+check_eq "xdp --explain: exit 0" "$?" 0
+has "xdp: bpf(2) steps" "$TMP/xdp.out" \
+	"] BPF_BTF_LOAD (bpf cmd 18)" "] BPF_MAP_CREATE (bpf cmd 0)" "] BPF_PROG_LOAD (bpf cmd 5)" \
+	"] BPF_OBJ_PIN (bpf cmd 6)"
+has "xdp: PROG_LOAD decoded" "$TMP/xdp.out" \
+	"prog_type        BPF_PROG_TYPE_XDP (6)" "license          \"GPL\"" "func_info" "line_info" \
+	"bpf_check (the verifier)" "verdict          accepted by the verifier"
+has "xdp: MAP_CREATE decoded" "$TMP/xdp.out" "map_type         BPF_MAP_TYPE_PERCPU_ARRAY" \
+	"map_create -> percpu_array_map_ops.map_alloc"
+# the new object's id, taken from /proc/self/fdinfo
+check "xdp: PROG_LOAD result names the prog id" grep -qE 'result +fd [0-9]+ = prog id [0-9]+ \(XDP\)' "$TMP/xdp.out"
+has "xdp: RTM_SETLINK in hex" "$TMP/xdp.out" "] netlink RTM_SETLINK" \
+	"nlmsg_type = RTM_SETLINK (19)" "nla_type = IFLA_XDP (43)|NLA_F_NESTED" \
+	"nla_type = IFLA_XDP_FD (1)" "nla_type = IFLA_XDP_FLAGS (3)" "XDP_FLAGS_UPDATE_IF_NOEXIST|XDP_FLAGS_DRV_MODE"
+has "xdp: kernel path" "$TMP/xdp.out" "do_setlink" "dev_change_xdp_fd" "dev_xdp_install" "ndo_bpf" \
+	"driver veth: ndo_bpf = veth_xdp -> veth_xdp_set"
+has "xdp: the ack" "$TMP/xdp.out" "error = 0 (success: this is the ACK)" "0 (acknowledged: the kernel did it)"
+check "xdp: hex bytes beside their meaning" grep -qE '^ +nlattr +08 00 01 00 +nla_len = 8, nla_type = IFLA_XDP_FD' "$TMP/xdp.out"
+check "xdp: steps are numbered 1, 2, 3..." bash -c \
+	"grep -oE '^\[[0-9]+\]' '$TMP/xdp.out' | tr -d '[]' | awk '\$1 != NR { exit 1 }'"
+check "xdp: the command's own report still printed" grep -q "^attached xdp_drop_ping (prog id" "$TMP/xdp.out"
+check "xdp: nothing on stderr" test ! -s "$TMP/xdp.err"
+PROG_ID=$(sed -n 's/^attached xdp_drop_ping (prog id \([0-9]*\)).*/\1/p' "$TMP/xdp.out")
+check_contains "xdp: the id narrated is the id attached" "$(cat "$TMP/xdp.out")" "= prog id $PROG_ID (XDP)"
+
+echo "== a refused attach: the kernel's own words, byte by byte"
+in_b "$RL" --explain xdp "$XDP_OBJ" veth-b --pin "$PIN/x2" >"$TMP/busy.out" 2>"$TMP/busy.err"
+check_eq "second attach without --replace: exit 1" "$?" 1
+has "refused attach narrated" "$TMP/busy.out" "error = -16 (EBUSY: Device or resource busy)" \
+	"nla_type = NLMSGERR_ATTR_MSG (1)" "\"XDP program already attached\"" "result           -16 EBUSY"
+check "refused attach: the error line is on stderr" grep -q "^rawload: veth-b: .*EBUSY" "$TMP/busy.err"
+check "refused attach: its pins rolled back" test ! -e "$PIN/x2/xdp_drop_ping"
+
+echo "== rawload --explain detach xdp"
+in_b "$RL" --explain detach xdp veth-b --pin "$PIN/x" >"$TMP/detach.out" 2>"$TMP/detach.err"
+check_eq "detach --explain: exit 0" "$?" 0
+has "detach: query, then RTM_SETLINK" "$TMP/detach.out" "] netlink RTM_GETLINK" "rtnl_getlink" \
+	"IFLA_XDP         attached native, prog id $PROG_ID" "] netlink RTM_SETLINK" \
+	"nla_type = IFLA_XDP_FD (1)" "= -1" "nla_type = IFLA_XDP_FLAGS (3)" "do_setlink" "dev_xdp_install" \
+	"ndo_bpf" "error = 0 (success: this is the ACK)"
+check "detach: program gone" bash -c "! bpftool prog show id '$PROG_ID' >/dev/null 2>&1"
+
+echo "== --mode skb: generic XDP instead of the driver's ndo_bpf"
+in_b "$RL" --explain xdp "$XDP_OBJ" veth-b --mode skb --pin "$PIN/x" >"$TMP/skb.out" 2>&1
+check_eq "xdp --mode skb --explain: exit 0" "$?" 0
+has "skb mode narrated" "$TMP/skb.out" "XDP_FLAGS_UPDATE_IF_NOEXIST|XDP_FLAGS_SKB_MODE" \
+	"dev_xdp_bpf_op() picks generic_xdp_install" "do_xdp_generic()"
+in_b "$RL" detach xdp veth-b --pin "$PIN/x" >/dev/null 2>&1
+check_eq "skb mode: detached" "$?" 0
+
+echo "== rawload --explain sockops (child cgroup)"
+"$RL" --explain sockops "$SOCK_OBJ" --cgroup "$CG" --pin "$PIN/s" >"$TMP/sockops.out" 2>"$TMP/sockops.err"
+check_eq "sockops --explain: exit 0" "$?" 0
+has "sockops: sk_msg on the sockhash" "$TMP/sockops.out" "map_type         BPF_MAP_TYPE_SOCKHASH" \
+	"attach_type      BPF_SK_MSG_VERDICT (7)" "bpf_prog_attach -> sock_map_get_from_fd -> sock_map_prog_update"
+has "sockops: sockops on the cgroup" "$TMP/sockops.out" "attach_type      BPF_CGROUP_SOCK_OPS (3)" \
+	"attach_flags     BPF_F_ALLOW_MULTI" "= cgroup v2 directory $CG" \
+	"cgroup_bpf_prog_attach -> cgroup_get_from_fd -> cgroup_bpf_attach -> __cgroup_bpf_attach"
+"$RL" --explain detach sockops --cgroup "$CG" --pin "$PIN/s" >"$TMP/sockops-detach.out" 2>&1
+check_eq "detach sockops --explain: exit 0" "$?" 0
+has "detach sockops" "$TMP/sockops-detach.out" "] BPF_PROG_DETACH (bpf cmd 9)" "cgroup_bpf_prog_detach"
+
+echo "== rawload --explain load: pins"
+"$RL" --explain load "$XDP_OBJ" --pin "$PIN/l" >"$TMP/load.out" 2>"$TMP/load.err"
+check_eq "load --explain: exit 0" "$?" 0
+has "load: BPF_OBJ_PIN" "$TMP/load.out" "] BPF_OBJ_PIN (bpf cmd 6)" "pathname         \"$PIN/l/xdp_drop_ping\"" \
+	"pathname         \"$PIN/l/xdp_stats\"" "bpf_obj_pin_user" "bpf_obj_do_pin" "a file in bpffs holds a reference"
+rm -rf "$PIN/l"
+
+echo "== a refused program: narrated on stdout, the error on stderr"
+"$RL" --explain load "$OBJ/verifier_reject.bpf.o" --pin "$PIN/r" >"$TMP/reject.out" 2>"$TMP/reject.err"
+check_eq "verifier refusal: exit 1" "$?" 1
+has "refusal narrated" "$TMP/reject.out" "verdict          refused" "result           -13 EACCES" \
+	"log              level 1" "verifier says    "
+check "refusal: the one-line error is on stderr" grep -q "^rawload: .*verifier_reject.bpf.o: program 'xdp_unchecked'" "$TMP/reject.err"
+check "refusal: no error line on stdout" bash -c "! grep -q '^rawload:' '$TMP/reject.out'"
+check "refusal: nothing pinned" test ! -e "$PIN/r/xdp_unchecked"
+
+echo "== -v --explain: the instructions as sent"
+"$RL" -v --explain load "$OBJ/subprog.bpf.o" --pin "$PIN/v" >"$TMP/v.out" 2>"$TMP/v.err"
+check_eq "-v --explain load: exit 0" "$?" 0
+has "-v listing" "$TMP/v.out" "instructions as sent (after relocation" \
+	"idx  code class  dst src    off         imm  meaning" "[BPF_PSEUDO_CALL: bpf-to-bpf, a subprogram]" \
+	"verifier says    processed "
+rm -rf "$PIN/v"
+
+echo "== the narration makes no bpf(2) call of its own"
+# ids come from /proc/self/fdinfo: the same calls with and without --explain,
+# so RAWLOAD_FAULT=N:ERRNO hits the same call either way
+bpf_calls() { strace -f -qq -e trace=bpf -o "$TMP/strace" "$RL" "$@" >/dev/null 2>&1; grep -c 'bpf(' "$TMP/strace"; }
+if command -v strace >/dev/null; then
+	plain=$(bpf_calls run "$XDP_OBJ" --prog xdp_drop_ping --tcp-syn)
+	told=$(bpf_calls --explain run "$XDP_OBJ" --prog xdp_drop_ping --tcp-syn)
+	check_eq "bpf(2) calls with --explain = without ($plain)" "$told" "$plain"
+	steps=$("$RL" --explain run "$XDP_OBJ" --prog xdp_drop_ping --tcp-syn | grep -c '^\[[0-9]*\] BPF_')
+	check_eq "one narrated step per bpf(2) call" "$steps" "$plain"
+else
+	echo "  skip (no strace)"
+fi
+
+# the fault-injection build: the Nth call fails the same way with --explain
+RLF="$TOP/build/rawload-fault"
+if [ -x "$RLF" ]; then
+	RAWLOAD_FAULT=5:EPERM "$RLF" load "$XDP_OBJ" --pin "$PIN/f" >/dev/null 2>"$TMP/fault-plain.err"
+	rc_plain=$?
+	RAWLOAD_FAULT=5:EPERM "$RLF" --explain load "$XDP_OBJ" --pin "$PIN/f" >"$TMP/fault.out" 2>"$TMP/fault.err"
+	check_eq "RAWLOAD_FAULT=5: same exit with --explain ($rc_plain)" "$?" "$rc_plain"
+	check_eq "RAWLOAD_FAULT=5: same error with --explain" "$(cat "$TMP/fault.err")" "$(cat "$TMP/fault-plain.err")"
+	check "RAWLOAD_FAULT=5: step 5 is the failed call, marked injected" bash -c \
+		"sed -n '/^\[5\]/,/^\$/p' '$TMP/fault.out' | grep -q 'injected by the fault hook'"
+else
+	echo "  skip fault-injection check (no build/rawload-fault)"
+fi
+
+echo "== --json keeps stdout for the document"
+out=$("$RL" --json --explain run "$XDP_OBJ" --prog xdp_drop_ping --icmp-echo-reply 2>"$TMP/json.err")
+check "json: stdout is one JSON document" python3 -c 'import json,sys; json.loads(sys.argv[1])' "$out"
+has "json: narration went to stderr" "$TMP/json.err" "] BPF_PROG_TEST_RUN (bpf cmd 10)" "retval 1 (the program's verdict)"
+
+echo "== nothing left behind"
+# every program and map the narration named must be gone (freeing after the
+# last unpin is asynchronous: give it a moment); other tests running at the
+# same time may load their own, so only our ids are checked
+alive() { # alive prog|map ID...: those of the ids the kernel still knows
+	local kind=$1 id; shift
+	for id in "$@"; do bpftool "$kind" show id "$id" >/dev/null 2>&1 && echo "$id"; done
+}
+PROGS=$(grep -ohE 'prog id [0-9]+' "$TMP"/*.out | awk '{ print $3 }' | sort -u)
+MAPS=$(grep -ohE 'map id [0-9]+' "$TMP"/*.out | awk '{ print $3 }' | sort -u)
+for _ in $(seq 20); do
+	[ -z "$(alive prog $PROGS)$(alive map $MAPS)" ] && break
+	sleep 0.1
+done
+check_eq "no program narrated here is left ($(echo $PROGS | wc -w) seen)" "$(alive prog $PROGS)" ""
+check_eq "no map narrated here is left ($(echo $MAPS | wc -w) seen)" "$(alive map $MAPS)" ""
+finish

@@ -1,0 +1,428 @@
+/* explain.c - `rawload --explain`: every kernel interaction, numbered and
+ * told as it happens.
+ *
+ * Two hooks carry the story out of the library, which never prints:
+ *
+ *   loader/sys_bpf.c   rl_sys_set_observer()  after every bpf(2) call
+ *   netlink/xdp_link.c rl_nl_set_observer()   after every netlink exchange
+ *
+ * and two pure formatters turn what they see into text:
+ * rl_explain_bpf_call_fds() (loader/explain_bpf.c) and rl_nl_explain()
+ * (netlink/xdp_explain.c).  This file only adds what a formatter cannot
+ * know: what an fd *is* (from /proc/self/fd and /proc/self/fdinfo), which
+ * driver a device has, and the step numbers.
+ *
+ * Where it prints: stdout, one flush per step, so the narration lands in
+ * order between the command's own lines; with --json, stderr, so the JSON
+ * document stays clean.  Errors are printed as always (stderr, one line)
+ * by the subcommand; a failed step is narrated with its errno here too.
+ *
+ * Two rules keep the observer honest:
+ *   - No bpf(2) from inside the observer.  sys_bpf() counts a call
+ *     (sys.calls++, and the fault-injection countdown) *before* the
+ *     observer runs, so a call of our own would be counted as one of the
+ *     loader's and could consume a fault armed for the loader (RAWLOAD_FAULT
+ *     "N:ERRNO" must fail the loader's Nth call, with or without --explain).
+ *     It would also re-enter the observer.  Object ids therefore come from
+ *     /proc/self/fdinfo (prog_id, map_id, btf_id), which needs no bpf(2).
+ *   - A `busy` flag ignores calls made while a step is being told, should a
+ *     describer ever grow one.
+ */
+#include "explain.h"
+#include "explain_bpf.h"
+#include "insn_dump.h"
+#include "sys_bpf.h"
+#include "xdp_explain.h"
+#include "xdp_link.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/ethtool.h>
+#include <linux/if_link.h>
+#include <linux/magic.h>
+#include <linux/rtnetlink.h>
+#include <linux/sockios.h>
+
+static struct {
+	bool verbose;
+	FILE *out;
+	unsigned step;
+	bool busy;
+	const void *listed_insns;       /* the last instruction listing shown */
+	uint32_t listed_cnt;
+	unsigned listed_step;           /* the step that sent it last */
+	unsigned listed_origin;         /* the step whose listing shows it */
+} ex;
+
+/* ---- what an fd is ------------------------------------------------------- */
+
+/* One "key:\tvalue" line of /proc/self/fdinfo/FD (bpf_prog_show_fdinfo,
+ * bpf_map_show_fdinfo and bpf_btf_show_fdinfo write them). */
+static bool fdinfo_u32(int fd, const char *key, uint32_t *val)
+{
+	char path[64], buf[2048];
+	size_t klen = strlen(key);
+	ssize_t n;
+	int f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = open(path, O_RDONLY | O_CLOEXEC);
+	if (f < 0)
+		return false;
+	n = read(f, buf, sizeof(buf) - 1);
+	close(f);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	for (char *line = buf; line;) {
+		if (!strncmp(line, key, klen) && line[klen] == ':') {
+			*val = (uint32_t)strtoul(line + klen + 1, NULL, 0);
+			return true;
+		}
+		line = strchr(line, '\n');
+		if (line)
+			line++;
+	}
+	return false;
+}
+
+static void describe_path(int fd, const char *target, char *out, size_t len)
+{
+	struct statfs sfs;
+	long type = fstatfs(fd, &sfs) == 0 ? (long)sfs.f_type : 0;
+
+	if (type == CGROUP2_SUPER_MAGIC)
+		snprintf(out, len, "cgroup v2 directory %s", target);
+	else if (type == CGROUP_SUPER_MAGIC)
+		snprintf(out, len, "cgroup v1 directory %s (BPF attaches to v2 only)", target);
+	else
+		snprintf(out, len, "%s", target);
+}
+
+static bool describe_fd(void *ctx, int fd, char *out, size_t len)
+{
+	char link[64], target[PATH_MAX];
+	uint32_t id = 0, type = 0;
+	ssize_t n;
+
+	(void)ctx;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n < 0)
+		return false;           /* closed already, or not ours */
+	target[n] = '\0';
+	/* anon_inode_getfd() names: "bpf-prog", "bpf-map", "btf", "bpf-link"/"bpf_link" */
+	if (!strcmp(target, "anon_inode:bpf-prog") && fdinfo_u32(fd, "prog_id", &id)) {
+		fdinfo_u32(fd, "prog_type", &type);
+		snprintf(out, len, "prog id %u (%s)", id, rl_prog_type_name(type));
+	} else if (!strcmp(target, "anon_inode:bpf-map") && fdinfo_u32(fd, "map_id", &id)) {
+		fdinfo_u32(fd, "map_type", &type);
+		snprintf(out, len, "map id %u (%s)", id, rl_map_type_name(type));
+	} else if (!strcmp(target, "anon_inode:btf") && fdinfo_u32(fd, "btf_id", &id)) {
+		snprintf(out, len, "btf id %u", id);
+	} else if (!strncmp(target, "anon_inode:bpf", 14) && fdinfo_u32(fd, "link_id", &id)) {
+		snprintf(out, len, "link id %u", id);
+	} else if (target[0] == '/') {
+		describe_path(fd, target, out, len);
+	} else {
+		snprintf(out, len, "%s", target);
+	}
+	return true;
+}
+
+static bool map_shape(void *ctx, int fd, uint32_t *type, uint32_t *ksize, uint32_t *vsize)
+{
+	(void)ctx;
+	return fdinfo_u32(fd, "map_type", type) && fdinfo_u32(fd, "key_size", ksize) &&
+	       fdinfo_u32(fd, "value_size", vsize);
+}
+
+static const struct rl_explain_fd_ops fd_ops = { describe_fd, map_shape, NULL };
+
+/* ---- printing --------------------------------------------------------------- */
+
+/* Print text with every line indented. */
+static void print_indented(const char *text, const char *indent)
+{
+	for (const char *p = text; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+
+		fprintf(ex.out, "%s%.*s\n", indent, (int)n, p);
+		p += n + (nl ? 1 : 0);
+	}
+}
+
+/* The pure formatters return the length they need, snprintf-style: render
+ * into 16 KiB and, if that was cut, once more into exactly enough. */
+typedef size_t (*render_fn)(char *out, size_t len, const void *arg);
+
+static char *render(render_fn fn, const void *arg)
+{
+	size_t cap = 16384, need;
+	char *buf = malloc(cap);
+
+	if (!buf)
+		return NULL;
+	need = fn(buf, cap, arg);
+	if (need >= cap) {
+		free(buf);
+		buf = malloc(need + 1);
+		if (buf)
+			fn(buf, need + 1, arg);
+	}
+	return buf;
+}
+
+struct insn_list { const struct bpf_insn *insns; uint32_t cnt; };
+struct bpf_call { int cmd; const union bpf_attr *attr; long result; int err; };
+
+static size_t render_insns(char *out, size_t len, const void *arg)
+{
+	const struct insn_list *l = arg;
+
+	return rl_insn_dump(out, len, l->insns, l->cnt);
+}
+
+static size_t render_bpf_call(char *out, size_t len, const void *arg)
+{
+	const struct bpf_call *c = arg;
+
+	return rl_explain_bpf_call_fds(out, len, c->cmd, c->attr, c->result, c->err, &fd_ops);
+}
+
+static size_t render_nl(char *out, size_t len, const void *arg)
+{
+	return rl_nl_explain(out, len, arg);
+}
+
+static void list_insns(const char *title, const struct bpf_insn *insns, uint32_t cnt)
+{
+	struct insn_list l = { insns, cnt };
+	char *text = render(render_insns, &l);
+
+	fprintf(ex.out, "  %s\n", title);
+	if (text)
+		print_indented(text, "    ");
+	free(text);
+}
+
+/* -v: what the kernel receives, after linking and relocation. */
+static void list_sent_insns(const union bpf_attr *a)
+{
+	const struct bpf_insn *insns = (const struct bpf_insn *)(uintptr_t)a->insns;
+
+	if (!insns || !a->insn_cnt)
+		return;
+	/* a retry (the verifier log asked for after a refusal, or a bigger
+	 * buffer) sends the same buffer in the very next call: list it once */
+	if (insns == ex.listed_insns && a->insn_cnt == ex.listed_cnt && ex.listed_step + 1 == ex.step) {
+		fprintf(ex.out, "  %-16s the same %u as in step %u\n", "instructions", a->insn_cnt,
+			ex.listed_origin);
+		ex.listed_step = ex.step;
+		return;
+	}
+	list_insns("instructions as sent (after relocation: subprograms appended, calls and map fds patched):",
+		   insns, a->insn_cnt);
+	ex.listed_insns = insns;
+	ex.listed_cnt = a->insn_cnt;
+	ex.listed_step = ex.listed_origin = ex.step;
+}
+
+/* ---- the bpf(2) observer --------------------------------------------------- */
+
+static void on_bpf_call(void *ctx, int cmd, const union bpf_attr *a, long result, int err)
+{
+	struct bpf_call c = { cmd, a, result, err };
+	char *text;
+
+	(void)ctx;
+	if (ex.busy)
+		return;
+	ex.busy = true;
+	ex.step++;
+	text = render(render_bpf_call, &c);
+	fprintf(ex.out, "\n[%u] %s", ex.step, text ? text : "(out of memory)\n");
+	free(text);
+	if (rl_sys_last_call_injected())
+		fprintf(ex.out, "  %-16s injected by the fault hook (RAWLOAD_FAULT): the kernel never saw this call\n",
+			"note");
+	if (cmd == BPF_PROG_LOAD && ex.verbose)
+		list_sent_insns(a);
+	fflush(ex.out);
+	ex.busy = false;
+}
+
+/* ---- the netlink observer --------------------------------------------------- */
+
+/* IFLA_XDP_FLAGS of an RTM_SETLINK request, 0 when absent. */
+static uint32_t request_xdp_flags(const struct nlmsghdr *req)
+{
+	const struct nlattr *attr, *inner;
+
+	mnl_attr_for_each(attr, req, sizeof(struct ifinfomsg)) {
+		if (mnl_attr_get_type(attr) != IFLA_XDP)
+			continue;
+		mnl_attr_for_each_nested(inner, attr)
+			if (mnl_attr_get_type(inner) == IFLA_XDP_FLAGS &&
+			    mnl_attr_get_payload_len(inner) >= sizeof(uint32_t))
+				return mnl_attr_get_u32(inner);
+	}
+	return 0;
+}
+
+/* The driver behind ifindex (ETHTOOL_GDRVINFO, what `ethtool -i` prints). */
+static bool driver_name(int ifindex, char *out, size_t len)
+{
+	struct ethtool_drvinfo info = { .cmd = ETHTOOL_GDRVINFO };
+	struct ifreq ifr = { 0 };
+	int s, r;
+
+	if (!if_indextoname((unsigned)ifindex, ifr.ifr_name))
+		return false;
+	ifr.ifr_data = (void *)&info;
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return false;
+	r = ioctl(s, SIOCETHTOOL, &ifr);
+	close(s);
+	if (r < 0)
+		return false;
+	snprintf(out, len, "%s", info.driver);
+	return true;
+}
+
+/* Where XDP_SETUP_PROG lands: dev_xdp_bpf_op() picks generic_xdp_install
+ * for skb mode and the driver's ndo_bpf otherwise (net/core/dev.c). */
+static void explain_xdp_install(const struct nlmsghdr *req)
+{
+	static const struct { const char *drv, *ndo; } drivers[] = {
+		{ "veth", "veth_xdp -> veth_xdp_set" }, { "virtio_net", "virtnet_xdp -> virtnet_xdp_set" },
+		{ "i40e", "i40e_xdp -> i40e_xdp_setup" }, { "ixgbe", "ixgbe_xdp -> ixgbe_xdp_setup" },
+		{ "tun", "tun_xdp -> tun_xdp_set" },
+	};
+	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(req);
+	uint32_t flags = request_xdp_flags(req);
+	char drv[32] = "";
+	const char *ndo = NULL;
+
+	if (flags & XDP_FLAGS_SKB_MODE) {
+		fprintf(ex.out, "  %-16s skb mode: dev_xdp_bpf_op() picks generic_xdp_install, not the driver's"
+			" ndo_bpf;\n  %-16s the program runs in do_xdp_generic(), after the skb is built\n",
+			"install", "");
+		return;
+	}
+	if (!driver_name(ifi->ifi_index, drv, sizeof(drv)))
+		return;
+	for (size_t i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++)
+		if (!strcmp(drv, drivers[i].drv))
+			ndo = drivers[i].ndo;
+	fprintf(ex.out, "  %-16s driver %s: ndo_bpf = %s (XDP_SETUP_PROG)\n", "install", drv,
+		ndo ? ndo : "its ndo_bpf (see the driver's net_device_ops)");
+}
+
+static void tell_message(const char *title, const struct nlmsghdr *nlh)
+{
+	char *text = render(render_nl, nlh);
+
+	fprintf(ex.out, "  %s, %u bytes:\n", title, nlh->nlmsg_len);
+	if (text)
+		print_indented(text, "    ");
+	free(text);
+}
+
+static void tell_getlink_reply(const struct nlmsghdr *reply)
+{
+	struct rl_xdp_state st;
+	struct rl_diag d = { "" };
+
+	if (ex.verbose || reply->nlmsg_type != RTM_NEWLINK ||
+	    rl_xdp_parse_newlink(reply, &st, &d) != 0) {
+		tell_message("reply", reply);
+		return;
+	}
+	/* the device's whole description is long: -v prints all of it */
+	fprintf(ex.out, "  %-16s RTM_NEWLINK, %u bytes (the whole device; -v shows every byte)\n", "reply",
+		reply->nlmsg_len);
+	fprintf(ex.out, "  %-16s attached %s, prog id %u (native %u, skb %u, hw %u)\n", "IFLA_XDP",
+		rl_xdp_attached_name(st.attached), st.prog_id, st.drv_prog_id, st.skb_prog_id, st.hw_prog_id);
+}
+
+static void on_nl_message(void *ctx, const struct nlmsghdr *req, const struct nlmsghdr *reply,
+			  int result)
+{
+	bool setlink = req->nlmsg_type == RTM_SETLINK;
+
+	(void)ctx;
+	if (ex.busy)
+		return;
+	ex.busy = true;
+	ex.step++;
+	fprintf(ex.out, "\n[%u] netlink %s (NETLINK_ROUTE socket -> the kernel)\n", ex.step,
+		setlink ? "RTM_SETLINK" : req->nlmsg_type == RTM_GETLINK ? "RTM_GETLINK" : "message");
+	tell_message("request", req);
+	fprintf(ex.out, "  %-16s %s\n", "kernel path", setlink ? rl_xdp_kernel_path() : rl_xdp_query_kernel_path());
+	if (setlink)
+		explain_xdp_install(req);
+	if (!reply)
+		fprintf(ex.out, "  %-16s none arrived\n", "reply");
+	else if (setlink || reply->nlmsg_type == NLMSG_ERROR)
+		tell_message(reply->nlmsg_type == NLMSG_ERROR ? "reply (NLMSG_ERROR; error 0 is the ACK)" : "reply",
+			     reply);
+	else
+		tell_getlink_reply(reply);
+	if (result == 0)
+		fprintf(ex.out, "  %-16s 0 (%s)\n", "result", setlink ? "acknowledged: the kernel did it" : "success");
+	else
+		fprintf(ex.out, "  %-16s %d %s (%s)\n", "result", result, rl_nl_errno_name(result),
+			strerror(-result));
+	fflush(ex.out);
+	ex.busy = false;
+}
+
+/* ---- -v: instructions before relocation --------------------------------------- */
+
+static void on_linked(void *ctx, const struct rl_prog *p, const struct bpf_insn *insns, uint32_t cnt)
+{
+	const struct rl_prog_spec *s = p->spec;
+
+	(void)ctx;
+	(void)insns;
+	fprintf(ex.out, "\nprogram '%s' (section '%s'): %u instructions as the ELF section holds them\n",
+		s->name, s->sec_name, s->insn_cnt);
+	list_insns("before relocation (as the compiler left them):", s->insns, s->insn_cnt);
+	if (cnt != s->insn_cnt)
+		fprintf(ex.out, "  linking appended %u instructions of subprograms: %u in all\n",
+			cnt - s->insn_cnt, cnt);
+	fflush(ex.out);
+}
+
+void cli_explain_load_opts(const struct cli *cli, struct rl_load_opts *opts)
+{
+	if (cli->explain && cli->verbose && !opts->on_linked) {
+		opts->on_linked = on_linked;
+		opts->ctx = NULL;
+	}
+}
+
+void cli_explain_install(const struct cli *cli)
+{
+	static const struct rl_sys_observer sys_obs = { on_bpf_call, NULL };
+	static const struct rl_nl_observer nl_obs = { on_nl_message, NULL };
+
+	if (!cli->explain)
+		return;
+	ex.verbose = cli->verbose;
+	ex.out = cli->json ? stderr : stdout;
+	rl_sys_set_observer(&sys_obs);
+	rl_nl_set_observer(&nl_obs);
+}
