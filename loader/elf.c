@@ -49,7 +49,8 @@ static int check_ident(const Elf64_Ehdr *eh, size_t size, struct rl_diag *d)
 		return rl_err(d, ENOEXEC, "file is %zu bytes, shorter than the %zu-byte ELF header",
 			      size, sizeof(Elf64_Ehdr));
 	if (eh->e_ident[EI_VERSION] != EV_CURRENT || eh->e_version != EV_CURRENT)
-		return rl_err(d, ENOEXEC, "ELF version %u is not EV_CURRENT", eh->e_version);
+		return rl_err(d, ENOEXEC, "ELF version %u (e_ident[EI_VERSION] %u) is not EV_CURRENT (1)",
+			      eh->e_version, eh->e_ident[EI_VERSION]);
 	if (eh->e_type != ET_REL)
 		return rl_err(d, ENOEXEC, "ELF type %u is not ET_REL: expected a relocatable object from clang -c",
 			      eh->e_type);

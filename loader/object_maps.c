@@ -101,6 +101,11 @@ static int parse_inner_def(struct rl_object_spec *obj, struct rl_map_spec *outer
 	char name[64];
 	int err;
 
+	/* the kernel allows one level: an inner map cannot hold maps itself
+	 * (bpf_map_meta_alloc refuses map-in-map inner maps) - and a definition
+	 * pointing at itself would otherwise recurse forever */
+	if (outer_in->is_inner_template)
+		return rl_err(d, EINVAL, "an inner map cannot itself have inner maps ('values')");
 	if (!t || rl_btf_kind(t) != BTF_KIND_ARRAY)
 		return rl_err(d, EINVAL, "'values' must be an array (use __array(values, ...))");
 	t = rl_btf_type(btf, ((const struct btf_array *)(t + 1))->type);
@@ -256,7 +261,10 @@ static int collect_legacy_maps(struct rl_object_spec *obj, uint32_t *cap, struct
 			nsyms++;
 	if (!nsyms)
 		return 0;
-	if (!sec->data || sec->size % nsyms)
+	if (!sec->data)
+		return rl_err(d, ENOEXEC, "section 'maps': %u map symbols, but the section holds no bytes (type %u, size %llu)",
+			      nsyms, sec->type, (unsigned long long)sec->size);
+	if (sec->size % nsyms)
 		return rl_err(d, ENOEXEC, "section 'maps': size %llu is not a multiple of its %u map symbols",
 			      (unsigned long long)sec->size, nsyms);
 	def_size = sec->size / nsyms;
@@ -270,7 +278,7 @@ static int collect_legacy_maps(struct rl_object_spec *obj, uint32_t *cap, struct
 
 		if (s->shndx != sec->index || s->type == STT_SECTION)
 			continue;
-		if (s->value % def_size || s->value + def_size > sec->size)
+		if (s->value % def_size || s->value > sec->size - def_size) /* no wrap */
 			return rl_err(d, ENOEXEC, "section 'maps': map '%s' at offset %llu is not on a %llu-byte definition boundary",
 				      s->name, (unsigned long long)s->value, (unsigned long long)def_size);
 		memcpy(f, sec->data + s->value, def_size >= LEGACY_DEF_FLAGS_END ? 20 : 16);

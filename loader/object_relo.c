@@ -50,6 +50,19 @@ static int add_reloc(struct rl_prog_spec *p, const struct rl_reloc *r, struct rl
 	return 0;
 }
 
+/* A call or function address must land inside some function: the linker
+ * appends whole functions, so a target between them has nothing to append. */
+static int add_code_reloc(struct rl_object_spec *obj, struct rl_prog_spec *fn,
+			  const struct rl_reloc *r, struct rl_diag *d)
+{
+	if ((r->kind == RL_RELOC_CALL || r->kind == RL_RELOC_FUNC_ADDR) &&
+	    !rl_object_func_at(obj, r->target_sec, r->target_insn))
+		return rl_err(d, ENOEXEC, "'%s' insn %u: %s target (section '%s' insn %u) is not inside any function",
+			      fn->name, r->insn_idx, rl_reloc_kind_name(r->kind),
+			      obj->elf.sections[r->target_sec].name, r->target_insn);
+	return add_reloc(fn, r, d);
+}
+
 static int find_map_at(const struct rl_object_spec *obj, uint32_t shndx, uint64_t off)
 {
 	for (uint32_t i = 0; i < obj->nr_maps; i++)
@@ -143,8 +156,8 @@ static int classify(struct rl_object_spec *obj, const struct rl_elf_section *sec
 	} else if (insn->code == CALL && insn->src_reg == BPF_PSEUDO_CALL) {
 		if (sym->shndx == 0 || sym->shndx >= elf->nr_sections ||
 		    !rl_elf_section_is_exec(&elf->sections[sym->shndx]))
-			return rl_err(d, ENOEXEC, "relocation %zu at insn %u: call target '%s' is not in a code section",
-				      ri, insn_idx, sym->name);
+			return rl_err(d, ENOEXEC, "relocation %zu at insn %u: call target '%s' (symbol %u) is not in a code section",
+				      ri, insn_idx, sym->name, rel->sym);
 		r.kind = RL_RELOC_CALL;
 		r.target_sec = sym->shndx;
 		if (code_target(sym, insn, &r.target_insn))
@@ -153,7 +166,7 @@ static int classify(struct rl_object_spec *obj, const struct rl_elf_section *sec
 		return rl_err(d, ENOEXEC, "relocation %zu at insn %u: instruction opcode %#x is neither ld_imm64 nor a BPF-to-BPF call",
 			      ri, insn_idx, insn->code);
 	}
-	return add_reloc(fn, &r, d);
+	return add_code_reloc(obj, fn, &r, d);
 }
 
 static bool has_reloc_at(const struct rl_prog_spec *p, uint32_t insn_idx)
@@ -165,7 +178,7 @@ static bool has_reloc_at(const struct rl_prog_spec *p, uint32_t insn_idx)
 }
 
 /* pc-relative calls / function addresses the assembler resolved itself */
-static int scan_local_calls(struct rl_prog_spec *p, struct rl_diag *d)
+static int scan_local_calls(struct rl_object_spec *obj, struct rl_prog_spec *p, struct rl_diag *d)
 {
 	for (uint32_t i = 0; i < p->insn_cnt; i++) {
 		const struct bpf_insn *insn = &p->insns[i];
@@ -173,6 +186,7 @@ static int scan_local_calls(struct rl_prog_spec *p, struct rl_diag *d)
 		bool func = insn->code == LD_IMM64 && insn->src_reg == BPF_PSEUDO_FUNC;
 		struct rl_reloc r = { .insn_idx = i, .target_sec = p->sec_idx, .sym_name = "" };
 		int64_t t;
+		int err;
 
 		if ((!call && !func) || has_reloc_at(p, i))
 			continue;
@@ -181,8 +195,9 @@ static int scan_local_calls(struct rl_prog_spec *p, struct rl_diag *d)
 			return rl_err(d, ERANGE, "'%s' insn %u: pc-relative target %lld out of range", p->name, i, (long long)t);
 		r.kind = call ? RL_RELOC_CALL : RL_RELOC_FUNC_ADDR;
 		r.target_insn = (uint32_t)t;
-		if (add_reloc(p, &r, d))
-			return -ENOMEM;
+		err = add_code_reloc(obj, p, &r, d);
+		if (err)
+			return err;
 	}
 	return 0;
 }
@@ -211,7 +226,7 @@ int rl_object_collect_relocs(struct rl_object_spec *obj, struct rl_diag *d)
 		}
 	}
 	for (uint32_t i = 0; i < obj->nr_progs; i++) {
-		err = scan_local_calls(&obj->progs[i], d);
+		err = scan_local_calls(obj, &obj->progs[i], d);
 		if (err)
 			return err;
 	}

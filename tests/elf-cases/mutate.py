@@ -2,6 +2,9 @@
 """mutate.py - apply ONE named edit to a good BPF object, for tests/elf-cases.
 
     mutate.py BASE OUT EDIT...        write BASE with the edit applied to OUT
+    mutate.py --batch LIST            each line of LIST is "OUT<TAB>BASE<TAB>EDIT":
+                                      like the above, one Python start for all
+                                      (a failed edit writes its reason to OUT.err)
     mutate.py --help                  this text
 
 Python 3 standard library only: the ELF64 and BTF structures are read with
@@ -370,19 +373,38 @@ def apply(buf, words):
     raise EditError(f"unknown edit '{op}'")
 
 
+def mutate(base, out, words):
+    """Write `base` with the edit `words` applied to `out`; return the error or None."""
+    with open(base, 'rb') as f:
+        buf = bytearray(f.read())
+    try:
+        apply(buf, words)
+    except (EditError, IndexError, ValueError, KeyError, struct.error) as e:
+        return f"{base}: {' '.join(words)}: {e}"
+    with open(out, 'wb') as f:
+        f.write(buf)
+    return None
+
+
 def main(argv):
+    if len(argv) == 3 and argv[1] == '--batch':
+        bad = 0
+        with open(argv[2]) as lst:
+            for line in lst:
+                out, base, edit = line.rstrip('\n').split('\t')
+                err = mutate(base, out, edit.split())
+                if err:
+                    bad += 1
+                    with open(out + '.err', 'w') as f:
+                        print(f'mutate.py: {err}', file=f)
+        return 1 if bad else 0
     if len(argv) < 4 or argv[1] in ('-h', '--help'):
         print(__doc__)
         return 0 if len(argv) > 1 and argv[1] in ('-h', '--help') else 2
-    with open(argv[1], 'rb') as f:
-        buf = bytearray(f.read())
-    try:
-        apply(buf, argv[3:])
-    except (EditError, IndexError, ValueError, KeyError, struct.error) as e:
-        print(f"mutate.py: {argv[1]}: {' '.join(argv[3:])}: {e}", file=sys.stderr)
+    err = mutate(argv[1], argv[2], argv[3:])
+    if err:
+        print(f'mutate.py: {err}', file=sys.stderr)
         return 2
-    with open(argv[2], 'wb') as f:
-        f.write(buf)
     return 0
 
 
