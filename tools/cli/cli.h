@@ -84,15 +84,7 @@ bool cli_interrupted(void);
 size_t cli_packet_icmp_echo_reply(uint8_t *buf, size_t cap);
 size_t cli_packet_tcp_syn(uint8_t *buf, size_t cap);
 
-/* ---- holders.c: who keeps a BPF object alive -------------------------
- *
- * A program or map lives while its reference count is above zero.  Each of
- * these holds one: an open fd (in any process), a pin in bpffs, a netdev's
- * XDP slot, a cgroup attachment, a sockmap attachment, a prog-array slot
- * (programs), a program that uses it or an outer map's slot (maps).  The
- * kernel keeps no list of holders; we find them by looking everywhere the
- * kernel lets us look.  Not searched: BPF links, tc filters, perf events.
- */
+/* ---- bpfobj.c: what a BPF fd or pin is; when an id is gone ----------- */
 enum cli_obj_kind { CLI_OBJ_UNKNOWN, CLI_OBJ_PROG, CLI_OBJ_MAP, CLI_OBJ_LINK };
 
 /* What BPF_OBJ_GET_INFO_BY_FD says about any object, kind-independent. */
@@ -128,11 +120,25 @@ int cli_pin_root(char out[PATH_MAX]);
 typedef int (*cli_pin_fn)(void *ctx, const char *path);
 int cli_pin_walk(const char *dir, int max_depth, cli_pin_fn fn, void *ctx);
 
-/* The pins under root (NULL: <bpffs>/rawload; searched 4 levels deep) of
+/* The pins under root (NULL: <bpffs>/rawload; searched 6 levels deep) of
  * the program `id` (the map `id` when is_map).  Writes up to max paths and
  * returns how many were found (may exceed max), or -errno. */
 int cli_find_pins_for_id(const char *root, uint32_t id, bool is_map, char paths[][PATH_MAX], int max);
 
+/* Poll until program (map) `id` no longer exists, up to timeout_ms: the
+ * kernel frees after the last reference goes, programs' maps only after an
+ * RCU grace period.  0 when gone, -EEXIST when still there. */
+int cli_wait_freed(uint32_t id, bool is_map, int timeout_ms);
+
+/* ---- holders.c: who keeps a BPF object alive -------------------------
+ *
+ * A program or map lives while its reference count is above zero.  Each of
+ * these holds one: an open fd (in any process), a pin in bpffs, a netdev's
+ * XDP slot, a cgroup attachment, a sockmap attachment, a prog-array slot
+ * (programs), a program that uses it or an outer map's slot (maps).  The
+ * kernel keeps no list of holders; we find them by looking everywhere the
+ * kernel lets us look.  Not searched: BPF links, tc filters, perf events.
+ */
 enum cli_holder_kind {
 	CLI_HOLD_PIN,         /* path: a pin anywhere on the bpffs mount */
 	CLI_HOLD_XDP,         /* path: device name, ifindex, slot: enum rl_xdp_mode */
@@ -167,11 +173,6 @@ void cli_holder_text(const struct cli_holder *h, char *buf, size_t len);
 void cli_holder_release(const struct cli_holder *h, char *buf, size_t len);
 /* "detach xdp veth-b + unpin PATH": every holder's release, joined. */
 void cli_freed_when(const struct cli_holder *h, int n, char *buf, size_t len);
-
-/* Poll until program (map) `id` no longer exists, up to timeout_ms: the
- * kernel frees after the last reference goes, programs' maps only after an
- * RCU grace period.  0 when gone, -EEXIST when still there. */
-int cli_wait_freed(uint32_t id, bool is_map, int timeout_ms);
 
 /* Provided by the sockops command (tools/cli/cmd_sockops.c); weak
  * placeholders keep the build whole until it exists. */

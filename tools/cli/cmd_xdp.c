@@ -112,6 +112,26 @@ static int attach(struct cli_loaded *l, struct rl_prog *p, const char *dev, int 
 	return 0;
 }
 
+/* After --replace the displaced program may still be pinned where ours is
+ * about to go (same object, same default directory).  The swap cannot be
+ * undone, so its pins would only keep a detached program alive: remove the
+ * ones that stand at our names.  Maps we reused from a pin keep theirs. */
+static void drop_displaced_pins(struct rl_object *o, const char *dir)
+{
+	char path[PATH_MAX];
+
+	for (uint32_t i = 0; i < o->nr_progs; i++) {
+		rl_pin_path(path, dir, o->progs[i].spec->name);
+		unlink(path);
+	}
+	for (uint32_t i = 0; i < o->nr_maps; i++) {
+		if (o->maps[i].pin_path[0] || o->maps[i].fd < 0)
+			continue;
+		rl_pin_path(path, dir, o->maps[i].spec->name);
+		unlink(path);
+	}
+}
+
 int cmd_xdp(int argc, char **argv, struct cli *cli)
 {
 	const char *prog_name = NULL, *mode_s = NULL, *pin = NULL, *pos[2];
@@ -154,6 +174,8 @@ int cmd_xdp(int argc, char **argv, struct cli *cli)
 	}
 	if (attach(&l, p, pos[1], ifindex, mode, replace, &undo))
 		goto out_unload;
+	if (replace)
+		drop_displaced_pins(&l.obj, pin_dir);
 	if (rl_object_pin(&l.obj, pin_dir, &d)) {
 		cli_fail(pos[0], &d);
 		goto out_unload;
