@@ -1,11 +1,15 @@
 /* cmd_inspect.c - `rawload inspect OBJ`: the object model, printed.  Pure:
  * no root, no syscalls.  What you see here is exactly what `load` will ask
- * the kernel for. */
+ * the kernel for.  Only -v / --explain reads something of the kernel's: its
+ * BTF, to resolve the CO-RE relocations as `load` would (no root needed). */
 #include "cli.h"
+#include "core.h"
+#include "kernel_btf.h"
 #include "object.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char *origin_name(const struct rl_map_spec *m)
 {
@@ -48,7 +52,127 @@ static void reloc_target(const struct rl_object_spec *obj, const struct rl_reloc
 	}
 }
 
-static void print_human(const char *path, const struct rl_object_spec *obj)
+/* ---- CO-RE ----------------------------------------------------------------
+ *
+ * Each relocation with its access string decoded on the object's own types
+ * ("0:2 -> task_struct___mine.pid").  With -v or --explain, also resolved
+ * against the running kernel's BTF, exactly as `load` would: the kernel
+ * type matched and the old -> new value, or why the instruction would be
+ * poisoned.  Reading /sys/kernel/btf/vmlinux needs no root. */
+
+struct core_view {
+	struct rl_core_session s;
+	struct rl_kernel_btf *kb;
+	bool resolving;
+	char err[RL_DIAG_MAX];
+	double ms;              /* time to resolve all records */
+};
+
+static void core_view_open(const struct rl_object_spec *obj, bool resolve, struct core_view *v)
+{
+	struct rl_diag d = { "" };
+	struct timespec t0, t1;
+
+	memset(v, 0, sizeof(*v));
+	if (!resolve)
+		return;
+	if (rl_kernel_btf_get(&v->kb, &d) || rl_core_session_init(&v->s, obj, &v->kb->target, &d)) {
+		snprintf(v->err, sizeof(v->err), "%s", d.msg);
+		return;
+	}
+	v->resolving = true;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (uint32_t i = 0; i < v->s.nr; i++)
+		rl_core_resolve_record(&v->s, i, NULL);   /* failures are shown per record */
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	v->ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+}
+
+static void core_view_close(struct core_view *v)
+{
+	if (v->resolving)
+		rl_core_session_free(&v->s);
+}
+
+/* "0:2 -> task_struct___mine.pid" */
+static void core_local_path(const struct rl_object_spec *obj, const struct bpf_core_relo *r,
+			    char *buf, size_t len)
+{
+	struct rl_core_spec spec;
+	struct rl_diag d;
+
+	if (rl_core_spec_parse(&obj->btf, r->type_id, rl_btf_str(&obj->btf, r->access_str_off), r->kind,
+			       &spec, &d))
+		snprintf(buf, len, "(bad: %.120s)", d.msg);
+	else
+		rl_core_spec_str(&spec, buf, len);
+}
+
+/* The resolution of record i, one line's worth. */
+static void core_outcome(struct core_view *v, uint32_t i, uint32_t kind, char *buf, size_t len)
+{
+	struct rl_diag d = { "" };
+
+	if (v->s.resolved[i]) {
+		rl_core_res_str(&v->s.res[i], kind, buf, len);
+		return;
+	}
+	rl_core_resolve_record(&v->s, i, &d);
+	snprintf(buf, len, "error: %s", d.msg);
+}
+
+/* The function a record's instruction is in (records are per section). */
+static const struct rl_prog_spec *core_function(const struct rl_object_spec *obj, const char *sec,
+						uint32_t insn)
+{
+	for (uint32_t i = 0; i < obj->nr_progs; i++) {
+		const struct rl_prog_spec *p = &obj->progs[i];
+
+		if (!strcmp(p->sec_name, sec) && insn >= p->sec_insn_off &&
+		    insn - p->sec_insn_off < p->insn_cnt)
+			return p;
+	}
+	return NULL;
+}
+
+static void print_core(const struct rl_object_spec *obj, bool resolve)
+{
+	struct core_view v;
+	char path[160], outcome[512];
+
+	core_view_open(obj, resolve, &v);
+	printf("\nCO-RE relocations:\n  %-4s %-24s %6s  %-14s %-10s %s\n", "#", "function", "insn", "kind",
+	       "access", "local path");
+	for (uint32_t i = 0; i < obj->nr_core_relos; i++) {
+		const struct rl_prog_spec *fn;
+		struct bpf_core_relo r;
+		const char *sec;
+
+		if (rl_core_record(obj, i, &r, &sec))
+			break;
+		fn = core_function(obj, sec, r.insn_off / 8);
+		core_local_path(obj, &r, path, sizeof(path));
+		printf("  %-4u %-24s %6u  %-14s %-10s -> %s\n", i, fn ? fn->name : sec,
+		       r.insn_off / 8 - (fn ? fn->sec_insn_off : 0), rl_core_relo_kind_name(r.kind),
+		       rl_btf_str(&obj->btf, r.access_str_off), path);
+		if (v.resolving) {
+			core_outcome(&v, i, r.kind, outcome, sizeof(outcome));
+			printf("  %-4s %-24s %6s  = %s\n", "", "", "", outcome);
+		}
+	}
+	if (v.resolving)
+		printf("resolved %u relocations against the kernel's BTF (%u types, %s, %.3f ms to get it) "
+		       "in %.3f ms\n", v.s.nr_resolved, v.kb->vmlinux.nr_types - 1,
+		       rl_kernel_btf_source_name(v.kb->source), (double)(v.kb->read_ns + v.kb->parse_ns) / 1e6,
+		       v.ms);
+	else if (v.err[0])
+		printf("cannot resolve against the kernel: %s\n", v.err);
+	else
+		printf("(-v resolves them against the running kernel's BTF)\n");
+	core_view_close(&v);
+}
+
+static void print_human(const char *path, const struct rl_object_spec *obj, bool resolve)
 {
 	const struct rl_elf *elf = &obj->elf;
 	char tgt[160];
@@ -121,26 +245,50 @@ static void print_human(const char *path, const struct rl_object_spec *obj)
 		printf("BTF.ext: %u func_info, %u line_info, %u CO-RE relocations\n", nf, nl,
 		       obj->nr_core_relos);
 	}
-	if (obj->nr_core_relos) {
-		const struct rl_btf_ext_info *ci = &obj->btf_ext.core_relo;
-
-		printf("\nCO-RE relocations:\n  %-20s %6s  %-16s %-28s %s\n", "section", "insn",
-		       "kind", "local type", "access");
-		for (uint32_t s = 0; s < ci->nr_secs; s++)
-			for (uint32_t r = 0; r < ci->secs[s].nr_recs; r++) {
-				const struct bpf_core_relo *c = rl_btf_ext_rec(ci, &ci->secs[s], r);
-				const struct btf_type *t = rl_btf_type(&obj->btf, c->type_id);
-
-				printf("  %-20s %6u  %-16s %s %-21s %s\n", ci->secs[s].sec_name,
-				       c->insn_off / 8, rl_core_relo_kind_name(c->kind),
-				       t ? rl_btf_kind_name(rl_btf_kind(t)) : "?",
-				       rl_btf_type_name(&obj->btf, c->type_id),
-				       rl_btf_str(&obj->btf, c->access_str_off));
-			}
-	}
+	if (obj->nr_core_relos)
+		print_core(obj, resolve);
 }
 
-static void print_json(const char *path, const struct rl_object_spec *obj)
+/* [{"function","insn","kind","access","local"[,"target","old","new","poison","why"]}] */
+static void print_core_json(const struct rl_object_spec *obj, bool resolve)
+{
+	struct core_view v;
+	char path[160];
+
+	core_view_open(obj, resolve, &v);
+	for (uint32_t i = 0; i < obj->nr_core_relos; i++) {
+		const struct rl_prog_spec *fn;
+		struct bpf_core_relo r;
+		const char *sec;
+
+		if (rl_core_record(obj, i, &r, &sec))
+			break;
+		fn = core_function(obj, sec, r.insn_off / 8);
+		core_local_path(obj, &r, path, sizeof(path));
+		printf("%s{\"function\":", i ? "," : "");
+		json_str(stdout, fn ? fn->name : sec);
+		printf(",\"insn\":%u,\"kind\":", r.insn_off / 8 - (fn ? fn->sec_insn_off : 0));
+		json_str(stdout, rl_core_relo_kind_name(r.kind));
+		printf(",\"access\":");
+		json_str(stdout, rl_btf_str(&obj->btf, r.access_str_off));
+		printf(",\"local\":");
+		json_str(stdout, path);
+		if (v.resolving && v.s.resolved[i]) {
+			const struct rl_core_res *res = &v.s.res[i];
+
+			printf(",\"target\":");
+			json_str(stdout, res->target_str);
+			printf(",\"old\":%llu,\"new\":%llu,\"poison\":%s,\"why\":",
+			       (unsigned long long)res->orig_val, (unsigned long long)res->new_val,
+			       res->poison ? "true" : "false");
+			json_str(stdout, res->why);
+		}
+		printf("}");
+	}
+	core_view_close(&v);
+}
+
+static void print_json(const char *path, const struct rl_object_spec *obj, bool resolve)
 {
 	char tgt[160];
 
@@ -185,8 +333,10 @@ static void print_json(const char *path, const struct rl_object_spec *obj)
 		json_str(stdout, origin_name(m));
 		printf(",\"init_slots\":%u}", m->nr_init_slots);
 	}
-	printf("],\"btf_types\":%u,\"core_relocations\":%u}\n",
+	printf("],\"btf_types\":%u,\"core_relocations\":%u,\"core\":[",
 	       obj->has_btf ? obj->btf.nr_types - 1 : 0, obj->nr_core_relos);
+	print_core_json(obj, resolve);
+	printf("]}\n");
 }
 
 int cmd_inspect(int argc, char **argv, struct cli *cli)
@@ -201,9 +351,9 @@ int cmd_inspect(int argc, char **argv, struct cli *cli)
 	if (cli_open_object(pos[0], &bytes, &obj))
 		return EXIT_USER;
 	if (cli->json)
-		print_json(pos[0], &obj);
+		print_json(pos[0], &obj, cli->verbose || cli->explain);
 	else
-		print_human(pos[0], &obj);
+		print_human(pos[0], &obj, cli->verbose || cli->explain);
 	rl_object_free(&obj);
 	free(bytes);
 	return EXIT_OK;
