@@ -10,7 +10,7 @@ make -s build/fuzz_object
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp tools/fuzz/corpus/* "$work"/ 2>/dev/null || true
-for o in bpf/*.bpf.o bpf/seed/*.bpf.o build/tests/objects/*.bpf.o; do
+for o in bpf/*.bpf.o bpf/seed/*.bpf.o build/tests/objects/*.bpf.o build/tests/core/*.bpf.o; do
 	[ -f "$o" ] && cp "$o" "$work/"
 done
 mkdir -p tools/fuzz/crashes
