@@ -15,6 +15,7 @@ run() { # run NAME CMD... : one counted step
 		passed=$((passed + 1)); echo "ok   $name ($((SECONDS - t0))s)"
 	else
 		failed=$((failed + 1)); failures+=("$name"); echo "FAIL $name ($((SECONDS - t0))s)"
+		grep -E 'FAIL|CHECK|ERROR' "$log" | head -20 | sed 's/^/     ! /'
 		sed 's/^/     | /' "$log" | tail -40
 	fi
 	grep -E '^[a-z_0-9-]+: [0-9]+ passed, [0-9]+ failed' "$log" | sed 's/^/     /'
