@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034 # sourced: the variables are used by the benchmarks
 # common.sh - shared by the benchmarks in tools/bench (sourced, not run).
 #
 # Every benchmark measures both sides in one invocation and prints ratios of
@@ -122,20 +123,29 @@ bench_netns() {
 	ip -n "$1" link set lo up
 }
 
-# bench_cgroup NAME -> prints the path of a fresh child cgroup of the v2 mount
+# bench_cgroup NAME: create a fresh child cgroup of the v2 mount, removed on
+# exit; its path is left in BENCH_CGROUP (not printed: a $(...) subshell
+# would lose the cleanup registration)
 bench_cgroup() {
 	local mnt
 	mnt=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
 	[ -n "$mnt" ] || die "no cgroup v2 mount"
-	mkdir -p "$mnt/$1" || die "cannot create cgroup $mnt/$1"
-	# processes are moved back to the root before rmdir (a cgroup with
-	# members cannot be removed)
+	mkdir "$mnt/$1" || die "cannot create cgroup $mnt/$1"
+	# members go back to the root first: a cgroup with processes cannot be removed
 	bench_defer "for p in \$(cat $mnt/$1/cgroup.procs 2>/dev/null); do echo \$p > $mnt/cgroup.procs; done; rmdir $mnt/$1"
-	echo "$mnt/$1"
+	BENCH_CGROUP=$mnt/$1
 }
 
 machine_facts() {
 	local cpu
 	cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 	echo "nproc $(nproc), kernel $(uname -r), CPU $cpu"
+}
+
+# `ip link set ... xdp obj` (iproute2 + libbpf) creates /sys/fs/bpf/tc/globals
+# and the symlinks ip -> tc, xdp -> tc; remove them on exit if we made them.
+bench_ip_bpffs_cleanup() {
+	[ -e /sys/fs/bpf/tc ] && return 0
+	bench_defer "rmdir /sys/fs/bpf/tc/globals /sys/fs/bpf/tc; \
+for l in ip xdp; do [ -L /sys/fs/bpf/\$l ] && rm -f /sys/fs/bpf/\$l; done"
 }

@@ -1,6 +1,6 @@
 /* runstat.c - run one command (or a short chain of them) and report its cost.
  *
- *   runstat [-n NETNS] [-q] CMD [ARG...] [--then CMD [ARG...]]...
+ *   runstat [-n NETNS] [-e VAR=VALUE]... [-q] CMD [ARG...] [--then CMD [ARG...]]...
  *
  * prints one line on stdout:
  *
@@ -23,6 +23,7 @@
  *           XDP attach by device name finds the device.  Unlike
  *           `ip netns exec`, this leaves the mount namespace alone, so
  *           /sys/fs/bpf is the host's bpffs and pins stay visible.
+ * -e V=X    put V=X in the commands' environment (no `env` process to time).
  * -q        send the commands' stdout and stderr to /dev/null (the default
  *           keeps stderr so failures are visible).
  */
@@ -120,11 +121,13 @@ int main(int argc, char **argv)
 			quiet = 1, first++;
 		else if (!strcmp(argv[first], "-n") && first + 1 < argc)
 			netns = argv[first + 1], first += 2;
+		else if (!strcmp(argv[first], "-e") && first + 1 < argc && strchr(argv[first + 1], '='))
+			putenv(argv[first + 1]), first += 2;
 		else
 			break;
 	}
 	if (first >= argc) {
-		fprintf(stderr, "usage: runstat [-n NETNS] [-q] CMD [ARG...] [--then CMD [ARG...]]...\n");
+		fprintf(stderr, "usage: runstat [-n NETNS] [-e VAR=VALUE]... [-q] CMD [ARG...] [--then CMD [ARG...]]...\n");
 		return 2;
 	}
 	if (netns && enter_netns(netns))
