@@ -94,8 +94,8 @@ check: all $(TEST_BPF_OBJS) $(UNIT_BINS) $(BUILD)/tests/xfer $(BUILD)/rawload-fa
 
 # The pure half of the loader: bytes in, object model out; no syscalls, no
 # fds (tests/unit/test_purity.sh checks it).  Fuzzed with libFuzzer + ASan + UBSan.
-PURE_SRCS := $(addprefix loader/,diag.c elf.c object.c object_maps.c object_relo.c sec_def.c \
-	link.c) $(wildcard loader/btf*.c loader/core*.c)
+PURE_SRCS := $(addprefix loader/,diag.c elf.c object.c object_ext.c object_maps.c object_relo.c \
+	sec_def.c link.c) $(wildcard loader/btf*.c loader/core*.c)
 FUZZ_SRCS := $(PURE_SRCS)
 fuzz: $(BUILD)/fuzz_object
 $(BUILD)/fuzz_object: tools/fuzz/fuzz_object.c $(FUZZ_SRCS) $(wildcard loader/*.h)

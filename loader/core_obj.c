@@ -138,16 +138,15 @@ int rl_core_fixup_function(void *session, const struct rl_prog_spec *fn, struct 
 {
 	struct rl_core_session *s = session;
 	const struct rl_btf_ext_info *info = &s->obj->btf_ext.core_relo;
+	const struct rl_ext_range *range = &fn->ext[RL_EXT_CORE];
 	const struct rl_btf_ext_sec *sec;
 	uint32_t base;
 
-	if (!s->obj->has_btf_ext)
+	if (!s->obj->has_btf_ext || range->sec < 0)
 		return 0;
-	sec = rl_btf_ext_find_sec(info, fn->sec_name);
-	if (!sec)
-		return 0;
-	base = s->sec_base[sec - info->secs];
-	for (uint32_t r = 0; r < sec->nr_recs; r++) {
+	sec = &info->secs[range->sec];          /* located at parse time: object_ext.c */
+	base = s->sec_base[range->sec];
+	for (uint32_t r = range->first; r < range->first + range->count; r++) {
 		struct bpf_core_relo rec;
 		uint32_t insn;
 		bool poisoned;

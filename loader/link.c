@@ -8,20 +8,37 @@
 
 #define LD_IMM64 (BPF_LD | BPF_IMM | BPF_DW)
 
-/* Position of function `f` in the final array, or -1 if not placed yet. */
+/* Position of function `f` in the final array, or -1 if not placed yet.
+ * A program reaches a handful of functions: a scan over those is cheaper
+ * than any table sized by the whole object (which made linking every
+ * program of a 10,000-function object quadratic). */
 static int64_t placed_at(const struct rl_linked_prog *lp, uint32_t f)
 {
-	return lp->pos_of_func[f] == UINT32_MAX ? -1 : (int64_t)lp->pos_of_func[f];
+	for (uint32_t i = 0; i < lp->nr_funcs; i++)
+		if (lp->func_order[i] == f)
+			return lp->func_pos[i];
+	return -1;
 }
 
 static int place(const struct rl_object_spec *obj, struct rl_linked_prog *lp, uint32_t f,
-		 struct rl_diag *d)
+		 uint32_t *cap, struct rl_diag *d)
 {
 	if (lp->insn_cnt > UINT32_MAX - obj->progs[f].insn_cnt)
 		return rl_err(d, E2BIG, "program too large after appending '%s'", obj->progs[f].name);
+	if (lp->nr_funcs == *cap) {
+		uint32_t ncap = *cap ? *cap * 2 : 8;
+		uint32_t *o = realloc(lp->func_order, ncap * sizeof(*o));
+
+		if (o)
+			lp->func_order = o;
+		o = o ? realloc(lp->func_pos, ncap * sizeof(*o)) : NULL;
+		if (!o)
+			return rl_err(d, ENOMEM, "out of memory for program layout");
+		lp->func_pos = o;
+		*cap = ncap;
+	}
 	lp->func_order[lp->nr_funcs] = f;
 	lp->func_pos[lp->nr_funcs] = lp->insn_cnt;
-	lp->pos_of_func[f] = lp->insn_cnt;
 	lp->nr_funcs++;
 	lp->insn_cnt += obj->progs[f].insn_cnt;
 	return 0;
@@ -31,15 +48,10 @@ static int place(const struct rl_object_spec *obj, struct rl_linked_prog *lp, ui
 static int layout(const struct rl_object_spec *obj, uint32_t entry, struct rl_linked_prog *lp,
 		  struct rl_diag *d)
 {
+	uint32_t cap = 0;
 	int err;
 
-	lp->func_order = calloc(obj->nr_progs, sizeof(uint32_t));
-	lp->func_pos = calloc(obj->nr_progs, sizeof(uint32_t));
-	lp->pos_of_func = malloc(obj->nr_progs * sizeof(uint32_t));
-	if (!lp->func_order || !lp->func_pos || !lp->pos_of_func)
-		return rl_err(d, ENOMEM, "out of memory for program layout");
-	memset(lp->pos_of_func, 0xff, obj->nr_progs * sizeof(uint32_t));
-	err = place(obj, lp, entry, d);
+	err = place(obj, lp, entry, &cap, d);
 	for (uint32_t i = 0; !err && i < lp->nr_funcs; i++) {
 		const struct rl_prog_spec *f = &obj->progs[lp->func_order[i]];
 
@@ -56,7 +68,7 @@ static int layout(const struct rl_object_spec *obj, uint32_t entry, struct rl_li
 					      f->name, rel->insn_idx, rl_reloc_kind_name(rel->kind),
 					      obj->elf.sections[rel->target_sec].name, rel->target_insn);
 			if (placed_at(lp, (uint32_t)(callee - obj->progs)) < 0)
-				err = place(obj, lp, (uint32_t)(callee - obj->progs), d);
+				err = place(obj, lp, (uint32_t)(callee - obj->progs), &cap, d);
 		}
 	}
 	return err;
@@ -99,21 +111,22 @@ static int patch_one(const struct rl_object_spec *obj, const struct rl_linked_pr
 }
 
 /* .BTF.ext records carry BYTE offsets within their ELF section; BPF_PROG_LOAD
- * wants INSTRUCTION offsets within the final array (bpf_check_btf_info). */
-static int remap_ext(const struct rl_object_spec *obj, const struct rl_linked_prog *lp,
-		     const struct rl_btf_ext_info *info, bool is_line, void **out, uint32_t *nr,
-		     struct rl_diag *d)
+ * wants INSTRUCTION offsets within the final array (bpf_check_btf_info).
+ * Each function's records were located at parse time (object_ext.c). */
+static int remap_ext(const struct rl_object_spec *obj, const struct rl_linked_prog *lp, int kind,
+		     void **out, uint32_t *nr, struct rl_diag *d)
 {
-	size_t rec = is_line ? sizeof(struct bpf_line_info) : sizeof(struct bpf_func_info);
+	const struct rl_btf_ext_info *info = rl_object_ext_info(obj, kind);
+	size_t rec = kind == RL_EXT_LINE ? sizeof(struct bpf_line_info) : sizeof(struct bpf_func_info);
 	size_t cap = 0;
 	uint8_t *buf = NULL;
 
 	for (uint32_t i = 0; i < lp->nr_funcs; i++) {
 		const struct rl_prog_spec *f = &obj->progs[lp->func_order[i]];
-		const struct rl_btf_ext_sec *sec = rl_btf_ext_find_sec(info, f->sec_name);
+		const struct rl_ext_range *range = &f->ext[kind];
 
-		for (uint32_t r = 0; sec && r < sec->nr_recs; r++) {
-			const uint8_t *src = rl_btf_ext_rec(info, sec, r);
+		for (uint32_t r = range->first; range->sec >= 0 && r < range->first + range->count; r++) {
+			const uint8_t *src = rl_btf_ext_rec(info, &info->secs[range->sec], r);
 			uint32_t off;
 
 			memcpy(&off, src, sizeof(off));
@@ -166,11 +179,10 @@ int rl_link_program(const struct rl_object_spec *obj, uint32_t prog_idx, const i
 			rl_diag_prefix(d, "function '%s': ", f->name);
 	}
 	if (!err && obj->has_btf_ext) {
-		err = remap_ext(obj, out, &obj->btf_ext.func_info, false, (void **)&out->func_info,
-				&out->nr_func_info, d);
+		err = remap_ext(obj, out, RL_EXT_FUNC, (void **)&out->func_info, &out->nr_func_info, d);
 		if (!err)
-			err = remap_ext(obj, out, &obj->btf_ext.line_info, true,
-					(void **)&out->line_info, &out->nr_line_info, d);
+			err = remap_ext(obj, out, RL_EXT_LINE, (void **)&out->line_info,
+					&out->nr_line_info, d);
 	}
 	if (err)
 		rl_linked_prog_free(out);
@@ -182,7 +194,6 @@ void rl_linked_prog_free(struct rl_linked_prog *lp)
 	free(lp->insns);
 	free(lp->func_order);
 	free(lp->func_pos);
-	free(lp->pos_of_func);
 	free(lp->func_info);
 	free(lp->line_info);
 	memset(lp, 0, sizeof(*lp));

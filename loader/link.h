@@ -29,7 +29,6 @@ struct rl_linked_prog {
 	uint32_t *func_order;       /* indices into obj->progs, entry first */
 	uint32_t *func_pos;         /* final first-insn index of each func_order entry */
 	uint32_t nr_funcs;
-	uint32_t *pos_of_func;      /* by obj->progs index; UINT32_MAX = not reachable */
 	struct bpf_func_info *func_info;   /* insn_off in instructions, as BPF_PROG_LOAD wants */
 	uint32_t nr_func_info;
 	struct bpf_line_info *line_info;

@@ -194,6 +194,8 @@ int rl_object_parse(struct rl_object_spec *obj, const char *name, const void *by
 	if (!err)
 		err = collect_functions(obj, d);
 	if (!err)
+		err = rl_object_index_ext(obj, d);
+	if (!err)
 		err = rl_object_collect_maps(obj, d);
 	if (!err)
 		err = rl_object_collect_relocs(obj, d);
@@ -212,6 +214,7 @@ void rl_object_free(struct rl_object_spec *obj)
 		free(obj->maps[i].init_slots);
 	free(obj->progs);
 	free(obj->maps);
+	free(obj->map_order);
 	if (obj->has_btf_ext)
 		rl_btf_ext_free(&obj->btf_ext);
 	if (obj->has_btf)

@@ -48,6 +48,16 @@ struct rl_reloc {
 /* expected_attach_type for types that take none (0 is BPF_CGROUP_INET_INGRESS) */
 #define RL_ATTACH_NONE UINT32_MAX
 
+/* Where a function's records sit in one .BTF.ext info block: section `sec`
+ * (index into rl_btf_ext_info.secs, -1 if none) records [first, first+count).
+ * Consumers still check each record's insn_off: when a compiler wrote a
+ * section's records out of order the range is the whole section. */
+struct rl_ext_range {
+	int32_t sec;
+	uint32_t first, count;
+};
+enum { RL_EXT_FUNC, RL_EXT_LINE, RL_EXT_CORE, RL_EXT_KINDS };
+
 /* A function in an executable section: a program (entry point) or a subprogram. */
 struct rl_prog_spec {
 	char name[64];
@@ -63,6 +73,7 @@ struct rl_prog_spec {
 	const char *attach_target;  /* "kprobe/<fn>": the part after the slash, or NULL */
 	struct rl_reloc *relocs;
 	uint32_t nr_relocs;
+	struct rl_ext_range ext[RL_EXT_KINDS]; /* func_info, line_info, CO-RE records */
 };
 
 enum rl_map_origin {
@@ -118,6 +129,8 @@ struct rl_object_spec {
 	struct rl_map_spec *maps;
 	uint32_t nr_maps;
 	uint32_t nr_core_relos;
+	uint32_t *map_order;        /* internal: map indices sorted by (section, offset) */
+	uint32_t nr_map_order;
 };
 
 /* Build the object model from bytes.  `name` is the file name for messages
@@ -129,6 +142,9 @@ int rl_object_parse(struct rl_object_spec *obj, const char *name, const void *by
 void rl_object_free(struct rl_object_spec *obj);
 
 /* Programs only (is_subprog == false) by name, or NULL. */
+/* The .BTF.ext info block of a kind (RL_EXT_FUNC...). */
+const struct rl_btf_ext_info *rl_object_ext_info(const struct rl_object_spec *obj, int kind);
+
 const struct rl_prog_spec *rl_object_find_prog(const struct rl_object_spec *obj, const char *name);
 int rl_object_find_map(const struct rl_object_spec *obj, const char *name);
 

@@ -10,6 +10,7 @@
 
 int rl_object_collect_maps(struct rl_object_spec *obj, struct rl_diag *d);   /* object_maps.c */
 int rl_object_collect_relocs(struct rl_object_spec *obj, struct rl_diag *d); /* object_relo.c */
+int rl_object_index_ext(struct rl_object_spec *obj, struct rl_diag *d);   /* object_ext.c */
 int rl_object_collect_map_inits(struct rl_object_spec *obj, struct rl_diag *d);
 struct rl_prog_spec *rl_object_func_at(struct rl_object_spec *obj, uint32_t sec_idx, uint32_t insn);
 

@@ -21,16 +21,40 @@
 #include <errno.h>
 #include <stdlib.h>
 
-static const struct rl_elf_symbol *symbol_in_section(const struct rl_elf *elf, uint32_t shndx,
-						     const char *name)
-{
-	for (uint32_t i = 0; i < elf->nr_symbols; i++) {
-		const struct rl_elf_symbol *s = &elf->symbols[i];
+/* The symbols of one section sorted by name, so each BTF map finds its
+ * symbol by binary search (maps x symbols would be quadratic). */
+struct sym_index {
+	const struct rl_elf_symbol **syms;
+	uint32_t n;
+};
 
-		if (s->shndx == shndx && s->type != STT_SECTION && strcmp(s->name, name) == 0)
-			return s;
-	}
-	return NULL;
+static int cmp_sym_name(const void *a, const void *b)
+{
+	return strcmp((*(const struct rl_elf_symbol *const *)a)->name,
+		      (*(const struct rl_elf_symbol *const *)b)->name);
+}
+
+static int sym_index_build(struct sym_index *ix, const struct rl_elf *elf, uint32_t shndx,
+			   struct rl_diag *d)
+{
+	ix->n = 0;
+	ix->syms = malloc((elf->nr_symbols + 1) * sizeof(*ix->syms));
+	if (!ix->syms)
+		return rl_err(d, ENOMEM, "out of memory for the symbol index");
+	for (uint32_t i = 0; i < elf->nr_symbols; i++)
+		if (elf->symbols[i].shndx == shndx && elf->symbols[i].type != STT_SECTION)
+			ix->syms[ix->n++] = &elf->symbols[i];
+	qsort(ix->syms, ix->n, sizeof(*ix->syms), cmp_sym_name);
+	return 0;
+}
+
+static const struct rl_elf_symbol *sym_index_find(const struct sym_index *ix, const char *name)
+{
+	struct rl_elf_symbol key = { .name = name };
+	const struct rl_elf_symbol *kp = &key, *const *hit;
+
+	hit = bsearch(&kp, ix->syms, ix->n, sizeof(*ix->syms), cmp_sym_name);
+	return hit ? *hit : NULL;
 }
 
 static struct rl_map_spec *new_map(struct rl_object_spec *obj, uint32_t *cap, struct rl_diag *d)
@@ -199,8 +223,9 @@ static int collect_btf_maps(struct rl_object_spec *obj, uint32_t *cap, struct rl
 	struct rl_btf *btf = &obj->btf;
 	const struct btf_type *ds;
 	const struct btf_var_secinfo *vs;
+	struct sym_index syms = { NULL, 0 };
 	uint32_t ds_id, i;
-	int err;
+	int err = 0;
 
 	if (!sec)
 		return 0;
@@ -211,37 +236,45 @@ static int collect_btf_maps(struct rl_object_spec *obj, uint32_t *cap, struct rl
 		return rl_err(d, ENOEXEC, "section '.maps': no DATASEC '.maps' in .BTF");
 	ds = rl_btf_type(btf, ds_id);
 	vs = (const struct btf_var_secinfo *)(ds + 1);
-	for (i = 0; i < rl_btf_vlen(ds); i++) {
+	err = sym_index_build(&syms, &obj->elf, sec->index, d);
+	for (i = 0; !err && i < rl_btf_vlen(ds); i++) {
 		const struct btf_type *var = rl_btf_type(btf, vs[i].type);
 		const struct rl_elf_symbol *sym;
 		struct rl_map_spec *m;
 		uint32_t def_id;
 		const char *name;
 
-		if (!var || rl_btf_kind(var) != BTF_KIND_VAR)
-			return rl_err(d, ENOEXEC, "section '.maps': DATASEC entry %u is not a VAR", i);
+		if (!var || rl_btf_kind(var) != BTF_KIND_VAR) {
+			err = rl_err(d, ENOEXEC, "section '.maps': DATASEC entry %u is not a VAR", i);
+			break;
+		}
 		name = rl_btf_str(btf, var->name_off);
 		def_id = rl_btf_skip_mods(btf, var->type);
-		if (!rl_btf_type(btf, def_id) || rl_btf_kind(rl_btf_type(btf, def_id)) != BTF_KIND_STRUCT)
-			return rl_err(d, ENOEXEC, "section '.maps': map '%s' is not a struct definition", name);
-		sym = symbol_in_section(&obj->elf, sec->index, name);
-		if (!sym)
-			return rl_err(d, ENOEXEC, "section '.maps': map '%s' has no symbol in .symtab", name);
+		if (!rl_btf_type(btf, def_id) || rl_btf_kind(rl_btf_type(btf, def_id)) != BTF_KIND_STRUCT) {
+			err = rl_err(d, ENOEXEC, "section '.maps': map '%s' is not a struct definition", name);
+			break;
+		}
+		sym = sym_index_find(&syms, name);
+		if (!sym) {
+			err = rl_err(d, ENOEXEC, "section '.maps': map '%s' has no symbol in .symtab", name);
+			break;
+		}
 		m = new_map(obj, cap, d);
-		if (!m)
-			return -ENOMEM;
+		if (!m) {
+			err = -ENOMEM;
+			break;
+		}
 		snprintf(m->name, sizeof(m->name), "%s", name);
 		m->origin = RL_MAP_BTF;
 		m->sec_idx = sec->index;
 		m->sec_off = sym->value;
 		m->btf_var_type_id = vs[i].type;
 		err = parse_btf_map_def(obj, m, def_id, cap, d);
-		if (err) {
+		if (err)
 			rl_diag_prefix(d, "section '.maps': map '%s': ", name);
-			return err;
-		}
 	}
-	return 0;
+	free(syms.syms);
+	return err;
 }
 
 /* struct bpf_map_def as the legacy "maps" section lays it out (all u32). */
@@ -332,6 +365,33 @@ static int collect_global_data(struct rl_object_spec *obj, uint32_t *cap, struct
 	return 0;
 }
 
+static const struct rl_object_spec *order_ctx; /* qsort has no context argument in C11 */
+
+static int cmp_map_pos(const void *a, const void *b)
+{
+	const struct rl_map_spec *x = &order_ctx->maps[*(const uint32_t *)a];
+	const struct rl_map_spec *y = &order_ctx->maps[*(const uint32_t *)b];
+
+	if (x->sec_idx != y->sec_idx)
+		return x->sec_idx < y->sec_idx ? -1 : 1;
+	return x->sec_off < y->sec_off ? -1 : x->sec_off > y->sec_off;
+}
+
+/* Relocations name maps by (section, offset): sort once, search many times.
+ * Inner-map templates have no place in the file and are left out. */
+static int build_map_order(struct rl_object_spec *obj, struct rl_diag *d)
+{
+	obj->map_order = malloc((obj->nr_maps + 1) * sizeof(uint32_t));
+	if (!obj->map_order)
+		return rl_err(d, ENOMEM, "out of memory for the map index");
+	for (uint32_t i = 0; i < obj->nr_maps; i++)
+		if (!obj->maps[i].is_inner_template)
+			obj->map_order[obj->nr_map_order++] = i;
+	order_ctx = obj;
+	qsort(obj->map_order, obj->nr_map_order, sizeof(uint32_t), cmp_map_pos);
+	return 0;
+}
+
 int rl_object_collect_maps(struct rl_object_spec *obj, struct rl_diag *d)
 {
 	uint32_t cap = 0;
@@ -342,6 +402,8 @@ int rl_object_collect_maps(struct rl_object_spec *obj, struct rl_diag *d)
 		err = collect_legacy_maps(obj, &cap, d);
 	if (!err)
 		err = collect_global_data(obj, &cap, d);
+	if (!err)
+		err = build_map_order(obj, d);
 	if (!err)
 		err = rl_object_collect_map_inits(obj, d);
 	return err;

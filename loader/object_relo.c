@@ -63,21 +63,39 @@ static int add_code_reloc(struct rl_object_spec *obj, struct rl_prog_spec *fn,
 	return add_reloc(fn, r, d);
 }
 
+/* The map defined at the greatest offset <= off in section shndx, or -1.
+ * Binary search over obj->map_order (object_maps.c sorts it), so that an
+ * object with N maps and N relocations is classified in N log N. */
+static int map_floor(const struct rl_object_spec *obj, uint32_t shndx, uint64_t off)
+{
+	uint32_t lo = 0, hi = obj->nr_map_order;
+
+	while (lo < hi) {   /* first entry after (shndx, off) */
+		uint32_t mid = lo + (hi - lo) / 2;
+		const struct rl_map_spec *m = &obj->maps[obj->map_order[mid]];
+
+		if (m->sec_idx < shndx || (m->sec_idx == shndx && m->sec_off <= off))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0 || obj->maps[obj->map_order[lo - 1]].sec_idx != shndx)
+		return -1;
+	return (int)obj->map_order[lo - 1];
+}
+
 static int find_map_at(const struct rl_object_spec *obj, uint32_t shndx, uint64_t off)
 {
-	for (uint32_t i = 0; i < obj->nr_maps; i++)
-		if (obj->maps[i].sec_idx == shndx && obj->maps[i].sec_off == off &&
-		    !obj->maps[i].is_inner_template)
-			return (int)i;
-	return -1;
+	int m = map_floor(obj, shndx, off);
+
+	return m >= 0 && obj->maps[m].sec_off == off ? m : -1;
 }
 
 static int find_data_map(const struct rl_object_spec *obj, uint32_t shndx)
 {
-	for (uint32_t i = 0; i < obj->nr_maps; i++)
-		if (obj->maps[i].origin == RL_MAP_GLOBAL_DATA && obj->maps[i].sec_idx == shndx)
-			return (int)i;
-	return -1;
+	int m = find_map_at(obj, shndx, 0);
+
+	return m >= 0 && obj->maps[m].origin == RL_MAP_GLOBAL_DATA ? m : -1;
 }
 
 /* Target of a call/ld_imm64 into an executable section, as an insn index there. */
@@ -245,8 +263,8 @@ static int add_init_slot(struct rl_map_spec *m, const struct rl_map_init_slot *s
 }
 
 /* `.values = { [k] = &x }` in a BTF map: one R_BPF_64_64 in .rel.maps per slot. */
-static int map_init_one(struct rl_object_spec *obj, size_t ri, const struct rl_elf_rel *rel,
-			struct rl_diag *d)
+static int map_init_one(struct rl_object_spec *obj, uint32_t maps_shndx, size_t ri,
+			const struct rl_elf_rel *rel, struct rl_diag *d)
 {
 	const struct rl_elf_symbol *sym = &obj->elf.symbols[rel->sym];
 	struct rl_map_init_slot slot = { 0 };
@@ -254,13 +272,12 @@ static int map_init_one(struct rl_object_spec *obj, size_t ri, const struct rl_e
 	uint64_t rel_off;
 	int t;
 
-	for (uint32_t i = 0; i < obj->nr_maps; i++) {
-		struct rl_map_spec *c = &obj->maps[i];
+	{
+		int c = map_floor(obj, maps_shndx, rel->offset);
 
-		if (c->origin == RL_MAP_BTF && !c->is_inner_template && c->has_init_values &&
-		    rel->offset >= c->sec_off + c->init_values_off &&
-		    (!m || c->sec_off > m->sec_off))
-			m = c;
+		if (c >= 0 && obj->maps[c].origin == RL_MAP_BTF && obj->maps[c].has_init_values &&
+		    rel->offset >= obj->maps[c].sec_off + obj->maps[c].init_values_off)
+			m = &obj->maps[c];
 	}
 	if (!m)
 		return rl_err(d, ENOEXEC, "relocation %zu at offset %llu does not fall in any map's 'values'",
@@ -274,12 +291,10 @@ static int map_init_one(struct rl_object_spec *obj, size_t ri, const struct rl_e
 		return rl_err(d, ENOEXEC, "map '%s': initialiser slot %u >= max_entries %u",
 			      m->name, slot.key, m->max_entries);
 	if (m->type == BPF_MAP_TYPE_PROG_ARRAY) {
-		const struct rl_prog_spec *p = NULL;
+		const struct rl_prog_spec *p = rl_object_func_at(obj, sym->shndx, (uint32_t)(sym->value / 8));
 
-		for (uint32_t i = 0; i < obj->nr_progs && !p; i++)
-			if (obj->progs[i].sec_idx == sym->shndx &&
-			    obj->progs[i].sec_insn_off * 8ull == sym->value)
-				p = &obj->progs[i];
+		if (p && p->sec_insn_off * 8ull != sym->value)
+			p = NULL; /* must name a function's first instruction */
 		if (!p || p->is_subprog)
 			return rl_err(d, ENOEXEC, "map '%s' slot %u: '%s' is not a program", m->name, slot.key, sym->name);
 		slot.is_prog = true;
@@ -308,7 +323,7 @@ int rl_object_collect_map_inits(struct rl_object_spec *obj, struct rl_diag *d)
 		for (size_t r = 0; r < rl_elf_rel_count(rs); r++) {
 			struct rl_elf_rel rel = rl_elf_rel_get(rs, r);
 
-			err = map_init_one(obj, r, &rel, d);
+			err = map_init_one(obj, maps->index, r, &rel, d);
 			if (err) {
 				rl_diag_prefix(d, "section '%s': ", rs->name);
 				return err;

@@ -4,7 +4,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 bad=0
-for f in loader/diag.c loader/elf.c loader/btf*.c loader/object.c \
+for f in loader/diag.c loader/elf.c loader/btf*.c loader/object*.c \
          loader/object_maps.c loader/object_relo.c loader/sec_def.c loader/link.c loader/core*.c \
          loader/explain_bpf*.c loader/insn_dump.c netlink/xdp_msg.c netlink/xdp_explain.c; do
 	[ -f "$f" ] || continue

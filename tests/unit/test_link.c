@@ -106,9 +106,10 @@ static int64_t pos_of(const struct rl_object_spec *o, const struct rl_linked_pro
 {
 	uint32_t f = prog_index(o, name);
 
-	if (f == UINT32_MAX || lp->pos_of_func[f] == UINT32_MAX)
-		return -1;
-	return lp->pos_of_func[f];
+	for (uint32_t i = 0; f != UINT32_MAX && i < lp->nr_funcs; i++)
+		if (lp->func_order[i] == f)
+			return lp->func_pos[i];
+	return -1;
 }
 
 /* Where a call / function-address instruction at `pc` lands. */
@@ -129,7 +130,6 @@ static void check_linked(const struct rl_object_spec *o, uint32_t entry, const s
 		for (uint32_t j = 0; j < i; j++)
 			CHECK(lp->func_order[j] != lp->func_order[i]);      /* once each */
 		CHECK_EQ(lp->func_pos[i], total);                            /* back to back */
-		CHECK_EQ(lp->pos_of_func[lp->func_order[i]], lp->func_pos[i]);
 		total += f->insn_cnt;
 	}
 	CHECK_EQ(lp->insn_cnt, total);
