@@ -86,10 +86,15 @@ $(BUILD)/tests/xfer: tests/tools/xfer.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -pthread -o $@ $<
 
-integration: all $(TEST_BPF_OBJS) $(BUILD)/tests/xfer $(BUILD)/rawload-fault
+$(BUILD)/tests/stress: tests/tools/stress.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -pthread -o $@ $<
+
+TEST_TOOLS := $(BUILD)/tests/xfer $(if $(wildcard tests/tools/stress.c),$(BUILD)/tests/stress)
+integration: all $(TEST_BPF_OBJS) $(TEST_TOOLS) $(BUILD)/rawload-fault
 	ONLY=integration tests/run-all.sh
 
-check: all $(TEST_BPF_OBJS) $(UNIT_BINS) $(BUILD)/tests/xfer $(BUILD)/rawload-fault fuzz
+check: all $(TEST_BPF_OBJS) $(UNIT_BINS) $(TEST_TOOLS) $(BUILD)/rawload-fault fuzz
 	tests/run-all.sh
 
 # The pure half of the loader: bytes in, object model out; no syscalls, no

@@ -1,10 +1,12 @@
 #!/bin/sh
 # Install what rawload needs to build and test on Debian (run as root).
 # Build: gcc, make, clang/llvm (BPF objects, libFuzzer), libmnl-dev, linux-libc-dev.
-# Tests: iproute2, ping, tcpdump, iperf3, netcat, bpftool (cross-checks only).
+# Tests: iproute2, ping, tcpdump, iperf3, netcat, strace, bpftool (cross-checks and
+# vmlinux.h generation only) and libbpf-dev (its headers build seed-style test
+# objects; rawload never links libbpf).
 set -eu
 pkgs="make gcc clang llvm libclang-rt-14-dev libmnl-dev linux-libc-dev pkg-config
-      iproute2 iputils-ping tcpdump iperf3 netcat-openbsd bpftool python3 procps strace"
+      iproute2 iputils-ping tcpdump iperf3 netcat-openbsd bpftool python3 procps strace libbpf-dev"
 missing=""
 for p in $pkgs; do
 	dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
