@@ -20,36 +20,6 @@
 #define SHAPES_OBJ "build/tests/objects/btf_shapes.bpf.o"
 #define VMLINUX "/sys/kernel/btf/vmlinux"
 
-static void *read_file(const char *path, size_t *size)
-{
-	FILE *f = fopen(path, "rb");
-	size_t cap = 1 << 16, n = 0, got;
-	uint8_t *buf = NULL;
-
-	if (!f)
-		return NULL;
-	/* sysfs files report size 4096 or 0 in stat: read until EOF */
-	do {
-		uint8_t *nb;
-
-		if (n == cap || !buf) {
-			cap = buf ? cap * 2 : cap;
-			nb = realloc(buf, cap);
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				return NULL;
-			}
-			buf = nb;
-		}
-		got = fread(buf + n, 1, cap - n, f);
-		n += got;
-	} while (got > 0);
-	fclose(f);
-	*size = n;
-	return buf;
-}
-
 /* ---- the compiled object ------------------------------------------------- */
 
 struct shapes {
@@ -65,7 +35,7 @@ static int open_shapes(struct shapes *s)
 	size_t size;
 
 	memset(s, 0, sizeof(*s));
-	s->file = read_file(SHAPES_OBJ, &size);
+	s->file = unit_read_file(SHAPES_OBJ, &size);
 	if (!s->file) {
 		fprintf(stderr, "  cannot read %s: run `make %s` first\n", SHAPES_OBJ, SHAPES_OBJ);
 		return -1;
@@ -306,7 +276,7 @@ static void test_vmlinux(void)
 	struct rl_btf btf;
 	double best = 1e9, t0, index_ms, index_best = 1e9, lookups_ms;
 	size_t size;
-	uint8_t *bytes = read_file(VMLINUX, &size);
+	uint8_t *bytes = unit_read_file(VMLINUX, &size);
 	uint32_t ts, skb, ids[8], n;
 
 	if (!bytes) {

@@ -655,23 +655,6 @@ static uint64_t ns(void)
 	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
 }
 
-static void *slurp(const char *path, size_t *size)
-{
-	FILE *f = fopen(path, "rb");
-	void *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	*size = fread(buf, 1, (size_t)n, f);
-	fclose(f);
-	return buf;
-}
-
 /* The cached view must be exactly what rl_btf_parse + the first lookup
  * produce on the same bytes.  If struct rl_btf grows a field, the cache's
  * view (kernel_btf.c, view_from_cache) must learn it: this says so. */
@@ -732,7 +715,7 @@ static void test_kernel(void)
 		t_get[0] / 1e6, t_get[1] / 1e6, t_get[2] / 1e6);
 	check_mapped_view(kb);
 
-	file = slurp(FIELDS_OBJ, &size);
+	file = unit_read_file(FIELDS_OBJ, &size);
 	CHECK(file != NULL);
 	if (file && !rl_object_parse(&obj, FIELDS_OBJ, file, size, &d)) {
 		CHECK_EQ(rl_core_session_init(&s, &obj, &kb->target, &d), 0);

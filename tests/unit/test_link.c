@@ -42,26 +42,6 @@ struct loaded {
 	bool ok;
 };
 
-static uint8_t *read_whole(const char *path, size_t *size)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf = NULL;
-	long n;
-
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0) {
-		buf = malloc((size_t)n);
-		if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-			free(buf);
-			buf = NULL;
-		}
-		*size = (size_t)n;
-	}
-	fclose(f);
-	return buf;
-}
-
 static bool parse(struct loaded *l, const char *path)
 {
 	struct rl_diag d = { "" };
@@ -77,7 +57,7 @@ static bool parse(struct loaded *l, const char *path)
 static bool load(struct loaded *l, const char *path)
 {
 	memset(l, 0, sizeof(*l));
-	l->bytes = read_whole(path, &l->size);
+	l->bytes = unit_read_file(path, &l->size);
 	if (!l->bytes) {
 		fprintf(stderr, "  cannot read %s (run `make unit` first)\n", path);
 		return false;

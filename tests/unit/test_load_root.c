@@ -39,23 +39,14 @@ struct loaded { void *bytes; struct rl_object_spec spec; struct rl_object obj; }
 static int load_file(const char *path, struct loaded *l, const struct rl_load_opts *opts,
 		     struct rl_diag *d)
 {
-	FILE *f = fopen(path, "rb");
-	long n;
+	size_t size;
 	int err;
 
 	memset(l, 0, sizeof(*l));
-	if (!f)
-		return rl_err(d, errno, "open %s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	l->bytes = malloc((size_t)n);
-	if (fread(l->bytes, 1, (size_t)n, f) != (size_t)n) {
-		fclose(f);
-		return rl_err(d, EIO, "read %s", path);
-	}
-	fclose(f);
-	err = rl_object_parse(&l->spec, path, l->bytes, (size_t)n, d);
+	l->bytes = unit_read_file(path, &size);
+	if (!l->bytes)
+		return rl_err(d, ENOENT, "cannot read %s", path);
+	err = rl_object_parse(&l->spec, path, l->bytes, size, d);
 	if (err)
 		return err;
 	return rl_object_load(&l->obj, &l->spec, opts, d);

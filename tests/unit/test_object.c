@@ -32,26 +32,6 @@
 
 /* ---- reading files and tool output -------------------------------------- */
 
-static void *read_whole(const char *path, size_t *size)
-{
-	FILE *f = fopen(path, "rb");
-	void *buf = NULL;
-	long n;
-
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0) {
-		buf = malloc((size_t)n);
-		if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-			free(buf);
-			buf = NULL;
-		}
-		*size = (size_t)n;
-	}
-	fclose(f);
-	return buf;
-}
-
 struct loaded {
 	void *bytes;
 	struct rl_object_spec obj;
@@ -64,7 +44,7 @@ static bool load(struct loaded *l, const char *path)
 	size_t size = 0;
 
 	memset(l, 0, sizeof(*l));
-	l->bytes = read_whole(path, &size);
+	l->bytes = unit_read_file(path, &size);
 	if (!l->bytes) {
 		fprintf(stderr, "  cannot read %s (run `make unit` to build the test objects)\n", path);
 		return false;

@@ -3,7 +3,9 @@
 #ifndef RL_UNIT_H
 #define RL_UNIT_H
 
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int unit_failed_checks;
@@ -19,6 +21,36 @@ static int unit_failed_checks;
 #define CHECK_CONTAINS(hay, needle) do { const char *_h = (hay), *_n = (needle); \
 	if (!_h || !strstr(_h, _n)) { unit_failed_checks++; fprintf(stderr, \
 	"  %s:%d: \"%s\" does not contain \"%s\"\n", __FILE__, __LINE__, _h ? _h : "(null)", _n); } } while (0)
+
+/* The whole file in a malloc'd buffer (NULL if unreadable).  Reads until EOF
+ * rather than trusting the size: sysfs files such as /sys/kernel/btf/vmlinux
+ * report a size that is not their length. */
+static inline void *unit_read_file(const char *path, size_t *size)
+{
+	FILE *f = fopen(path, "rb");
+	size_t cap = 1 << 16, n = 0, got;
+	uint8_t *buf = NULL, *nb;
+
+	if (!f)
+		return NULL;
+	do {
+		if (!buf || n == cap) {
+			cap = buf ? cap * 2 : cap;
+			nb = realloc(buf, cap);
+			if (!nb) {
+				free(buf);
+				fclose(f);
+				return NULL;
+			}
+			buf = nb;
+		}
+		got = fread(buf + n, 1, cap - n, f);
+		n += got;
+	} while (got > 0);
+	fclose(f);
+	*size = n;
+	return buf;
+}
 
 struct unit_test { const char *name; void (*fn)(void); };
 #define UNIT_TEST(f) { #f, f }
