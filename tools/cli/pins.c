@@ -10,6 +10,7 @@
 #include "undo.h"
 
 #include <string.h>
+#include <sys/stat.h>
 
 static void object_name(const char *path, char *out, size_t len)
 {
@@ -22,6 +23,16 @@ static void object_name(const char *path, char *out, size_t len)
 		out[n - 6] = '\0';
 	else if (n > 2 && !strcmp(out + n - 2, ".o"))
 		out[n - 2] = '\0';
+}
+
+/* `ip netns exec` runs us in a private mount namespace with a fresh /sys:
+ * a bpffs we mount there disappears with the command, and our pins with it. */
+static bool in_private_mount_ns(void)
+{
+	struct stat self, init;
+
+	return stat("/proc/self/ns/mnt", &self) == 0 && stat("/proc/1/ns/mnt", &init) == 0 &&
+	       (self.st_ino != init.st_ino || self.st_dev != init.st_dev);
 }
 
 int cli_prepare_pin_dir(const char *pin, const char *obj_path, char out[PATH_MAX],
@@ -37,6 +48,9 @@ int cli_prepare_pin_dir(const char *pin, const char *obj_path, char out[PATH_MAX
 		return cli_fail("bpffs", &d);
 	if (mounted)
 		fprintf(stderr, "rawload: mounted bpffs at %s (none was mounted)\n", mnt);
+	if (mounted && in_private_mount_ns())
+		fprintf(stderr, "rawload: warning: this is a private mount namespace (`ip netns exec`?): "
+			"pins made here vanish when it ends; use `nsenter --net=/run/netns/NAME` instead\n");
 	if (pin) {
 		size_t n = (size_t)snprintf(out, PATH_MAX, "%s", pin);
 
