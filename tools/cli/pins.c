@@ -10,7 +10,7 @@
 #include "undo.h"
 
 #include <string.h>
-#include <sys/stat.h>
+#include <unistd.h>
 
 static void object_name(const char *path, char *out, size_t len)
 {
@@ -29,10 +29,13 @@ static void object_name(const char *path, char *out, size_t len)
  * a bpffs we mount there disappears with the command, and our pins with it. */
 static bool in_private_mount_ns(void)
 {
-	struct stat self, init;
+	char self[64] = "", init[64] = "";
 
-	return stat("/proc/self/ns/mnt", &self) == 0 && stat("/proc/1/ns/mnt", &init) == 0 &&
-	       (self.st_ino != init.st_ino || self.st_dev != init.st_dev);
+	/* readlink, not stat: stat of another namespace's nsfs file may be refused */
+	if (readlink("/proc/self/ns/mnt", self, sizeof(self) - 1) <= 0 ||
+	    readlink("/proc/1/ns/mnt", init, sizeof(init) - 1) <= 0)
+		return false;
+	return strcmp(self, init) != 0;
 }
 
 int cli_prepare_pin_dir(const char *pin, const char *obj_path, char out[PATH_MAX],
