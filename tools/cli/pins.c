@@ -10,7 +10,6 @@
 #include "undo.h"
 
 #include <string.h>
-#include <unistd.h>
 
 static void object_name(const char *path, char *out, size_t len)
 {
@@ -25,19 +24,6 @@ static void object_name(const char *path, char *out, size_t len)
 		out[n - 2] = '\0';
 }
 
-/* `ip netns exec` runs us in a private mount namespace with a fresh /sys:
- * a bpffs we mount there disappears with the command, and our pins with it. */
-static bool in_private_mount_ns(void)
-{
-	char self[64] = "", init[64] = "";
-
-	/* readlink, not stat: stat of another namespace's nsfs file may be refused */
-	if (readlink("/proc/self/ns/mnt", self, sizeof(self) - 1) <= 0 ||
-	    readlink("/proc/1/ns/mnt", init, sizeof(init) - 1) <= 0)
-		return false;
-	return strcmp(self, init) != 0;
-}
-
 int cli_prepare_pin_dir(const char *pin, const char *obj_path, char out[PATH_MAX],
 			struct rl_undo *undo)
 {
@@ -49,11 +35,11 @@ int cli_prepare_pin_dir(const char *pin, const char *obj_path, char out[PATH_MAX
 	err = rl_bpffs_ensure(mnt, sizeof(mnt), &mounted, &d);
 	if (err)
 		return cli_fail("bpffs", &d);
+	/* `ip netns exec` runs us in a private mount namespace with a fresh
+	 * /sys: a bpffs mounted there vanishes with the command, pins and all */
 	if (mounted)
-		fprintf(stderr, "rawload: mounted bpffs at %s (none was mounted)\n", mnt);
-	if (mounted && in_private_mount_ns())
-		fprintf(stderr, "rawload: warning: this is a private mount namespace (`ip netns exec`?): "
-			"pins made here vanish when it ends; use `nsenter --net=/run/netns/NAME` instead\n");
+		fprintf(stderr, "rawload: mounted bpffs at %s (none was mounted; under `ip netns exec` "
+			"it would vanish with the command: use `nsenter --net=/run/netns/NAME` instead)\n", mnt);
 	if (pin) {
 		size_t n = (size_t)snprintf(out, PATH_MAX, "%s", pin);
 
