@@ -28,6 +28,7 @@
  *   - A `busy` flag ignores calls made while a step is being told, should a
  *     describer ever grow one.
  */
+#include "core.h"
 #include "explain.h"
 #include "explain_bpf.h"
 #include "insn_dump.h"
@@ -414,10 +415,26 @@ void cli_explain_load_opts(const struct cli *cli, struct rl_load_opts *opts)
 	}
 }
 
+/* CO-RE is resolved in user space, before BPF_PROG_LOAD: no kernel call to
+ * narrate, but the decision is the lesson - which local field, which kernel
+ * candidate, and the value patched into the instruction. */
+static void on_core_resolved(void *ctx, const struct rl_object_spec *obj, uint32_t nr,
+			     const struct bpf_core_relo *relo, const struct rl_core_res *res)
+{
+	char what[256], outcome[256];
+
+	(void)ctx;
+	rl_core_relo_str(&obj->btf, relo, nr, what, sizeof(what));
+	rl_core_res_str(res, relo->kind, outcome, sizeof(outcome));
+	fprintf(ex.out, "    %s: %s\n", what, outcome);
+	fflush(ex.out);
+}
+
 void cli_explain_install(const struct cli *cli)
 {
 	static const struct rl_sys_observer sys_obs = { on_bpf_call, NULL };
 	static const struct rl_nl_observer nl_obs = { on_nl_message, NULL };
+	static const struct rl_core_observer core_obs = { on_core_resolved, NULL };
 
 	if (!cli->explain)
 		return;
@@ -425,4 +442,5 @@ void cli_explain_install(const struct cli *cli)
 	ex.out = cli->json ? stderr : stdout;
 	rl_sys_set_observer(&sys_obs);
 	rl_nl_set_observer(&nl_obs);
+	rl_core_set_observer(&core_obs);
 }
