@@ -169,4 +169,12 @@ for _ in $(seq 20); do
 done
 check_eq "no program narrated here is left ($(echo $PROGS | wc -w) seen)" "$(alive prog $PROGS)" ""
 check_eq "no map narrated here is left ($(echo $MAPS | wc -w) seen)" "$(alive map $MAPS)" ""
+echo "== --explain load of a CO-RE object narrates each resolution"
+"$RL" --explain load "$OBJ/core_fields.bpf.o" --pin "$PIN/core" >"$TMP/core.out" 2>"$TMP/core.err"
+check_eq "--explain load core_fields: exit 0" "$?" 0
+check_contains "a flavoured local struct resolved to the kernel's" "$(cat "$TMP/core.out")" \
+	"(byte_off task_struct___mine.pid, access '0:2'): task_struct.pid ["
+check_contains "the resolution names vmlinux and the old -> new offset" "$(cat "$TMP/core.out")" "in vmlinux: 20 -> "
+rm -rf "$PIN/core"
+
 finish
