@@ -139,7 +139,15 @@ const char *rl_fs_magic_name(unsigned long magic)
 
 int rl_bpffs_ensure(char *mnt, size_t len, bool *mounted, struct rl_diag *d)
 {
+	struct statfs st;
+
 	*mounted = false;
+	/* the usual case in one statfs: bpffs at its standard place (reading
+	 * and parsing /proc/self/mountinfo costs ~0.1-0.2 ms per command) */
+	if (statfs(RL_BPFFS_DEFAULT_MNT, &st) == 0 && (unsigned long)st.f_type == BPF_FS_MAGIC) {
+		snprintf(mnt, len, "%s", RL_BPFFS_DEFAULT_MNT);
+		return 0;
+	}
 	if (rl_mountinfo_find("bpf", RL_BPFFS_DEFAULT_MNT, mnt, len, NULL) == 0)
 		return 0;
 	/* sysfs provides the empty /sys/fs/bpf directory as a mount point
