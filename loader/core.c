@@ -104,9 +104,16 @@ int rl_core_find_cands(const struct rl_btf *local, uint32_t local_id,
 
 /* Find member `name` in composite `id`, looking through anonymous struct and
  * union members depth-first in member order; push the steps taken (anonymous
- * ones included) onto `ts`.  1 found, 0 not found. */
+ * ones included) onto `ts`.  1 found, 0 not found.
+ *
+ * `budget` bounds the members visited in one search: BTF is a graph, and
+ * anonymous members that point at the same type again and again would make
+ * a depth-bounded walk exponential (found by the fuzzer).  Real kernel types
+ * nest a handful of anonymous members; a search that needs more is refused. */
+#define FIND_MEMBER_BUDGET 65536
+
 static int find_member(struct rl_core_spec *ts, uint32_t id, const char *name,
-		       struct rl_core_member *found, int depth)
+		       struct rl_core_member *found, int depth, uint32_t *budget)
 {
 	const struct btf_type *t = rl_core_skip(ts->btf, id, &id);
 
@@ -116,13 +123,16 @@ static int find_member(struct rl_core_spec *ts, uint32_t id, const char *name,
 		struct rl_core_member m;
 		uint32_t mark = ts->raw_len;
 
+		if (*budget == 0)
+			return 0;
+		(*budget)--;
 		rl_core_member_at(ts->btf, t, i, &m);
 		ts->raw[ts->raw_len++] = (struct rl_core_step){ id, i, m.name };
 		if (!strcmp(m.name, name)) {
 			*found = m;
 			return 1;
 		}
-		if (!m.name[0] && find_member(ts, m.type_id, name, found, depth + 1)) {
+		if (!m.name[0] && find_member(ts, m.type_id, name, found, depth + 1, budget)) {
 			found->bit_off += m.bit_off;
 			return 1;
 		}
@@ -158,7 +168,9 @@ static int match_field(const struct rl_core_spec *ls, const struct rl_core_cand 
 			struct rl_core_member lm;
 
 			rl_core_member_at(ls->btf, rl_btf_type(ls->btf, st->type_id), st->idx, &lm);
-			if (!find_member(ts, cur, st->name, &m, 0))
+			uint32_t budget = FIND_MEMBER_BUDGET;
+
+			if (!find_member(ts, cur, st->name, &m, 0, &budget))
 				return snprintf(why, whylen, "%s %s has no member '%s'",
 						t ? rl_core_kind_word(rl_btf_kind(t)) : "void",
 						rl_btf_type_name(cand->btf, cur), st->name), 0;

@@ -90,6 +90,23 @@ bool rl_core_fields_compat(const struct rl_btf *lb, uint32_t l, const struct rl_
 
 static bool compat(const struct rl_btf *lb, uint32_t l, const struct rl_btf *tb, uint32_t t, int depth);
 
+/* Both walks below recurse through pointers, arrays, members and parameters.
+ * BTF is a graph: a depth bound alone still lets a crafted object make the
+ * walk exponential (members that all point at the same type, 32 levels deep;
+ * found by the fuzzer).  So each top-level comparison also gets a budget of
+ * types it may visit; kernel types need a few hundred at most.  One walk runs
+ * at a time (the resolver is single-threaded), so a file-level counter is it. */
+#define WALK_BUDGET 100000
+static uint32_t walk_budget;
+
+static bool walk_step(void)
+{
+	if (walk_budget == 0)
+		return false;
+	walk_budget--;
+	return true;
+}
+
 static bool protos_compat(const struct rl_btf *lb, const struct btf_type *lt,
 			  const struct rl_btf *tb, const struct btf_type *tt, int depth)
 {
@@ -107,7 +124,7 @@ static bool compat(const struct rl_btf *lb, uint32_t l, const struct rl_btf *tb,
 {
 	const struct btf_type *lt, *tt;
 
-	if (depth > RL_BTF_MAX_DEPTH)
+	if (depth > RL_BTF_MAX_DEPTH || !walk_step())
 		return false;
 	lt = rl_core_skip(lb, l, NULL);
 	tt = rl_core_skip(tb, t, NULL);
@@ -133,6 +150,7 @@ static bool compat(const struct rl_btf *lb, uint32_t l, const struct rl_btf *tb,
 
 bool rl_core_types_compat(const struct rl_btf *lb, uint32_t l, const struct rl_btf *tb, uint32_t t)
 {
+	walk_budget = WALK_BUDGET;
 	return compat(lb, l, tb, t, 0);
 }
 
@@ -212,7 +230,7 @@ static bool match(const struct rl_btf *lb, uint32_t l, const struct rl_btf *tb, 
 {
 	const struct btf_type *lt, *tt;
 
-	if (depth > RL_BTF_MAX_DEPTH)
+	if (depth > RL_BTF_MAX_DEPTH || !walk_step())
 		return false;
 	lt = rl_core_skip(lb, l, NULL);
 	tt = rl_core_skip(tb, t, NULL);
@@ -255,5 +273,6 @@ static bool match(const struct rl_btf *lb, uint32_t l, const struct rl_btf *tb, 
 
 bool rl_core_types_match(const struct rl_btf *lb, uint32_t l, const struct rl_btf *tb, uint32_t t)
 {
+	walk_budget = WALK_BUDGET;
 	return match(lb, l, tb, t, false, 0);
 }
