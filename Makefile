@@ -26,7 +26,11 @@ CLI_OBJS     := $(patsubst %.c,$(BUILD)/%.o,$(CLI_SRCS))
 
 BPF_SRCS  := $(sort $(wildcard bpf/*.bpf.c))
 BPF_OBJS  := $(BPF_SRCS:.c=.o)
-BPF_CFLAGS := -O2 -g -target bpf -Wall -Wno-unused-function -I$(ARCH_INC) -Ibpf
+# Reproducible objects: the build directory must not leak into the BTF/DWARF
+# strings (line_info file names), or the same source builds a different object
+# in every checkout.
+BPF_CFLAGS := -O2 -g -target bpf -Wall -Wno-unused-function -I$(ARCH_INC) -Ibpf \
+	-fdebug-prefix-map=$(CURDIR)=.
 # the seed tutorial's two-object layout (contrack + redirect sharing sock_ops_map)
 SEED_OBJS := $(patsubst %.c,%.o,$(sort $(wildcard bpf/seed/*.bpf.c)))
 
