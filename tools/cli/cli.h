@@ -60,6 +60,7 @@ int cli_open_object(const char *path, void **bytes, struct rl_object_spec *obj);
 
 /* An object file, parsed and loaded: the three lifetimes in one place. */
 struct cli_loaded {
+	const char *path;            /* as given on the command line */
 	void *bytes;                 /* the file; the spec points into it */
 	struct rl_object_spec spec;
 	struct rl_object obj;        /* fds */
@@ -69,6 +70,10 @@ struct cli_loaded {
  * returns EXIT_USER with nothing left open in the kernel */
 int cli_load_object(const char *path, struct cli_loaded *l, const struct rl_load_opts *opts,
 		    const struct cli *cli);
+/* the same in two steps, so a command can check the object model (does it
+ * have the program asked for?) before anything is created in the kernel */
+int cli_parse_object(const char *path, struct cli_loaded *l);
+int cli_load_parsed(struct cli_loaded *l, const struct rl_load_opts *opts, const struct cli *cli);
 void cli_unload_object(struct cli_loaded *l);
 void cli_print_verifier_log(const struct rl_object *o, const struct cli *cli);
 

@@ -91,14 +91,16 @@ int cmd_run(int argc, char **argv, struct cli *cli)
 	rc = build_packet(packet, echo_reply, syn, in, sizeof(in), &len);
 	if (rc)
 		return rc;
-	if (cli_load_object(pos[0], &l, NULL, cli))
+	if (cli_parse_object(pos[0], &l))
 		return EXIT_USER;
-	p = rl_object_prog(&l.obj, prog_name);
-	if (!p) {
+	if (!rl_object_find_prog(&l.spec, prog_name)) { /* before the kernel sees anything */
 		fprintf(stderr, "rawload: %s: no program named '%s' (see rawload inspect)\n", pos[0], prog_name);
 		cli_unload_object(&l);
 		return EXIT_USER;
 	}
+	if (cli_load_parsed(&l, NULL, cli))
+		return EXIT_USER;
+	p = rl_object_prog(&l.obj, prog_name);
 	t.prog_fd = p->fd;
 	t.data_in = in;
 	t.data_size_in = (uint32_t)len;

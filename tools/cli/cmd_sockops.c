@@ -144,23 +144,50 @@ static int pin_object(const struct sockops_run *r, struct rl_object *o, struct r
 	return err;
 }
 
-/* Step 1: load (sharing maps with the objects before) and pin, one by one:
- * pinning each object before loading the next lets a shared map carry its
- * first pin path along instead of being pinned twice. */
+/* Before anything is loaded: the objects together must hold a sockops
+ * program, or nothing would ever fill the sockhash. */
+static bool have_sockops_prog(const struct sockops_run *r)
+{
+	for (int k = 0; k < r->nr_objs; k++)
+		for (uint32_t i = 0; i < r->objs[k].spec.nr_progs; i++) {
+			const struct rl_prog_spec *p = &r->objs[k].spec.progs[i];
+
+			if (!p->is_subprog && p->prog_type == BPF_PROG_TYPE_SOCK_OPS)
+				return true;
+		}
+	return false;
+}
+
+/* Step 1: parse every object (a wrong one fails before the kernel sees
+ * anything), then load (sharing maps with the objects before) and pin, one
+ * by one: pinning each object before loading the next lets a shared map
+ * carry its first pin path along instead of being pinned twice. */
 static int load_all(struct sockops_run *r, const char **paths, int n, const struct cli *cli)
 {
 	struct rl_diag d = { "" };
 
+	for (int i = 0; i < n; i++) {
+		if (cli_parse_object(paths[i], &r->objs[i]))
+			return EXIT_USER;
+		r->nr_objs = i + 1;
+	}
+	if (!have_sockops_prog(r)) {
+		fprintf(stderr, "rawload: no sockops program (SEC(\"sockops\")) in the object%s: "
+			"nothing would ever fill the sockhash\n", n > 1 ? "s" : "");
+		return EXIT_USER;
+	}
 	for (int i = 0; i < n; i++) {
 		struct rl_load_opts lo = {
 			.pin_dir = r->pin_dir, .verbose_log = cli->verbose,
 			.share_with = r->shared, .nr_share_with = (uint32_t)i,
 		};
 
-		if (cli_load_object(paths[i], &r->objs[i], &lo, cli))
+		if (cli_load_parsed(&r->objs[i], &lo, cli)) {
+			/* cli_load_parsed freed it; the later ones are parsed only */
+			r->shared[i] = NULL;
 			return EXIT_USER;
+		}
 		r->shared[i] = &r->objs[i].obj;
-		r->nr_objs = i + 1;
 		if (pin_object(r, &r->objs[i].obj, &d))
 			return cli_fail(paths[i], &d);
 		if (cli_interrupted())
@@ -277,7 +304,6 @@ static int attach_msg(struct sockops_run *r)
 static int attach_sockops(struct sockops_run *r)
 {
 	struct rl_diag d = { "" };
-	int n = 0;
 
 	for (int k = 0; k < r->nr_objs; k++) {
 		struct rl_object *o = &r->objs[k].obj;
@@ -299,13 +325,7 @@ static int attach_sockops(struct sockops_run *r)
 			}
 			if (record(r, p, NULL, &step, o->spec->name))
 				return EXIT_USER;
-			n++;
 		}
-	}
-	if (n == 0) {
-		fprintf(stderr, "rawload: no sockops program (SEC(\"sockops\")) in the object%s: "
-			"nothing would ever fill the sockhash\n", r->nr_objs > 1 ? "s" : "");
-		return EXIT_USER;
 	}
 	return 0;
 }

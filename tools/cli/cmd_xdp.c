@@ -33,24 +33,26 @@ static int parse_mode(const char *s, enum rl_xdp_mode *mode)
 	return 0;
 }
 
-/* --prog NAME, or the object's only XDP program. */
-static struct rl_prog *pick_xdp_prog(struct rl_object *o, const char *obj, const char *name)
+/* --prog NAME, or the object's only XDP program.  Chosen from the parsed
+ * object, before anything is loaded: a wrong object creates no kernel state. */
+static const struct rl_prog_spec *pick_xdp_prog(const struct rl_object_spec *o, const char *obj,
+						const char *name)
 {
-	struct rl_prog *found = NULL;
+	const struct rl_prog_spec *found = NULL;
 	char names[256] = "";
 	int n = 0;
 
 	for (uint32_t i = 0; i < o->nr_progs; i++) {
-		struct rl_prog *p = &o->progs[i];
+		const struct rl_prog_spec *p = &o->progs[i];
 
-		if (p->spec->prog_type != BPF_PROG_TYPE_XDP)
+		if (p->is_subprog || p->prog_type != BPF_PROG_TYPE_XDP)
 			continue;
-		if (name && !strcmp(p->spec->name, name))
+		if (name && !strcmp(p->name, name))
 			return p;
 		found = p;
 		n++;
 		snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
-			 n > 1 ? ", " : "", p->spec->name);
+			 n > 1 ? ", " : "", p->name);
 	}
 	if (name) {
 		fprintf(stderr, "rawload: %s: no XDP program named '%s' (XDP programs: %s)\n", obj, name,
@@ -146,6 +148,7 @@ int cmd_xdp(int argc, char **argv, struct cli *cli)
 	struct cli_loaded l;
 	enum rl_xdp_mode mode;
 	struct rl_diag d = { "" };
+	const struct rl_prog_spec *want;
 	struct rl_prog *p;
 	int npos, ifindex, rc = EXIT_USER;
 
@@ -163,11 +166,16 @@ int cmd_xdp(int argc, char **argv, struct cli *cli)
 		return EXIT_USER;
 	lo.pin_dir = pin_dir;
 	lo.verbose_log = cli->verbose;
-	if (cli_load_object(pos[0], &l, &lo, cli))
+	if (cli_parse_object(pos[0], &l))
 		goto out_undo;
-	p = pick_xdp_prog(&l.obj, pos[0], prog_name);
-	if (!p)
-		goto out_unload;
+	want = pick_xdp_prog(&l.spec, pos[0], prog_name);
+	if (!want) {
+		cli_unload_object(&l);
+		goto out_undo;
+	}
+	if (cli_load_parsed(&l, &lo, cli))
+		goto out_undo;
+	p = rl_object_prog(&l.obj, want->name);
 	if (cli_interrupted()) {
 		fprintf(stderr, "rawload: interrupted: rolling back\n");
 		goto out_unload;

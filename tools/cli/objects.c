@@ -52,26 +52,27 @@ void cli_print_verifier_log(const struct rl_object *o, const struct cli *cli)
 	fprintf(stderr, "  (last lines of the verifier log; -v prints all of it)\n");
 }
 
-int cli_load_object(const char *path, struct cli_loaded *l, const struct rl_load_opts *opts,
-		    const struct cli *cli)
+int cli_parse_object(const char *path, struct cli_loaded *l)
 {
+	memset(l, 0, sizeof(*l));
+	l->path = path;
+	l->obj.btf_fd = -1; /* nothing open yet: cli_unload_object must not close fd 0 */
+	return cli_open_object(path, &l->bytes, &l->spec) ? EXIT_USER : 0;
+}
+
+int cli_load_parsed(struct cli_loaded *l, const struct rl_load_opts *opts, const struct cli *cli)
+{
+	/* -v --explain lists each program before and after relocation */
+	struct rl_load_opts o = opts ? *opts : (struct rl_load_opts){ 0 };
 	struct rl_diag d = { "" };
 	int err;
 
-	memset(l, 0, sizeof(*l));
-	if (cli_open_object(path, &l->bytes, &l->spec))
-		return EXIT_USER;
-	{
-		/* -v --explain lists each program before and after relocation */
-		struct rl_load_opts o = opts ? *opts : (struct rl_load_opts){ 0 };
-
-		cli_explain_load_opts(cli, &o);
-		err = rl_object_load(&l->obj, &l->spec, &o, &d);
-	}
+	cli_explain_load_opts(cli, &o);
+	err = rl_object_load(&l->obj, &l->spec, &o, &d);
 	if (l->obj.warning[0])
-		fprintf(stderr, "rawload: %s: warning: %s\n", path, l->obj.warning);
+		fprintf(stderr, "rawload: %s: warning: %s\n", l->path, l->obj.warning);
 	if (err) {
-		cli_fail(path, &d);
+		cli_fail(l->path, &d);
 		cli_print_verifier_log(&l->obj, cli);
 		cli_unload_object(l);
 		return EXIT_USER;
@@ -82,10 +83,19 @@ int cli_load_object(const char *path, struct cli_loaded *l, const struct rl_load
 	return 0;
 }
 
+int cli_load_object(const char *path, struct cli_loaded *l, const struct rl_load_opts *opts,
+		    const struct cli *cli)
+{
+	if (cli_parse_object(path, l))
+		return EXIT_USER;
+	return cli_load_parsed(l, opts, cli);
+}
+
 void cli_unload_object(struct cli_loaded *l)
 {
 	rl_object_close(&l->obj);
 	rl_object_free(&l->spec);
 	free(l->bytes);
 	memset(l, 0, sizeof(*l));
+	l->obj.btf_fd = -1; /* safe to unload twice */
 }
