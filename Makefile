@@ -5,7 +5,7 @@
 #   make demo       the XDP demo in a private network namespace (root)
 #   make check      unit tests (no root) + integration tests (root) + a short fuzz
 #   make unit       unit tests only (no root)
-#   make fuzz       the libFuzzer target (build/fuzz_object)
+#   make fuzz       the libFuzzer targets (build/fuzz_object, fuzz_btf, fuzz_btf_ext)
 #   make bench      benchmarks under tools/bench
 #   make install    /usr/local/sbin/rawload + rawload.8
 
@@ -106,11 +106,13 @@ check: all $(TEST_BPF_OBJS) $(UNIT_BINS) $(TEST_TOOLS) $(BUILD)/rawload-fault fu
 PURE_SRCS := $(addprefix loader/,diag.c elf.c object.c object_ext.c object_maps.c object_relo.c \
 	sec_def.c link.c) $(wildcard loader/btf*.c loader/core*.c)
 FUZZ_SRCS := $(PURE_SRCS)
-fuzz: $(BUILD)/fuzz_object
-$(BUILD)/fuzz_object: tools/fuzz/fuzz_object.c $(FUZZ_SRCS) $(wildcard loader/*.h)
+FUZZ_TARGETS := object btf btf_ext
+FUZZ_BINS := $(patsubst %,$(BUILD)/fuzz_%,$(FUZZ_TARGETS))
+fuzz: $(FUZZ_BINS)
+$(BUILD)/fuzz_%: tools/fuzz/fuzz_%.c $(FUZZ_SRCS) $(wildcard loader/*.h)
 	@mkdir -p $(BUILD)
 	$(CLANG) -std=c11 -D_GNU_SOURCE -g -O1 -iquote loader -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=undefined -o $@ tools/fuzz/fuzz_object.c $(FUZZ_SRCS)
+		-fno-sanitize-recover=undefined -o $@ $< $(FUZZ_SRCS)
 
 bench: all
 	tools/bench/run-all.sh

@@ -42,7 +42,7 @@ else
 	echo "skip integration tests: they need root"
 fi
 
-if want fuzz && [ -x build/fuzz_object ]; then
+if want fuzz && [ -x build/fuzz_object ] && [ -x build/fuzz_btf ] && [ -x build/fuzz_btf_ext ]; then
 	run fuzz-${FUZZ_SECONDS:-60}s tools/fuzz/run.sh "${FUZZ_SECONDS:-60}"
 fi
 

@@ -1,27 +1,67 @@
 #!/bin/sh
-# tools/fuzz/run.sh [SECONDS] - fuzz the pure parser (ELF, BTF, BTF.ext,
-# object model, linker) with libFuzzer + ASan + UBSan, seeded with every
-# object the build produced plus the kept corpus.  New crash reproducers land
-# in tools/fuzz/crashes/ (keep them: they become regression cases).
+# tools/fuzz/run.sh [SECONDS] [TARGET...] - fuzz the pure parser with
+# libFuzzer + ASan + UBSan.  Targets (build/fuzz_TARGET, `make fuzz`):
+#   object    a whole ELF object: ELF view, BTF, .BTF.ext, object model,
+#             linker, CO-RE against the object's own BTF
+#   btf       raw .BTF bytes: validator, name index, queries, DATASEC fix-up
+#   btf_ext   u32 len | .BTF | .BTF.ext: records, access strings, CO-RE resolver
+# All given targets (default: all three) run side by side, each for SECONDS
+# (default 3600).  Seeds: every object the build produced (and the .BTF /
+# .BTF.ext cut out of them by seeds.py) plus the kept corpus/TARGET/.
+# First, every kept reproducer in crashes/TARGET/ must run clean.  A new
+# crash lands in crashes/TARGET/ (keep it: it becomes a regression case).
+# KEEP_CORPUS=1 merges what the run found into corpus/TARGET/ (libFuzzer's
+# -merge=1 keeps only the inputs that add coverage).
 set -eu
 cd "$(dirname "$0")/../.."
 secs=${1:-3600}
-make -s build/fuzz_object
+[ $# -gt 0 ] && shift
+targets=${*:-object btf btf_ext}
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cp tools/fuzz/corpus/* "$work"/ 2>/dev/null || true
-for o in bpf/*.bpf.o bpf/seed/*.bpf.o build/tests/objects/*.bpf.o build/tests/core/*.bpf.o; do
-	[ -f "$o" ] && cp "$o" "$work/"
+trap 'rm -rf "$work"' EXIT INT TERM
+
+objs=$(ls bpf/*.bpf.o bpf/seed/*.bpf.o build/tests/objects/*.bpf.o build/tests/core/*.bpf.o 2>/dev/null || true)
+mkdir -p "$work/seed/object"
+# shellcheck disable=SC2086
+[ -n "$objs" ] && cp $objs "$work/seed/object/" && python3 tools/fuzz/seeds.py "$work/seed" $objs
+
+for t in $targets; do
+	make -s "build/fuzz_$t"
+	mkdir -p "$work/$t" "tools/fuzz/crashes/$t"
+	cp "$work/seed/$t"/* "tools/fuzz/corpus/$t"/* "$work/$t/" 2>/dev/null || true
+	for c in "tools/fuzz/crashes/$t"/*; do
+		[ -f "$c" ] || continue
+		"build/fuzz_$t" "$c" >"$work/regress.log" 2>&1 || {
+			tail -30 "$work/regress.log"; echo "fuzz: regression: $c"; exit 1; }
+	done
 done
-mkdir -p tools/fuzz/crashes
-# regression: every kept reproducer must parse without a sanitizer report
-for c in tools/fuzz/crashes/*; do
-	[ -f "$c" ] || continue
-	build/fuzz_object "$c" >/dev/null 2>&1 || { echo "regression: $c"; exit 1; }
+
+for t in $targets; do
+	"build/fuzz_$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=262144 \
+		-artifact_prefix="tools/fuzz/crashes/$t/" -print_final_stats=1 "$work/$t" \
+		>"$work/$t.out" 2>"$work/$t.log" &
+	echo $! >"$work/$t.pid"
 done
-build/fuzz_object -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=262144 \
-	-artifact_prefix=tools/fuzz/crashes/ -print_final_stats=1 "$work" 2>"$work/log" || {
-	tail -50 "$work/log"; exit 1; }
-execs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$work/log" | grep -oE '[0-9]+$')
-echo "fuzz: ${execs:-?} executions in ${secs}s, no crash"
-echo "fuzz: 1 passed, 0 failed"
+
+failed=0
+for t in $targets; do
+	if wait "$(cat "$work/$t.pid")"; then
+		execs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$work/$t.log" | grep -oE '[0-9]+$')
+		cov=$(grep -oE 'cov: [0-9]+' "$work/$t.log" | tail -1)
+		echo "fuzz_$t: ${execs:-?} executions in ${secs}s, ${cov:-cov: ?}, no crash"
+	else
+		failed=$((failed + 1))
+		echo "fuzz_$t: FAILED"
+		grep -E 'ERROR|runtime error|SUMMARY|Test unit written|^ +#[0-9] ' "$work/$t.log" | head -30
+	fi
+	if [ "${KEEP_CORPUS:-0}" = 1 ]; then
+		mkdir -p "tools/fuzz/corpus/$t"
+		"build/fuzz_$t" -merge=1 -max_len=262144 "tools/fuzz/corpus/$t" "$work/$t" \
+			>/dev/null 2>&1
+		echo "fuzz_$t: corpus/$t now $(ls "tools/fuzz/corpus/$t" | wc -l) files," \
+			"$(du -sk "tools/fuzz/corpus/$t" | cut -f1) KiB"
+	fi
+done
+n=$(echo "$targets" | wc -w)
+echo "fuzz: $((n - failed)) passed, $failed failed"
+[ "$failed" -eq 0 ]
