@@ -212,6 +212,11 @@ static void add_hint(struct rl_diag *d, int err, const struct rl_xdp_setlink_req
 		diag_append(d, "; the device is gone");
 	else if (err == -EPERM)
 		diag_append(d, "; changing a link needs CAP_NET_ADMIN (run as root)");
+	else if (r->mode == RL_XDP_MODE_NATIVE && r->prog_fd >= 0)
+		/* the driver's ndo_bpf(XDP_SETUP_PROG) said no for a reason of its
+		 * own (veth: peer MTU too large for a page, ERANGE; not enough
+		 * queues, ENOSPC): generic XDP runs after the driver, without it */
+		diag_append(d, "; the driver refused native XDP: try --mode skb");
 }
 
 static int setlink(const struct rl_xdp_setlink_req *r, const char *what, struct rl_diag *d)

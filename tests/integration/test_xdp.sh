@@ -111,6 +111,18 @@ check "missing device: no pin directory" test ! -e "$PIN/m"
 out=$(in_b "$RL" show nosuchdev0 2>&1); check_eq "show missing device: exit 1" "$?" 1
 out=$(in_b "$RL" detach xdp nosuchdev0 2>&1); check_eq "detach missing device: exit 1" "$?" 1
 
+# A driver that refuses native XDP: veth's ndo_bpf refuses while the peer's
+# MTU is larger than a page can hold (veth_xdp_set: ERANGE).  rawload must
+# print the kernel's words, suggest --mode skb and not fall back by itself.
+ip -n "$NS_A" link set veth-a mtu 9000 && ip -n "$NS_B" link set veth-b mtu 9000
+out=$(in_b "$RL" xdp "$XDP_OBJ" veth-b --pin "$PIN/mtu" 2>&1); rc=$?
+check_eq "native refused by the driver: exit 1" "$rc" 1
+check_contains "native refused: the kernel's words" "$out" "Peer MTU is too large to set XDP"
+check_contains "native refused: suggests skb mode" "$out" "try --mode skb"
+check_eq "native refused: no silent fallback, nothing attached" "$(prog_on_b)" ""
+check "native refused: no pin directory" test ! -e "$PIN/mtu"
+ip -n "$NS_A" link set veth-a mtu 1500 && ip -n "$NS_B" link set veth-b mtu 1500
+
 progs0=$(all_prog_ids) maps0=$(all_map_ids)
 out=$(in_b "$RL" xdp "$OBJ/verifier_reject.bpf.o" veth-b --pin "$PIN/v" 2>&1); rc=$?
 check_eq "verifier reject: exit 1" "$rc" 1
