@@ -153,12 +153,15 @@ static int classify(struct rl_object_spec *obj, const struct rl_elf_section *sec
 			r.kind = RL_RELOC_MAP;
 			r.map_idx = (uint32_t)m;
 		} else if ((m = find_data_map(obj, sym->shndx)) >= 0) {
-			int64_t off = (int64_t)sym->value + insn->imm;
+			/* symbol value first: any u64 may stand there, and adding the
+			 * addend to a huge one would overflow before the check */
+			int64_t off = sym->value < obj->maps[m].value_size ?
+				      (int64_t)sym->value + insn->imm : -1;
 
 			if (off < 0 || (uint64_t)off >= obj->maps[m].value_size)
-				return rl_err(d, ENOEXEC, "relocation %zu at insn %u: offset %lld is outside '%s' (%u bytes)",
-					      ri, insn_idx, (long long)off, obj->maps[m].name,
-					      obj->maps[m].value_size);
+				return rl_err(d, ENOEXEC, "relocation %zu at insn %u: symbol '%s' value %llu + addend %d is outside '%s' (%u bytes)",
+					      ri, insn_idx, sym->name, (unsigned long long)sym->value,
+					      insn->imm, obj->maps[m].name, obj->maps[m].value_size);
 			r.kind = RL_RELOC_MAP_VALUE;
 			r.map_idx = (uint32_t)m;
 			r.map_off = (uint32_t)off;
