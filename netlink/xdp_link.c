@@ -89,27 +89,6 @@ static void diag_append(struct rl_diag *d, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Every message in the reply must answer our request: same nlmsg_seq, and
- * nlmsg_pid = the port id the kernel gave us in bind. */
-static int check_reply(const void *buf, size_t len, uint32_t seq, uint32_t portid,
-		       struct rl_diag *d)
-{
-	const struct nlmsghdr *nlh = buf;
-	int rem = (int)len;
-
-	if (!mnl_nlmsg_ok(nlh, rem))
-		return rl_err(d, EBADMSG, "reply of %zu bytes holds no complete netlink message", len);
-	for (; mnl_nlmsg_ok(nlh, rem); nlh = mnl_nlmsg_next(nlh, &rem)) {
-		if (nlh->nlmsg_seq != seq)
-			return rl_err(d, EPROTO, "reply has nlmsg_seq %u, expected %u",
-				      nlh->nlmsg_seq, seq);
-		if (nlh->nlmsg_pid != portid)
-			return rl_err(d, EPROTO, "reply has nlmsg_pid %u, expected our port id %u",
-				      nlh->nlmsg_pid, portid);
-	}
-	return 0;
-}
-
 static ssize_t socket_exchange(const struct nlmsghdr *req, void *buf, size_t buflen,
 			       struct rl_diag *d)
 {
@@ -144,7 +123,7 @@ static ssize_t socket_exchange(const struct nlmsghdr *req, void *buf, size_t buf
 			err = rl_err(d, errno, "recvfrom(NETLINK_ROUTE): %s", strerror(errno));
 		goto exit_socket;
 	}
-	err = check_reply(buf, (size_t)n, req->nlmsg_seq, portid, d);
+	err = rl_nl_check_reply(buf, (size_t)n, req->nlmsg_seq, portid, d);
 exit_socket:
 	mnl_socket_close(nl);
 	return err < 0 ? err : n;

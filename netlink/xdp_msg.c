@@ -240,6 +240,29 @@ int rl_nl_parse_error(const struct nlmsghdr *nlh, struct rl_nl_ack *ack)
 	return 0;
 }
 
+int rl_nl_check_reply(const void *buf, size_t len, uint32_t seq, uint32_t portid,
+		      struct rl_diag *d)
+{
+	const struct nlmsghdr *nlh = buf;
+	int rem = len > 0x7fffffff ? 0x7fffffff : (int)len;
+
+	if (!mnl_nlmsg_ok(nlh, rem))
+		return rl_err(d, EBADMSG, "reply of %zu bytes holds no complete netlink message", len);
+	/* The kernel answers with the request's nlmsg_seq and, as nlmsg_pid,
+	 * the requester's port id (netlink_ack() and rtnl_getlink() both
+	 * write NETLINK_CB(skb).portid).  A message that differs answers
+	 * something else: an earlier request, or another socket's. */
+	for (; mnl_nlmsg_ok(nlh, rem); nlh = mnl_nlmsg_next(nlh, &rem)) {
+		if (nlh->nlmsg_seq != seq)
+			return rl_err(d, EPROTO, "reply has nlmsg_seq %u, expected %u",
+				      nlh->nlmsg_seq, seq);
+		if (nlh->nlmsg_pid != portid)
+			return rl_err(d, EPROTO, "reply has nlmsg_pid %u, expected our port id %u",
+				      nlh->nlmsg_pid, portid);
+	}
+	return 0;
+}
+
 int rl_xdp_parse_ack(const struct nlmsghdr *nlh, size_t len, uint32_t seq,
 		     struct rl_nl_ack *ack, struct rl_diag *d)
 {

@@ -96,6 +96,13 @@ int rl_nl_parse_error(const struct nlmsghdr *nlh, struct rl_nl_ack *ack);
 /* Decode the RTM_NEWLINK reply to rl_xdp_build_getlink. */
 int rl_xdp_parse_newlink(const struct nlmsghdr *nlh, struct rl_xdp_state *st, struct rl_diag *d);
 
+/* Does every message of the len bytes received answer our request: the
+ * same nlmsg_seq, and nlmsg_pid = portid, the port id the kernel gave our
+ * socket in bind()?  0, or -EPROTO naming the field that differs, or
+ * -EBADMSG when the bytes hold no complete message. */
+int rl_nl_check_reply(const void *buf, size_t len, uint32_t seq, uint32_t portid,
+		      struct rl_diag *d);
+
 /* Walk the len bytes received for request `seq` and find its answer.
  * 0 for an ACK; -errno for a refusal, with d = "EBUSY (kernel: 'XDP program
  * already attached')"; -EPROTO/-EBADMSG for a wrong or damaged reply.

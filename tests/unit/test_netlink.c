@@ -236,6 +236,36 @@ static void test_parse_ack(void)
 	CHECK_EQ(rl_xdp_parse_ack((void *)buf, 12, 7, NULL, &d), -EBADMSG);
 }
 
+/* The socket side checks every message it receives before parsing: the
+ * ACK built by build_error carries seq 7 and pid 1234 (our port id here). */
+static void test_check_reply(void)
+{
+	uint8_t buf[512] ALIGNED;
+	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+	struct rl_diag d = { "" };
+	size_t len = build_error(buf, 0, NULL, 7);
+
+	CHECK_EQ(rl_nl_check_reply(buf, len, 7, 1234, &d), 0);
+
+	CHECK_EQ(rl_nl_check_reply(buf, len, 7, 4321, &d), -EPROTO);
+	CHECK_STR(d.msg, "reply has nlmsg_pid 1234, expected our port id 4321");
+
+	CHECK_EQ(rl_nl_check_reply(buf, len, 8, 1234, &d), -EPROTO);
+	CHECK_STR(d.msg, "reply has nlmsg_seq 7, expected 8");
+
+	/* a second message in the same datagram is checked too */
+	memcpy(buf + len, buf, len);
+	CHECK_EQ(rl_nl_check_reply(buf, 2 * len, 7, 1234, &d), 0);
+	((struct nlmsghdr *)(buf + len))->nlmsg_pid = 99;
+	CHECK_EQ(rl_nl_check_reply(buf, 2 * len, 7, 1234, &d), -EPROTO);
+	CHECK_STR(d.msg, "reply has nlmsg_pid 99, expected our port id 1234");
+
+	/* fewer bytes than one header: not read at all */
+	nlh->nlmsg_len = 8;
+	CHECK_EQ(rl_nl_check_reply(buf, 8, 7, 1234, &d), -EBADMSG);
+	CHECK_STR(d.msg, "reply of 8 bytes holds no complete netlink message");
+}
+
 /* Without NLM_F_CAPPED the whole request is echoed before the TLVs. */
 static void test_parse_error_uncapped(void)
 {
@@ -492,6 +522,7 @@ int main(void)
 		UNIT_TEST(test_build_refuses),
 		UNIT_TEST(test_parse_newlink),
 		UNIT_TEST(test_parse_ack),
+		UNIT_TEST(test_check_reply),
 		UNIT_TEST(test_parse_error_uncapped),
 		UNIT_TEST(test_attr_at),
 		UNIT_TEST(test_explain),
