@@ -33,6 +33,15 @@ replies() {
 	in_b ping -q -c "$1" -W 1 -i 0.2 "${2:-192.0.2.1}" 2>/dev/null |
 		sed -n 's/.* \([0-9]*\) received.*/\1/p'
 }
+# echo replies NS_A's stack really sent (per netns: /proc/net is the reader's
+# namespace; `nstat -az IcmpOutEchoReps` reads the same counters), IPv4 + IPv6:
+# what the drop counter must match, not merely the pings NS_B asked for
+echo_reps_sent() {
+	in_a awk '/^Icmp:/ { if (!h) { for (i = 1; i <= NF; i++) col[$i] = i; h = 1 }
+			     else v4 = $col["OutEchoReps"] }
+		  END { print v4 }' /proc/net/snmp
+}
+echo6_reps_sent() { in_a awk '$1 == "Icmp6OutEchoReplies" { print $2 }' /proc/net/snmp6; }
 # the summed counters `rawload show veth-b` prints: "dropped D passed P"
 dropped() { in_b "$RL" show veth-b | sed -n 's/.*dropped \([0-9]*\) passed.*/\1/p'; }
 prog_on_b() { # the XDP program id on veth-b, "" when none
@@ -151,10 +160,17 @@ ID1=$(prog_on_b)
 check "attach: ip link shows the program" test -n "$ID1"
 check "attach: program pinned" test -e "$PIN/x/xdp_drop_ping"
 check "attach: counters map pinned" test -e "$PIN/x/xdp_stats"
+reps0=$(echo_reps_sent) reps6_0=$(echo6_reps_sent) drop0=$(dropped)
 check_eq "attached: 0/$N IPv4 replies" "$(replies $N)" 0
 check_eq "drop counter = $N pings sent" "$(dropped)" "$N"
+reps=$(( $(echo_reps_sent) - reps0 ))
+check_eq "NS_A's stack answered every ping (IcmpOutEchoReps +$reps)" "$reps" "$N"
+check_eq "drop counter delta = IcmpOutEchoReps delta in NS_A ($reps)" "$(( $(dropped) - drop0 ))" "$reps"
 check_eq "attached: 0/$N6 IPv6 replies" "$(replies $N6 2001:db8::1)" 0
 check_eq "drop counter = $((N + N6)) after IPv6" "$(dropped)" "$((N + N6))"
+reps6=$(( $(echo6_reps_sent) - reps6_0 ))
+check_eq "drop counter delta = IcmpOutEchoReps + Icmp6OutEchoReplies deltas ($reps + $reps6)" \
+	"$(( $(dropped) - drop0 ))" "$((reps + reps6))"
 json=$(in_b "$RL" show veth-b --json)
 check_eq "show --json: counters.dropped" \
 	"$(echo "$json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["maps"][0]["counters"]["dropped"])')" \
@@ -226,8 +242,10 @@ echo "== --mode skb (generic XDP)"
 out=$(in_b "$RL" xdp "$XDP_OBJ" veth-b --mode skb --pin "$PIN/g" 2>&1); rc=$?
 check_eq "skb attach: exit 0" "$rc" 0
 check "skb attach: ip link shows xdpgeneric" bash -c "ip -n '$NS_B' link show veth-b | grep -q xdpgeneric"
+reps0=$(echo_reps_sent)
 check_eq "skb mode: 0/$N replies" "$(replies $N)" 0
 check_eq "skb mode: drop counter = $N" "$(dropped)" "$N"
+check_eq "skb mode: drop counter = IcmpOutEchoReps delta in NS_A" "$(dropped)" "$(( $(echo_reps_sent) - reps0 ))"
 check_contains "skb mode: show names the mode" "$(in_b "$RL" show veth-b)" "attached in skb mode"
 out=$(in_b "$RL" detach xdp veth-b --pin "$PIN/g" 2>&1); rc=$?
 check_eq "skb detach: exit 0" "$rc" 0
