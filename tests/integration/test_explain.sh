@@ -118,6 +118,22 @@ check_eq "-v --explain load: exit 0" "$?" 0
 has "-v listing" "$TMP/v.out" "instructions as sent (after relocation" \
 	"idx  code class  dst src    off         imm  meaning" "[BPF_PSEUDO_CALL: bpf-to-bpf, a subprogram]" \
 	"verifier says    processed "
+# before relocation: the section as compiled (the call still points into
+# .text, at pc+24), and how many instructions linking appended
+has "-v: before relocation" "$TMP/v.out" \
+	"program 'xdp_sub' (section 'xdp'): 8 instructions as the ELF section holds them" \
+	"  before relocation (as the compiler left them):" \
+	"call pc+24 -> 25  [BPF_PSEUDO_CALL: bpf-to-bpf, a subprogram]" \
+	"call pc+7 -> 8  [BPF_PSEUDO_CALL: bpf-to-bpf, a subprogram]" \
+	"program 'tc_sub' (section 'tc'): 9 instructions as the ELF section holds them"
+check "-v: 'linking appended' line for each program" bash -c \
+	"[ \$(grep -cE '^  linking appended [0-9]+ instructions of subprograms: [0-9]+ in all\$' '$TMP/v.out') = 2 ]"
+# the listing comes before the call that sends it, and its sum is what is sent
+check "-v: own + appended = 'in all' = the insn count BPF_PROG_LOAD sends" awk '
+	/^program .* instructions as the ELF section holds them$/ { own = $(NF - 7); total = "" }
+	/^  linking appended / { if (own + $3 != $(NF - 2)) bad = 1; total = $(NF - 2) }
+	/^  insns +[0-9]+ instructions/ { if (total == "" || $2 != total) bad = 1; n++; total = "" }
+	END { exit bad || n != 2 }' "$TMP/v.out"
 rm -rf "$PIN/v"
 
 echo "== the narration makes no bpf(2) call of its own"
