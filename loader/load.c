@@ -93,8 +93,7 @@ static int load_one_prog(struct rl_object *o, struct rl_prog *p, const int *map_
 	struct rl_prog_load_opts lo = { 0 };
 	struct bpf_prog_info info = { 0 };
 	uint32_t info_len = sizeof(info);
-	char *log = NULL;
-	size_t log_len = 0;
+	struct rl_vlog vlog;
 	int fd, err;
 
 	if (!s->prog_type)
@@ -126,19 +125,21 @@ static int load_one_prog(struct rl_object *o, struct rl_prog *p, const int *map_
 		lo.line_info_cnt = lp.nr_line_info;
 	}
 	p->final_insn_cnt = lp.insn_cnt;
-	fd = rl_prog_load_with_log(&lo, &log, &log_len, opts->verbose_log);
+	fd = rl_prog_load_with_log(&lo, &vlog, opts->verbose_log, d);
 	rl_linked_prog_free(&lp);
-	if (log) {
+	if (vlog.log) {
 		free(o->verifier_log);
-		o->verifier_log = log;
+		o->verifier_log = vlog.log;
 	}
 	if (fd < 0) {
 		o->failed_prog = s->name;
 		/* a poisoned CO-RE relocation the verifier reached: say which */
-		rl_core_explain_poison(core, log, o->warning, sizeof(o->warning));
-		return rl_err(d, fd, "BPF_PROG_LOAD(%s, %u insns): %s%s", rl_prog_type_name(s->prog_type),
-			      p->final_insn_cnt, strerror(-fd),
-			      log && *log ? " - the verifier says:" : "");
+		rl_core_explain_poison(core, vlog.log, o->warning, sizeof(o->warning));
+		rl_diag_prefix(d, "BPF_PROG_LOAD(%s, %u insns): ", rl_prog_type_name(s->prog_type),
+			       p->final_insn_cnt);
+		if (vlog.log)
+			strncat(d->msg, " - the verifier says:", sizeof(d->msg) - strlen(d->msg) - 1);
+		return fd;
 	}
 	p->fd = fd;
 	if (!rl_sys_obj_info(fd, &info, &info_len))

@@ -24,6 +24,7 @@
 #include "vlog.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,18 +67,18 @@ static int load_retrying_eagain(const struct rl_prog_load_opts *o)
 }
 
 /* Load with log_level 1, growing the buffer on ENOSPC.  first_err is the
- * log-less load's result (0 when there was none).  *buf receives the log. */
-static int load_logged(struct rl_prog_load_opts *lo, int first_err, char **buf)
+ * log-less load's result (0 when there was none).  out->log receives the log. */
+static int load_logged(struct rl_prog_load_opts *lo, int first_err, struct rl_vlog *out)
 {
 	uint32_t size = RL_VLOG_START_SIZE, true_size;
 	char *nb;
 	int fd;
 
 	for (;;) {
-		nb = realloc(*buf, size);
+		nb = realloc(out->log, size);
 		if (!nb)
 			return first_err ? first_err : -ENOMEM;
-		*buf = nb;
+		out->log = nb;
 		true_size = 0;
 		lo->log_buf = nb;
 		lo->log_size = size;
@@ -90,7 +91,10 @@ static int load_logged(struct rl_prog_load_opts *lo, int first_err, char **buf)
 	}
 	if (fd == -ENOSPC) {
 		/* Even 16 MiB did not hold it.  Keep the (truncated) log, but
-		 * the verdict must come from a load whose log cannot overflow. */
+		 * the verdict must come from a load whose log cannot overflow:
+		 * ENOSPC here says only that the log was full, not why the
+		 * verifier refused (or whether it did). */
+		out->truncated = true;
 		if (first_err)
 			return first_err;
 		lo->log_buf = NULL;
@@ -101,15 +105,23 @@ static int load_logged(struct rl_prog_load_opts *lo, int first_err, char **buf)
 	return fd;
 }
 
-int rl_prog_load_with_log(const struct rl_prog_load_opts *o, char **log_out, size_t *log_len,
-			  bool always_log)
+static int load_failed(int fd, const struct rl_vlog *out, struct rl_diag *d)
+{
+	if (fd >= 0)
+		return fd;
+	/* Linux >= 6.4 keeps the end of an overflowing log (the verdict),
+	 * older kernels the beginning */
+	return rl_err(d, -fd, "%s%s", strerror(-fd), out->truncated ?
+		      " (the verifier log did not fit in 16 MiB: what follows is the part the kernel kept)" : "");
+}
+
+int rl_prog_load_with_log(const struct rl_prog_load_opts *o, struct rl_vlog *out,
+			  bool always_log, struct rl_diag *d)
 {
 	struct rl_prog_load_opts lo = *o;
-	char *buf = NULL;
 	int fd, first_err = 0;
 
-	*log_out = NULL;
-	*log_len = 0;
+	memset(out, 0, sizeof(*out));
 	lo.log_buf = NULL;
 	lo.log_size = lo.log_level = 0;
 	lo.log_true_size_out = NULL;
@@ -117,17 +129,17 @@ int rl_prog_load_with_log(const struct rl_prog_load_opts *o, char **log_out, siz
 		/* the fast path: most programs load, and then nobody reads a log */
 		fd = load_retrying_eagain(&lo);
 		if (fd >= 0 || !rl_vlog_worth_retry(-fd))
-			return fd;
+			return load_failed(fd, out, d);
 		first_err = fd;
 	}
-	fd = load_logged(&lo, first_err, &buf);
-	if (buf && buf[0]) {
-		*log_out = buf;
-		*log_len = strlen(buf);
+	fd = load_logged(&lo, first_err, out);
+	if (out->log && out->log[0]) {
+		out->len = strlen(out->log);
 	} else {
-		free(buf);      /* refused before the verifier wrote anything */
+		free(out->log);      /* refused before the verifier wrote anything */
+		out->log = NULL;
 	}
-	return fd;
+	return load_failed(fd, out, d);
 }
 
 /* ---- the tail that explains ----------------------------------------- */

@@ -13,11 +13,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "diag.h"
 #include "sys_bpf.h"
 
 #define RL_VLOG_START_SIZE (64u << 10)  /* first log buffer: 64 KiB */
 #define RL_VLOG_MAX_SIZE   (16u << 20)  /* give up growing at 16 MiB */
 #define RL_VLOG_TAIL_LINES 20           /* rl_vlog_tail()'s default */
+
+/* What rl_prog_load_with_log() got back besides the fd. */
+struct rl_vlog {
+	char *log;              /* malloc'd, NUL-terminated (caller frees), or NULL: no log */
+	size_t len;             /* strlen(log) */
+	bool truncated;         /* ENOSPC even at RL_VLOG_MAX_SIZE: log is the part that fit */
+};
 
 /* Load a program, fetching the verifier log when it helps.
  *   always_log false: load without a log; on a refusal a log can explain,
@@ -25,10 +33,11 @@
  *   always_log true:  (-v) load with log_level 1 and return the log even on
  *                     success.
  * The log fields of *o are ignored (this function owns the buffer).
- * Returns the prog fd or -errno; *log_out is a malloc'd NUL-terminated log
- * (caller frees) or NULL when there is none, *log_len its strlen. */
-int rl_prog_load_with_log(const struct rl_prog_load_opts *o, char **log_out, size_t *log_len,
-			  bool always_log);
+ * Returns the prog fd or -errno.  On failure *d says why in the kernel's
+ * errno words, and that the log did not fit when so; the caller adds which
+ * program and BPF_PROG_LOAD in front. */
+int rl_prog_load_with_log(const struct rl_prog_load_opts *o, struct rl_vlog *out,
+			  bool always_log, struct rl_diag *d);
 
 /* Pure policy, exposed for tests. */
 /* May a verifier log explain a BPF_PROG_LOAD failing with err (positive errno)? */

@@ -245,32 +245,123 @@ static void test_load_retry_policy(void)
 	struct rl_prog_load_opts o = { .prog_type = BPF_PROG_TYPE_XDP, .license = "GPL",
 				       .insns = insns, .insn_cnt = 2, .prog_btf_fd = -1 };
 	unsigned before = rl_sys_call_count();
-	char *log = (char *)1;
-	size_t len = 99;
+	struct rl_vlog v = { (char *)1, 99, true };
+	struct rl_diag d = { "" };
 	int fd;
 
 	rl_sys_set_fault(1, EPERM);
-	fd = rl_prog_load_with_log(&o, &log, &len, false);
+	fd = rl_prog_load_with_log(&o, &v, false, &d);
 	CHECK_EQ(fd, -EPERM);
-	CHECK(log == NULL);
-	CHECK_EQ(len, 0);
+	CHECK(v.log == NULL);
+	CHECK_EQ(v.len, 0);
+	CHECK(!v.truncated);
+	CHECK_STR(d.msg, "Operation not permitted");
 	CHECK_EQ(rl_sys_call_count(), before + 1);
 
 	/* an injected EACCES makes it ask again with a log: a second call
 	 * that reaches the kernel (a valid program: root gets an fd) */
 	rl_sys_set_fault(1, EACCES);
-	fd = rl_prog_load_with_log(&o, &log, &len, false);
+	fd = rl_prog_load_with_log(&o, &v, false, &d);
 	CHECK_EQ(rl_sys_call_count(), before + 3);
 	if (is_root) {
 		CHECK(fd >= 3);
-		CHECK(log != NULL);     /* log_level 1 on success: the summary */
-		CHECK_CONTAINS(log, "processed 2 insns");
+		CHECK(v.log != NULL);   /* log_level 1 on success: the summary */
+		CHECK_CONTAINS(v.log, "processed 2 insns");
 	} else {
 		CHECK(fd < 0);
 	}
 	if (fd >= 0)
 		close(fd);
-	free(log);
+	free(v.log);
+}
+
+/* The log buffer's growth, seen from the observer: each BPF_PROG_LOAD's
+ * log_size, and an ENOSPC injected into the next call for as long as
+ * `enospc_until` says (the kernel's answer when the log does not fit). */
+struct growth { uint32_t sizes[16], levels[16]; int n; uint32_t enospc_until; };
+
+static void on_load_call(void *ctx, int cmd, const union bpf_attr *attr, long result, int err)
+{
+	struct growth *g = ctx;
+
+	(void)result;
+	(void)err;
+	if (cmd != BPF_PROG_LOAD || g->n >= 16)
+		return;
+	g->sizes[g->n] = attr->log_size;
+	g->levels[g->n] = attr->log_level;
+	g->n++;
+	/* the next call is the retry with a log of the size after this one */
+	if (attr->log_size < g->enospc_until)
+		rl_sys_set_fault(1, ENOSPC);
+}
+
+/* A valid two-insn XDP program whose log-less load is refused (injected
+ * EACCES), then loaded with a log while `g` injects ENOSPC. */
+static int load_growing(struct growth *g, struct rl_vlog *v, struct rl_diag *d)
+{
+	struct bpf_insn insns[] = { MOV_R0(2), EXIT_INSN };
+	struct rl_prog_load_opts o = { .prog_type = BPF_PROG_TYPE_XDP, .license = "GPL",
+				       .insns = insns, .insn_cnt = 2, .prog_btf_fd = -1 };
+	struct rl_sys_observer obs = { on_load_call, g };
+	int fd;
+
+	rl_sys_set_observer(&obs);
+	rl_sys_set_fault(1, EACCES);
+	fd = rl_prog_load_with_log(&o, v, false, d);
+	rl_sys_set_observer(NULL);
+	rl_sys_set_fault(0, 0);
+	return fd;
+}
+
+static void test_vlog_growth(void)
+{
+	struct growth g = { .enospc_until = RL_VLOG_START_SIZE };
+	struct rl_diag d = { "" };
+	struct rl_vlog v;
+	int fd;
+
+	/* the 64 KiB log overflows: the third load has a 256 KiB buffer and
+	 * reaches the kernel */
+	fd = load_growing(&g, &v, &d);
+	CHECK_EQ(g.n, 3);
+	CHECK_EQ(g.sizes[0], 0);
+	CHECK_EQ(g.levels[0], 0);
+	CHECK_EQ(g.sizes[1], 64u << 10);
+	CHECK_EQ(g.levels[1], 1);
+	CHECK_EQ(g.sizes[2], 256u << 10);
+	CHECK_EQ(g.levels[2], 1);
+	CHECK(!v.truncated);
+	if (is_root)
+		CHECK(fd >= 3);
+	else
+		CHECK(fd == -EPERM || fd == -EACCES);
+	if (fd >= 0)
+		close(fd);
+	free(v.log);
+}
+
+static void test_vlog_gives_up_at_16m(void)
+{
+	static const uint32_t want[] = { 0, 64u << 10, 256u << 10, 1u << 20, 4u << 20, 16u << 20 };
+	struct growth g = { .enospc_until = UINT32_MAX };
+	struct rl_diag d = { "" };
+	unsigned before = rl_sys_call_count();
+	struct rl_vlog v;
+	int fd;
+
+	/* every logged load overflows, even the 16 MiB one: no 7th call, and
+	 * the verdict is the log-less load's EACCES, not the log's ENOSPC */
+	fd = load_growing(&g, &v, &d);
+	CHECK_EQ(fd, -EACCES);
+	CHECK_EQ(rl_sys_call_count(), before + 6);
+	CHECK_EQ(g.n, 6);
+	for (int i = 0; i < 6 && i < g.n; i++)
+		CHECK_EQ(g.sizes[i], want[i]);
+	CHECK(v.truncated);
+	CHECK_STR(d.msg, "Permission denied (the verifier log did not fit in 16 MiB: "
+		  "what follows is the part the kernel kept)");
+	free(v.log);
 }
 
 /* ---- mountinfo, /proc/self/cgroup, wrong directories ---------------- */
@@ -483,22 +574,25 @@ static void test_verifier_log(void)
 	struct bpf_insn bad[] = { EXIT_INSN };   /* r0 never written */
 	struct rl_prog_load_opts o = { .prog_type = BPF_PROG_TYPE_XDP, .license = "GPL",
 				       .insns = bad, .insn_cnt = 1, .prog_btf_fd = -1 };
-	char small[128], tail[256], *log = NULL;
+	char small[128], tail[256];
+	struct rl_diag d = { "" };
+	struct rl_vlog v;
 	uint32_t true_size = 0;
 	unsigned before;
-	size_t len = 0;
 	int fd;
 
 	NEED_ROOT();
 	before = rl_sys_call_count();
-	fd = rl_prog_load_with_log(&o, &log, &len, false);
+	fd = rl_prog_load_with_log(&o, &v, false, &d);
 	CHECK_EQ(fd, -EACCES);
 	CHECK_EQ(rl_sys_call_count(), before + 2);     /* fast path, then with a log */
-	CHECK_CONTAINS(log, "R0 !read_ok");
-	CHECK_EQ(len, log ? strlen(log) : 0);
-	rl_vlog_tail(log, len, tail, sizeof(tail), 2);
+	CHECK_CONTAINS(v.log, "R0 !read_ok");
+	CHECK_EQ(v.len, v.log ? strlen(v.log) : 0);
+	CHECK(!v.truncated);
+	CHECK_STR(d.msg, "Permission denied");
+	rl_vlog_tail(v.log, v.len, tail, sizeof(tail), 2);
 	CHECK_STR(tail, "0: (95) exit\nR0 !read_ok\n");
-	free(log);
+	free(v.log);
 
 	/* a log buffer too small: ENOSPC, and (Linux >= 6.4) the true size */
 	o.log_buf = small;
@@ -771,6 +865,8 @@ int main(void)
 		UNIT_TEST(test_fault_injection),
 		UNIT_TEST(test_cmd_names),
 		UNIT_TEST(test_load_retry_policy),
+		UNIT_TEST(test_vlog_growth),
+		UNIT_TEST(test_vlog_gives_up_at_16m),
 		UNIT_TEST(test_mountinfo_parse),
 		UNIT_TEST(test_cgroup_parse_self),
 		UNIT_TEST(test_wrong_directories),
