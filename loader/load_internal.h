@@ -8,6 +8,10 @@
 #include "sys_bpf.h"
 
 int rl_load_maps(struct rl_object *o, const struct rl_load_opts *opts, struct rl_diag *d);
+/* Kernel object names (load_maps.c): at most 15 characters of [A-Za-z0-9_.],
+ * others replaced by '_'.  rl_kernel_name: prefix + name, truncated;
+ * rl_data_map_name: a global-data map's name ("global_d.rodata"). */
 void rl_kernel_name(char out[BPF_OBJ_NAME_LEN], const char *prefix, const char *name);
+void rl_data_map_name(char out[BPF_OBJ_NAME_LEN], const char *obj, const char *sec);
 
 #endif

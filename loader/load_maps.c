@@ -31,15 +31,22 @@ void rl_kernel_name(char out[BPF_OBJ_NAME_LEN], const char *prefix, const char *
 			out[i] = '_';
 }
 
-/* Global-data maps are named like "<obj>.rodata": up to 8 chars of the
- * object name, then as much of the section name as fits (the ecosystem's
- * convention, so bpftool map list reads the same for every loader). */
-static void data_map_name(char out[BPF_OBJ_NAME_LEN], const char *obj, const char *sec)
+/* Global-data maps are named like "<obj>.rodata", the ecosystem's
+ * convention (libbpf's internal_map_name), so `bpftool map list` reads the
+ * same whichever loader made them:
+ *   - a plain section (.data, .rodata, .bss, .kconfig) is a suffix of at
+ *     least 7 characters' room, after up to 8 characters of the object name:
+ *     "global_d.rodata", "global_d.bss", "abcdefg.kconfig";
+ *   - a section with a second dot (.rodata.str1.1, .data.custom) is named
+ *     alone, truncated to 15: two such sections must not both become
+ *     "global_d.data.". */
+void rl_data_map_name(char out[BPF_OBJ_NAME_LEN], const char *obj, const char *sec)
 {
-	char prefix[9];
-	size_t room = BPF_OBJ_NAME_LEN - 1 - strlen(sec) > 8 ? 8 : BPF_OBJ_NAME_LEN - 1 - strlen(sec);
+	size_t sfx = strlen(sec) > 7 ? strlen(sec) : 7;
+	size_t room = sfx >= BPF_OBJ_NAME_LEN - 1 ? 0 : BPF_OBJ_NAME_LEN - 1 - sfx;
+	char prefix[BPF_OBJ_NAME_LEN];
 
-	if (strlen(sec) >= BPF_OBJ_NAME_LEN - 1)
+	if (sec[0] && strchr(sec + 1, '.'))
 		room = 0;
 	snprintf(prefix, sizeof(prefix), "%.*s", (int)room, obj);
 	rl_kernel_name(out, prefix, sec);
@@ -223,7 +230,7 @@ static int setup_one_map(struct rl_object *o, struct rl_map *m, const struct rl_
 	int err = 0;
 
 	if (s->origin == RL_MAP_GLOBAL_DATA)
-		data_map_name(m->kname, o->spec->name, s->name);
+		rl_data_map_name(m->kname, o->spec->name, s->name);
 	else
 		rl_kernel_name(m->kname, NULL, s->name);
 	if (s->origin != RL_MAP_GLOBAL_DATA && !s->is_inner_template)

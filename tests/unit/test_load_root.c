@@ -1,5 +1,7 @@
-/* test_load_root.c - the loader against the real kernel (root only; skips otherwise).
+/* test_load_root.c - the loader against the real kernel (root; the pure checks
+ * run without, the kernel ones are skipped).
  *
+ *  - the kernel names derived from ELF names, against literal expectations;
  *  - every test object loads, and what the kernel reports back (BPF_OBJ_GET_INFO_BY_FD)
  *    matches the spec: program type and name, map type, sizes, max_entries, flags;
  *  - a program the verifier rejects fails with the log naming the source line, and the
@@ -17,6 +19,7 @@
 
 #include "bpffs.h"
 #include "load.h"
+#include "load_internal.h"
 #include "sys_bpf.h"
 
 #define OBJDIR "build/tests/objects/"
@@ -128,9 +131,52 @@ static bool all_gone(const struct created *c)
 	return false;
 }
 
+/* ---- kernel names (no root) ------------------------------------------------ */
+
+static void test_kernel_names(void)
+{
+	static const struct { const char *prefix, *name, *want; } progs[] = {
+		{ NULL, "xdp_drop_ping", "xdp_drop_ping" },
+		{ NULL, "exactly_15_char", "exactly_15_char" },
+		{ NULL, "xdp_with_a_rather_long_name", "xdp_with_a_rath" },
+		{ NULL, "tc/ingress-1", "tc_ingress_1" },
+		{ NULL, "a b:c$d", "a_b_c_d" },
+		{ NULL, "\xc3\xbc" "ber", "__ber" },     /* UTF-8: each byte replaced */
+		{ NULL, "", "" },
+		{ "pre_", "fix", "pre_fix" },
+		{ "0123456789", "abcdefghij", "0123456789abcde" },
+	};
+	static const struct { const char *obj, *sec, *want; } data[] = {
+		{ "global_data", ".rodata", "global_d.rodata" },
+		{ "global_data", ".data", "global_d.data" },
+		{ "global_data", ".bss", "global_d.bss" },
+		{ "ab", ".rodata", "ab.rodata" },
+		{ "abcdefghij", ".kconfig", "abcdefg.kconfig" },
+		{ "global_data", ".rodata.str1.1", ".rodata.str1.1" },
+		{ "long_names", ".data.custom_counters", ".data.custom_co" },
+		{ "x", ".data.a", ".data.a" },
+		{ "my-obj", ".bss", "my_obj.bss" },
+		{ "sock", ".rodata.cst16", ".rodata.cst16" },
+	};
+	char out[BPF_OBJ_NAME_LEN];
+
+	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
+		memset(out, 'X', sizeof(out));
+		rl_kernel_name(out, progs[i].prefix, progs[i].name);
+		CHECK_STR(out, progs[i].want);
+	}
+	for (size_t i = 0; i < sizeof(data) / sizeof(data[0]); i++) {
+		memset(out, 'X', sizeof(out));
+		rl_data_map_name(out, data[i].obj, data[i].sec);
+		CHECK_STR(out, data[i].want);
+	}
+}
+
+/* ---- the kernel (root) ---------------------------------------------------- */
+
 static const char *const objects[] = {
 	"global_data", "tail_call", "subprog", "map_in_map", "maps_btf", "maps_legacy",
-	"multi_prog", "sock_progs", "btf_shapes",
+	"multi_prog", "sock_progs", "btf_shapes", "long_names",
 };
 
 static void test_objects_match_kernel_info(void)
@@ -174,6 +220,55 @@ static void test_objects_match_kernel_info(void)
 			CHECK_STR(info.name, l.obj.maps[m].kname);
 		}
 		CHECK(l.obj.btf_fd >= 0); /* every test object has BTF the kernel accepts */
+		unload(&l);
+	}
+}
+
+/* The names the kernel reports, written out (tests/objects/long_names.bpf.c,
+ * global_data.bpf.c): the kernel accepted each, and they are the expected ones. */
+static void test_kernel_names_in_kernel(void)
+{
+	static const struct { const char *obj, *elf, *kernel; } names[] = {
+		{ "long_names", "xdp_with_a_rather_long_name", "xdp_with_a_rath" },
+		{ "long_names", "map_with_a_rather_long_name", "map_with_a_rath" },
+		{ "long_names", ".bss", "long_nam.bss" },
+		{ "long_names", ".data.custom_counters", ".data.custom_co" },
+		{ "global_data", "xdp_globals", "xdp_globals" },
+		{ "global_data", ".rodata", "global_d.rodata" },
+		{ "global_data", ".data", "global_d.data" },
+		{ "global_data", ".bss", "global_d.bss" },
+		{ "global_data", ".rodata.str1.1", ".rodata.str1.1" },
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		char path[256], name[BPF_OBJ_NAME_LEN] = "";
+		struct rl_diag d = { "" };
+		struct rl_prog *p;
+		struct rl_map *m;
+		struct loaded l;
+		int fd = -1;
+
+		snprintf(path, sizeof(path), OBJDIR "%s.bpf.o", names[i].obj);
+		if (load_file(path, &l, NULL, &d)) {
+			fprintf(stderr, "  %s: %s\n", path, d.msg);
+			CHECK(0);
+		} else if ((p = rl_object_prog(&l.obj, names[i].elf))) {
+			struct bpf_prog_info info = { 0 };
+			uint32_t len = sizeof(info);
+
+			fd = p->fd;
+			if (!rl_sys_obj_info(fd, &info, &len))
+				memcpy(name, info.name, sizeof(name));
+		} else if ((m = rl_object_map(&l.obj, names[i].elf))) {
+			struct bpf_map_info info = { 0 };
+			uint32_t len = sizeof(info);
+
+			fd = m->fd;
+			if (!rl_sys_obj_info(fd, &info, &len))
+				memcpy(name, info.name, sizeof(name));
+		}
+		CHECK(fd >= 0);
+		CHECK_STR(name, names[i].kernel);
 		unload(&l);
 	}
 }
@@ -273,15 +368,20 @@ static void test_fault_injection_every_call(void)
 
 int main(void)
 {
+	static const struct unit_test pure[] = {
+		UNIT_TEST(test_kernel_names),
+	};
 	static const struct unit_test tests[] = {
+		UNIT_TEST(test_kernel_names),
 		UNIT_TEST(test_objects_match_kernel_info),
+		UNIT_TEST(test_kernel_names_in_kernel),
 		UNIT_TEST(test_verifier_reject_leaves_nothing),
 		UNIT_TEST(test_fault_injection_every_call),
 	};
 
 	if (geteuid() != 0) {
-		printf("load_root: skipped (needs root)\n");
-		return 0;
+		printf("load_root: kernel tests skipped (need root)\n");
+		return unit_run("load_root", pure, sizeof(pure) / sizeof(pure[0]));
 	}
 	return unit_run("load_root", tests, sizeof(tests) / sizeof(tests[0]));
 }
