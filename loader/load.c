@@ -62,8 +62,13 @@ static void load_btf(struct rl_object *o)
 		if (log) {
 			int again = rl_sys_btf_load(raw, (uint32_t)size, log, 1 << 16, 1);
 
-			if (again >= 0) /* refused once, accepted now: still go without */
+			if (again >= 0) {
+				/* refused once, accepted now: still go without, and
+				 * the log (the kernel's walk of a BTF it accepted)
+				 * explains nothing */
 				close(again);
+				log[0] = '\0';
+			}
 		}
 		snprintf(o->warning, sizeof(o->warning),
 			 "the kernel refused the object's BTF (BPF_BTF_LOAD: %s%s%.200s); loading without it",

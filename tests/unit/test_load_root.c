@@ -2,6 +2,8 @@
  * run without, the kernel ones are skipped).
  *
  *  - the kernel names derived from ELF names, against literal expectations;
+ *  - a kernel that refuses the object's BTF: a warning, and maps and programs
+ *    load without any BTF id;
  *  - every test object loads, and what the kernel reports back (BPF_OBJ_GET_INFO_BY_FD)
  *    matches the spec: program type and name, map type, sizes, max_entries, flags;
  *  - a program the verifier rejects fails with the log naming the source line, and the
@@ -273,6 +275,91 @@ static void test_kernel_names_in_kernel(void)
 	}
 }
 
+/* BPF_BTF_LOAD refused (an injected EPERM): a warning, and the object loads
+ * without BTF - no BTF id on any map or program, no func/line info. */
+struct first_call { int cmd; bool injected; int n; };
+
+static void note_first(void *ctx, int cmd, const union bpf_attr *attr, long result, int err)
+{
+	struct first_call *f = ctx;
+
+	(void)attr;
+	(void)result;
+	(void)err;
+	if (f->n++ == 0) {
+		f->cmd = cmd;
+		f->injected = rl_sys_last_call_injected();
+	}
+}
+
+/* How many of the object's maps and programs the kernel says carry BTF. */
+static int count_btf_ids(struct rl_object *o)
+{
+	int n = 0;
+
+	for (uint32_t i = 0; i < o->nr_progs; i++) {
+		struct bpf_prog_info info = { 0 };
+		uint32_t len = sizeof(info);
+
+		CHECK_EQ(rl_sys_obj_info(o->progs[i].fd, &info, &len), 0);
+		n += info.btf_id != 0;
+		n += info.nr_func_info != 0 || info.nr_line_info != 0;
+	}
+	for (uint32_t i = 0; i < o->nr_maps; i++) {
+		struct bpf_map_info info = { 0 };
+		uint32_t len = sizeof(info);
+
+		if (o->maps[i].fd < 0)
+			continue;       /* an inner-map template, closed after use */
+		CHECK_EQ(rl_sys_obj_info(o->maps[i].fd, &info, &len), 0);
+		n += info.btf_id != 0 || info.btf_key_type_id != 0 || info.btf_value_type_id != 0;
+	}
+	return n;
+}
+
+static void test_btf_refused_loads_without(void)
+{
+	static const char *const objs[] = { "maps_btf", "global_data" };
+
+	for (size_t i = 0; i < sizeof(objs) / sizeof(objs[0]); i++) {
+		struct first_call first = { -1, false, 0 };
+		struct rl_sys_observer watch = { note_first, &first };
+		struct rl_diag d = { "" };
+		char path[256];
+		struct loaded l;
+		int err;
+
+		snprintf(path, sizeof(path), OBJDIR "%s.bpf.o", objs[i]);
+		/* the control: loaded normally, the kernel knows the BTF */
+		err = load_file(path, &l, NULL, &d);
+		CHECK_EQ(err, 0);
+		if (!err) {
+			CHECK(l.obj.btf_fd >= 0);
+			CHECK(count_btf_ids(&l.obj) > 0);
+			CHECK_STR(l.obj.warning, "");
+		}
+		unload(&l);
+
+		rl_sys_set_observer(&watch);
+		rl_sys_set_fault(1, EPERM);
+		err = load_file(path, &l, NULL, &d);
+		rl_sys_set_fault(0, 0);
+		rl_sys_set_observer(NULL);
+		CHECK_EQ(first.cmd, BPF_BTF_LOAD);      /* the fault hit BTF, nothing else */
+		CHECK(first.injected);
+		CHECK_EQ(err, 0);
+		if (err)
+			fprintf(stderr, "  %s: %s\n", path, d.msg);
+		CHECK_STR(l.obj.warning, "the kernel refused the object's BTF (BPF_BTF_LOAD: "
+			  "Operation not permitted); loading without it");
+		CHECK_EQ(l.obj.btf_fd, -1);
+		CHECK_EQ(l.obj.btf_id, 0);
+		if (!err)
+			CHECK_EQ(count_btf_ids(&l.obj), 0);
+		unload(&l);
+	}
+}
+
 static void test_verifier_reject_leaves_nothing(void)
 {
 	struct created created = { .nprogs = 0 };
@@ -375,6 +462,7 @@ int main(void)
 		UNIT_TEST(test_kernel_names),
 		UNIT_TEST(test_objects_match_kernel_info),
 		UNIT_TEST(test_kernel_names_in_kernel),
+		UNIT_TEST(test_btf_refused_loads_without),
 		UNIT_TEST(test_verifier_reject_leaves_nothing),
 		UNIT_TEST(test_fault_injection_every_call),
 	};
