@@ -97,8 +97,42 @@ static int check_compatible(const struct rl_map_spec *s, const struct bpf_map_in
 		what = "map_flags", have = i->map_flags, want = s->map_flags;
 	if (!what)
 		return 0;
+	if (what[0] == 't')
+		return rl_err(d, EEXIST, "%s has type %s (%u), but the object defines type %s (%u); "
+			      "remove it or rename the map", where, rl_map_type_name(have), have,
+			      rl_map_type_name(want), want);
 	return rl_err(d, EEXIST, "%s has %s %u, but the object defines %s %u; remove it or rename the map",
 		      where, what, have, what, want);
+}
+
+/* BPF_OBJ_GET opens whatever is pinned: a map, a program, a link, BTF.  And
+ * BPF_OBJ_GET_INFO_BY_FD does not care which struct we pass - for a program
+ * it writes a bpf_prog_info into our bpf_map_info - so ask the fd itself:
+ * the kernel makes each with anon_inode_getfd() under the name "bpf-map",
+ * "bpf-prog", "bpf-link" or "btf" (bpf_map_new_fd() etc.), which
+ * /proc/self/fd shows as "anon_inode:bpf-map". */
+static int check_is_map(int fd, const char *path, struct rl_diag *d)
+{
+	static const struct { const char *inode, *what; } kinds[] = {
+		{ "anon_inode:bpf-prog", "a program" }, { "anon_inode:bpf-link", "a link" },
+		{ "anon_inode:btf", "BTF" },
+	};
+	char link[64], target[64];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n < 0)
+		return 0;       /* no /proc: the shape check below is all we have */
+	target[n] = '\0';
+	if (!strcmp(target, "anon_inode:bpf-map"))
+		return 0;
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (!strcmp(target, kinds[i].inode))
+			return rl_err(d, EEXIST, "the object pinned at %s is %s, not a map; "
+				      "remove it or rename the map", path, kinds[i].what);
+	return rl_err(d, EEXIST, "the object pinned at %s is not a map (%s); remove it or rename the map",
+		      path, target);
 }
 
 static int reuse_shared(struct rl_object *o, struct rl_map *m, const struct rl_load_opts *opts,
@@ -143,7 +177,9 @@ static int reuse_pinned(struct rl_map *m, const char *pin_dir, struct rl_diag *d
 	fd = rl_sys_obj_get(path, 0);
 	if (fd < 0)
 		return rl_err(d, fd, "BPF_OBJ_GET '%s': %s", path, strerror(-fd));
-	err = fetch_map_info(fd, &info, d);
+	err = check_is_map(fd, path, d);
+	if (!err)
+		err = fetch_map_info(fd, &info, d);
 	if (!err) {
 		char where[PATH_MAX + 32];
 

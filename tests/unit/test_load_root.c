@@ -4,6 +4,7 @@
  *  - the kernel names derived from ELF names, against literal expectations;
  *  - a kernel that refuses the object's BTF: a warning, and maps and programs
  *    load without any BTF id;
+ *  - a map pinned by name refuses a pin that holds a program or another map type;
  *  - every test object loads, and what the kernel reports back (BPF_OBJ_GET_INFO_BY_FD)
  *    matches the spec: program type and name, map type, sizes, max_entries, flags;
  *  - a program the verifier rejects fails with the log naming the source line, and the
@@ -360,6 +361,72 @@ static void test_btf_refused_loads_without(void)
 	}
 }
 
+static int count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	while (d && (e = readdir(d)))
+		n += e->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* A map pinned by name (maps_btf's pinned_cfg: ARRAY, key 4, value 8, 4
+ * entries) finds something else at its pin: a program, or a map of
+ * another type.  Refused, naming what is there, and the load leaves
+ * nothing but the foreign pin. */
+static int pin_foreign(const char *path, bool prog)
+{
+	struct bpf_insn insns[] = { { .code = BPF_ALU64 | BPF_MOV | BPF_K, .imm = 2 },
+				    { .code = BPF_JMP | BPF_EXIT } };
+	struct rl_prog_load_opts po = { .prog_type = BPF_PROG_TYPE_XDP, .license = "GPL",
+					.insns = insns, .insn_cnt = 2, .prog_btf_fd = -1 };
+	struct rl_map_create_opts mo = { .type = BPF_MAP_TYPE_HASH, .key_size = 4, .value_size = 8,
+					 .max_entries = 4, .btf_fd = -1, .inner_map_fd = -1 };
+	int fd = prog ? rl_sys_prog_load(&po) : rl_sys_map_create(&mo), err;
+
+	if (fd < 0)
+		return fd;
+	err = rl_sys_obj_pin(fd, path);
+	close(fd);
+	return err;
+}
+
+static void test_pinned_reuse_refusals(void)
+{
+	static const struct { bool prog; const char *says; } cases[] = {
+		{ true, "is a program, not a map; remove it or rename the map" },
+		{ false, "has type HASH (1), but the object defines type ARRAY (2); remove it or rename the map" },
+	};
+	char mnt[256], dir[300], pin[340], want[400];
+	struct rl_load_opts opts = { .pin_dir = dir };
+	bool mounted;
+	struct rl_diag d;
+
+	CHECK_EQ(rl_bpffs_ensure(mnt, sizeof(mnt), &mounted, &d), 0);
+	snprintf(dir, sizeof(dir), "%s/rl-unit-reuse-%d", mnt, (int)getpid());
+	snprintf(pin, sizeof(pin), "%s/pinned_cfg", dir);
+	CHECK_EQ(mkdir(dir, 0700), 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct loaded l;
+		int err;
+
+		CHECK_EQ(pin_foreign(pin, cases[i].prog), 0);
+		err = load_file(OBJDIR "maps_btf.bpf.o", &l, &opts, &d);
+		CHECK_EQ(err, -EEXIST);
+		snprintf(want, sizeof(want), "map 'pinned_cfg': the %s %s %s",
+			 cases[i].prog ? "object pinned at" : "pinned map at", pin, cases[i].says);
+		CHECK_STR(d.msg, want);
+		CHECK_EQ(count_entries(dir), 1);        /* only the foreign pin */
+		unload(&l);
+		unlink(pin);
+	}
+	CHECK_EQ(rmdir(dir), 0);
+}
+
 static void test_verifier_reject_leaves_nothing(void)
 {
 	struct created created = { .nprogs = 0 };
@@ -383,18 +450,6 @@ static void test_verifier_reject_leaves_nothing(void)
 	CHECK_EQ(count_fds(), fds);
 }
 
-static int count_entries(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int n = 0;
-
-	while (d && (e = readdir(d)))
-		n += e->d_name[0] != '.';
-	if (d)
-		closedir(d);
-	return n;
-}
 
 /* Fail call 1, 2, ..., N of a whole load (N = calls a clean load makes). */
 static void fault_walk(const char *name, const char *pin_dir)
@@ -463,6 +518,7 @@ int main(void)
 		UNIT_TEST(test_objects_match_kernel_info),
 		UNIT_TEST(test_kernel_names_in_kernel),
 		UNIT_TEST(test_btf_refused_loads_without),
+		UNIT_TEST(test_pinned_reuse_refusals),
 		UNIT_TEST(test_verifier_reject_leaves_nothing),
 		UNIT_TEST(test_fault_injection_every_call),
 	};
