@@ -8,7 +8,8 @@
  *  - every test object loads, and what the kernel reports back (BPF_OBJ_GET_INFO_BY_FD)
  *    matches the spec: program type and name, map type, sizes, max_entries, flags;
  *  - a program the verifier rejects fails with the log naming the source line, and the
- *    kernel's program and map id lists are exactly as before;
+ *    kernel's program and map id lists are exactly as before - also when a good
+ *    program, a pinned map and .rodata were already in the kernel;
  *  - fault injection: failing the Nth bpf(2) call, for every N of a whole load, leaves no
  *    fd, no pin and no kernel object behind (all or nothing, SPEC §3).
  */
@@ -75,7 +76,7 @@ static void unload(struct loaded *l)
  * is checked on the objects THIS load created: an observer notes the id of
  * every new program and map from /proc/self/fdinfo (not a bpf(2) call, so the
  * fault countdown is untouched), and afterwards each id must be gone. */
-struct created { uint32_t prog_ids[64], map_ids[64]; int nprogs, nmaps; };
+struct created { uint32_t prog_ids[64], map_ids[64]; int nprogs, nmaps, npins; };
 
 static uint32_t fdinfo_id(long fd, const char *key)
 {
@@ -105,6 +106,7 @@ static void note_created(void *ctx, int cmd, const union bpf_attr *attr, long re
 		c->prog_ids[c->nprogs++] = fdinfo_id(result, "prog_id:");
 	if (cmd == BPF_MAP_CREATE && c->nmaps < 64)
 		c->map_ids[c->nmaps++] = fdinfo_id(result, "map_id:");
+	c->npins += cmd == BPF_OBJ_PIN;
 }
 
 /* Is `id` still in the kernel's id table?  GET_NEXT_ID takes no reference
@@ -444,6 +446,49 @@ static void test_verifier_reject_leaves_nothing(void)
 	CHECK_EQ(count_fds(), fds);
 }
 
+/* A good program, a pinned BTF map and .rodata are in the kernel when the
+ * verifier refuses the next program: afterwards the good program's id, the
+ * map ids and the pin are gone (the maps after an RCU grace period: all_gone
+ * waits up to 2 s). */
+static void test_late_reject_leaves_nothing(void)
+{
+	struct created created = { .nprogs = 0 };
+	struct rl_sys_observer watch = { note_created, &created };
+	struct rl_load_opts opts;
+	char mnt[256], dir[300];
+	int fds = count_fds();
+	struct rl_diag d = { "" };
+	struct loaded l;
+	bool mounted;
+	int err;
+
+	CHECK_EQ(rl_bpffs_ensure(mnt, sizeof(mnt), &mounted, &d), 0);
+	snprintf(dir, sizeof(dir), "%s/rl-unit-mixed-%d", mnt, (int)getpid());
+	CHECK_EQ(mkdir(dir, 0700), 0);
+	opts = (struct rl_load_opts){ .pin_dir = dir };
+	rl_sys_set_observer(&watch);
+	err = load_file(OBJDIR "verifier_reject_mixed.bpf.o", &l, &opts, &d);
+	rl_sys_set_observer(NULL);
+
+	CHECK(err < 0);
+	CHECK_CONTAINS(d.msg, "program 'xdp_bad': BPF_PROG_LOAD(XDP, ");
+	CHECK_CONTAINS(l.obj.verifier_log, "invalid access to packet");
+	CHECK_CONTAINS(l.obj.verifier_log, "verifier_reject_mixed.bpf.c:");
+	/* what the kernel held when xdp_bad was refused */
+	CHECK_EQ(created.nprogs, 1);            /* xdp_good */
+	CHECK_EQ(created.nmaps, 2);             /* mixed_seen, .rodata */
+	CHECK_EQ(created.npins, 1);             /* mixed_seen, pinned by name */
+	for (int i = 0; i < created.nprogs; i++)
+		CHECK(created.prog_ids[i] != 0);
+	for (int i = 0; i < created.nmaps; i++)
+		CHECK(created.map_ids[i] != 0);
+	unload(&l);
+	CHECK(all_gone(&created));
+	CHECK_EQ(count_entries(dir), 0);        /* no pin left */
+	CHECK_EQ(count_fds(), fds);
+	CHECK_EQ(rmdir(dir), 0);
+}
+
 
 /* Fail call 1, 2, ..., N of a whole load (N = calls a clean load makes). */
 static void fault_walk(const char *name, const char *pin_dir)
@@ -514,6 +559,7 @@ int main(void)
 		UNIT_TEST(test_btf_refused_loads_without),
 		UNIT_TEST(test_pinned_reuse_refusals),
 		UNIT_TEST(test_verifier_reject_leaves_nothing),
+		UNIT_TEST(test_late_reject_leaves_nothing),
 		UNIT_TEST(test_fault_injection_every_call),
 	};
 
