@@ -155,6 +155,47 @@ check_eq "shape_xdp: type" "$(bt prog "$D/shape_xdp" type)" xdp
 check_eq "shape_socket: type" "$(bt prog "$D/shape_socket" type)" socket_filter
 check_eq "shape_map: 96-byte struct value" "$(map_shape "$D/shape_map")" "hash shape_map 4 96 64 0 0"
 
+echo "== rawload run: the human lines, --repeat, a bare retval, --packet sizes"
+G="$OBJ/global_data.bpf.o"
+OUT=$("$RL" run "$G" --prog xdp_globals --icmp-echo-reply --repeat 5 2>&1); rc=$?
+check_eq "run --repeat 5: exit 0" "$rc" 0
+check "run: verdict line" grep -qxE 'program xdp_globals \(XDP, id [0-9]+\): verdict XDP_DROP \(1\)' <<<"$OUT"
+check "run: packet line, 5 runs" grep -qxE 'packet 98 bytes in, 98 bytes out; [0-9]+ ns/run over 5 runs' <<<"$OUT"
+check_eq "run: two lines" "$(wc -l <<<"$OUT")" 2
+# the kernel is asked for 5 runs, not just told about them afterwards
+check "run --explain: BPF_PROG_TEST_RUN's repeat is 5" grep -qE '^ *repeat +5$' \
+	<<<"$("$RL" --explain run "$G" --prog xdp_globals --icmp-echo-reply --repeat 5 2>&1)"
+check "run: one run by default, singular" grep -qxE 'packet 98 bytes in, 98 bytes out; [0-9]+ ns/run over 1 run' \
+	<<<"$("$RL" run "$G" --prog xdp_globals --icmp-echo-reply 2>&1)"
+check_eq "run --json: repeat" "$("$RL" --json run "$G" --prog xdp_globals --tcp-syn --repeat 3 |
+	python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["repeat"], j["verdict"], j["packet_in"])')" "3 XDP_DROP 54"
+for bad in 0 -1 100000001 x; do
+	OUT=$("$RL" run "$G" --prog xdp_globals --icmp-echo-reply --repeat "$bad" 2>&1); rc=$?
+	check_eq "run --repeat $bad: usage error" "$rc" 2
+	check_contains "run --repeat $bad: says the range" "$OUT" "--repeat takes 1..100000000, not '$bad'"
+done
+# a socket filter returns the bytes to keep: no verdict names, the number
+OUT=$("$RL" run "$OBJ/sock_progs.bpf.o" --prog sock_filter --icmp-echo-reply 2>&1)
+check "run: socket filter prints retval (98 - 14 bytes of Ethernet)" \
+	grep -qxE 'program sock_filter \(SOCKET_FILTER, id [0-9]+\): retval 84' <<<"$OUT"
+check_eq "run --json: socket filter verdict null" "$("$RL" --json run "$OBJ/sock_progs.bpf.o" --prog sock_filter \
+	--icmp-echo-reply | python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["retval"], j["verdict"])')" "84 None"
+head -c 64 /dev/zero >"$TMP/p64"
+check "run --packet 64 bytes" grep -qE '^packet 64 bytes in' <<<"$("$RL" run "$G" --prog xdp_globals --packet "$TMP/p64" 2>&1)"
+head -c 65537 /dev/zero >"$TMP/p65537"
+progs0=$(all_prog_ids)
+OUT=$("$RL" run "$G" --prog xdp_globals --packet "$TMP/p65537" 2>&1); rc=$?
+check_eq "run --packet 65537 bytes: exit 1" "$rc" 1
+check_eq "run --packet 65537 bytes: says why" "$OUT" \
+	"rawload: $TMP/p65537: the packet file is 65537 bytes; a test-run frame is at most 65536 bytes (64 KiB)"
+OUT=$("$RL" run "$G" --prog xdp_globals --packet /dev/zero 2>&1); rc=$?
+check_eq "run --packet /dev/zero: exit 1, not read forever" "$rc" 1
+check_contains "run --packet /dev/zero: says why" "$OUT" "this is more than 65536"
+OUT=$("$RL" run "$G" --prog xdp_globals --packet "$TMP" 2>&1); rc=$?
+check_eq "run --packet DIR: exit 1" "$rc" 1
+check_contains "run --packet DIR: says why" "$OUT" "is a directory, not a packet file"
+check_eq "run: refused packets load nothing" "$(new_ids "$progs0" "$(all_prog_ids)")" ""
+
 echo "== pinning by name: reuse, and refusal of a map of another shape"
 OUT=$("$RL" load "$OBJ/maps_btf.bpf.o" --pin "$PIN/r" 2>&1)
 CFG=$(id_in "$OUT" pinned_cfg)

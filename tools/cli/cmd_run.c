@@ -10,13 +10,18 @@
 #include "sys_bpf.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #ifndef ENOTSUPP
 #define ENOTSUPP 524 /* kernel-internal "operation not supported"; leaks out of bpf(2) */
 #endif
-#include <stdlib.h>
-#include <string.h>
 
+/* The verdict's name, or NULL when the type has none for this value (a
+ * socket filter returns the bytes to keep, a kprobe anything it likes). */
 static const char *verdict_name(uint32_t prog_type, uint32_t v)
 {
 	static const char *const xdp[] = { "XDP_ABORTED", "XDP_DROP", "XDP_PASS", "XDP_TX", "XDP_REDIRECT" };
@@ -27,37 +32,91 @@ static const char *verdict_name(uint32_t prog_type, uint32_t v)
 		return xdp[v];
 	if ((prog_type == BPF_PROG_TYPE_SCHED_CLS || prog_type == BPF_PROG_TYPE_SCHED_ACT) && v < 8)
 		return tc[v];
-	if (prog_type == BPF_PROG_TYPE_CGROUP_SKB)
-		return v == 1 ? "allow" : v == 0 ? "drop" : "?";
-	if (prog_type == BPF_PROG_TYPE_SK_SKB || prog_type == BPF_PROG_TYPE_SK_MSG)
-		return v == 1 ? "SK_PASS" : v == 0 ? "SK_DROP" : "?";
-	return "";
+	if (prog_type == BPF_PROG_TYPE_CGROUP_SKB && v < 2)
+		return v == 1 ? "allow" : "drop";
+	if ((prog_type == BPF_PROG_TYPE_SK_SKB || prog_type == BPF_PROG_TYPE_SK_MSG) && v < 2)
+		return v == 1 ? "SK_PASS" : "SK_DROP";
+	return NULL;
+}
+
+/* --packet FILE: its size first (a device or a huge file must not be read
+ * into memory to find out), then at most cap + 1 bytes of it. */
+static int read_packet(const char *file, uint8_t *buf, size_t cap, size_t *len)
+{
+	struct stat st;
+	ssize_t n = 0;
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		fprintf(stderr, "rawload: %s: cannot read the packet: %s\n", file, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return EXIT_USER;
+	}
+	if (S_ISDIR(st.st_mode) || (S_ISREG(st.st_mode) && (uint64_t)st.st_size > cap)) {
+		close(fd);
+		if (S_ISDIR(st.st_mode))
+			fprintf(stderr, "rawload: %s: is a directory, not a packet file\n", file);
+		else
+			fprintf(stderr, "rawload: %s: the packet file is %lld bytes; a test-run frame is at most %zu bytes (64 KiB)\n",
+				file, (long long)st.st_size, cap);
+		return EXIT_USER;
+	}
+	*len = 0;
+	/* not a regular file (a pipe, /dev/stdin): the size shows only by reading */
+	while (*len <= cap && (n = read(fd, buf + *len, cap + 1 - *len)) > 0)
+		*len += (size_t)n;
+	close(fd);
+	if (n < 0) {
+		fprintf(stderr, "rawload: %s: cannot read the packet: %s\n", file, strerror(errno));
+		return EXIT_USER;
+	}
+	if (*len > cap || *len < 14) {
+		fprintf(stderr, "rawload: %s: a packet must be 14..%zu bytes (an Ethernet header at least, 64 KiB at most), this is %s%zu\n",
+			file, cap, *len > cap ? "more than " : "", *len > cap ? cap : *len);
+		return EXIT_USER;
+	}
+	return 0;
 }
 
 static int build_packet(const char *file, bool echo_reply, bool syn, uint8_t *buf, size_t cap,
 			size_t *len)
 {
-	struct rl_diag d = { "" };
-	void *bytes;
-
 	if ((file != NULL) + echo_reply + syn != 1)
 		return cli_usage_error("run", "give exactly one of --packet FILE, --icmp-echo-reply, --tcp-syn");
 	if (echo_reply)
 		*len = cli_packet_icmp_echo_reply(buf, cap);
 	else if (syn)
 		*len = cli_packet_tcp_syn(buf, cap);
-	else {
-		if (cli_read_file(file, &bytes, len, &d))
-			return cli_fail(file, &d);
-		if (*len > cap || *len < 14) {
-			free(bytes);
-			fprintf(stderr, "rawload: %s: a packet must be 14..%zu bytes, this is %zu\n", file, cap, *len);
-			return EXIT_USER;
-		}
-		memcpy(buf, bytes, *len);
-		free(bytes);
-	}
+	else
+		return read_packet(file, buf, cap, len);
 	return 0;
+}
+
+static void print_result(const char *prog_name, const struct rl_prog *p,
+			 const struct rl_test_run_opts *t, size_t len, long repeat, bool json)
+{
+	const char *verdict = verdict_name(p->spec->prog_type, t->retval);
+
+	if (json) {
+		printf("{\"program\":");
+		json_str(stdout, prog_name);
+		printf(",\"retval\":%u,\"verdict\":", t->retval);
+		if (verdict)
+			json_str(stdout, verdict);
+		else
+			printf("null");
+		printf(",\"packet_in\":%zu,\"packet_out\":%u,\"repeat\":%ld,\"ns_per_run\":%u}\n",
+		       len, t->data_size_out, repeat, t->duration);
+		return;
+	}
+	printf("program %s (%s, id %u): ", prog_name, rl_prog_type_name(p->spec->prog_type), p->id);
+	if (verdict)
+		printf("verdict %s (%u)\n", verdict, t->retval);
+	else
+		printf("retval %u\n", t->retval);
+	printf("packet %zu bytes in, %u bytes out; %u ns/run over %ld run%s\n", len,
+	       t->data_size_out, t->duration, repeat, repeat > 1 ? "s" : "");
 }
 
 int cmd_run(int argc, char **argv, struct cli *cli)
@@ -115,20 +174,7 @@ int cmd_run(int argc, char **argv, struct cli *cli)
 		cli_unload_object(&l);
 		return EXIT_USER;
 	}
-	if (cli->json) {
-		printf("{\"program\":");
-		json_str(stdout, prog_name);
-		printf(",\"retval\":%u,\"verdict\":", t.retval);
-		json_str(stdout, verdict_name(p->spec->prog_type, t.retval));
-		printf(",\"packet_in\":%zu,\"packet_out\":%u,\"repeat\":%ld,\"ns_per_run\":%u}\n",
-		       len, t.data_size_out, repeat, t.duration);
-	} else {
-		printf("program %s (%s, id %u): verdict %s (%u)\n", prog_name,
-		       rl_prog_type_name(p->spec->prog_type), p->id,
-		       verdict_name(p->spec->prog_type, t.retval), t.retval);
-		printf("packet %zu bytes in, %u bytes out; %u ns/run over %ld run%s\n", len,
-		       t.data_size_out, t.duration, repeat, repeat > 1 ? "s" : "");
-	}
+	print_result(prog_name, p, &t, len, repeat, cli->json);
 	cli_unload_object(&l);
 	return EXIT_OK;
 }
