@@ -441,9 +441,14 @@ static const char *hint(int cmd, int err)
 		{ BPF_MAP_UPDATE_ELEM, E2BIG, "the index is >= max_entries" },
 		{ BPF_MAP_UPDATE_ELEM, EEXIST, "BPF_NOEXIST, and the key exists" },
 		{ BPF_MAP_UPDATE_ELEM, EPERM, "the map is frozen (or read-only for the syscall side)" },
+		{ BPF_MAP_LOOKUP_ELEM, ENOENT, "no element has that key" },
+		{ BPF_MAP_DELETE_ELEM, ENOENT, "no element has that key" },
+		{ BPF_MAP_DELETE_ELEM, EINVAL, "arrays cannot delete: their elements always exist (array_map_delete_elem)" },
+		{ BPF_MAP_GET_NEXT_KEY, ENOENT, "no key after this one (or the map is empty): the walk is over" },
 		{ BPF_MAP_FREEZE, EBUSY, "frozen already, or a writable mmap of it exists" },
 		{ BPF_PROG_GET_FD_BY_ID, ENOENT, "no program has that id (any more)" },
 		{ BPF_MAP_GET_FD_BY_ID, ENOENT, "no map has that id (any more)" },
+		{ BPF_BTF_GET_FD_BY_ID, ENOENT, "no BTF object has that id (any more)" },
 	};
 
 	for (size_t i = 0; i < sizeof(hints) / sizeof(hints[0]); i++)
@@ -472,43 +477,60 @@ static void explain_result(struct ex *x, int cmd, long result, int err)
 	}
 }
 
-size_t rl_explain_bpf_call_fds(char *out, size_t outlen, int cmd, const union bpf_attr *a,
-			       long result, int err, const struct rl_explain_fd_ops *fds)
+static void explain_call(struct ex *x, int cmd, const union bpf_attr *a, long result, int err)
 {
-	struct ex x = { .fds = fds };
 	const char *name = rl_explain_cmd_name(cmd);
 
-	rl_tb_init(&x.b, out, outlen);
 	if (name)
-		rl_tb_printf(&x.b, "%s (bpf cmd %d)\n", name, cmd);
+		rl_tb_printf(&x->b, "%s (bpf cmd %d)\n", name, cmd);
 	else
-		rl_tb_printf(&x.b, "bpf cmd %d (unknown to this build)\n", cmd);
+		rl_tb_printf(&x->b, "bpf cmd %d (unknown to this build)\n", cmd);
 	switch (cmd) {
-	case BPF_PROG_LOAD:        explain_prog_load(&x, a, result); break;
-	case BPF_MAP_CREATE:       explain_map_create(&x, a); break;
-	case BPF_BTF_LOAD:         explain_btf_load(&x, a); break;
+	case BPF_PROG_LOAD:        explain_prog_load(x, a, result); break;
+	case BPF_MAP_CREATE:       explain_map_create(x, a); break;
+	case BPF_BTF_LOAD:         explain_btf_load(x, a); break;
 	case BPF_MAP_UPDATE_ELEM: case BPF_MAP_LOOKUP_ELEM:
 	case BPF_MAP_DELETE_ELEM: case BPF_MAP_GET_NEXT_KEY:
-		ex_map_elem(&x, cmd, a, result);
+		ex_map_elem(x, cmd, a, result);
 		break;
-	case BPF_MAP_FREEZE:       ex_map_freeze(&x, a); break;
+	case BPF_MAP_FREEZE:       ex_map_freeze(x, a); break;
 	case BPF_OBJ_PIN: case BPF_OBJ_GET:
-		ex_obj_pin_get(&x, cmd, a);
+		ex_obj_pin_get(x, cmd, a);
 		break;
 	case BPF_PROG_ATTACH: case BPF_PROG_DETACH:
-		ex_prog_attach(&x, cmd, a);
+		ex_prog_attach(x, cmd, a);
 		break;
-	case BPF_PROG_QUERY:       ex_prog_query(&x, a, result); break;
-	case BPF_PROG_TEST_RUN:    ex_test_run(&x, a, result); break;
-	case BPF_OBJ_GET_INFO_BY_FD: ex_info_by_fd(&x, a, result); break;
+	case BPF_PROG_QUERY:       ex_prog_query(x, a, result); break;
+	case BPF_PROG_TEST_RUN:    ex_test_run(x, a, result); break;
+	case BPF_OBJ_GET_INFO_BY_FD: ex_info_by_fd(x, a, result); break;
 	case BPF_PROG_GET_FD_BY_ID: case BPF_MAP_GET_FD_BY_ID: case BPF_BTF_GET_FD_BY_ID:
 	case BPF_PROG_GET_NEXT_ID: case BPF_MAP_GET_NEXT_ID: case BPF_BTF_GET_NEXT_ID:
-		ex_by_id(&x, cmd, a, result);
+		ex_by_id(x, cmd, a, result);
 		break;
 	default:
 		break;  /* named, and its result below: rawload sends no other command */
 	}
-	explain_result(&x, cmd, result, err);
+	explain_result(x, cmd, result, err);
+}
+
+size_t rl_explain_bpf_call_fds(char *out, size_t outlen, int cmd, const union bpf_attr *a,
+			       long result, int err, const struct rl_explain_fd_ops *fds)
+{
+	struct ex x = { .fds = fds };
+
+	rl_tb_init(&x.b, out, outlen);
+	explain_call(&x, cmd, a, result, err);
+	return x.b.len;
+}
+
+size_t rl_explain_bpf_step(char *out, size_t outlen, unsigned step, int cmd, const union bpf_attr *a,
+			   long result, int err, const struct rl_explain_fd_ops *fds)
+{
+	struct ex x = { .fds = fds };
+
+	rl_tb_init(&x.b, out, outlen);
+	rl_tb_printf(&x.b, "\n[%u] ", step);
+	explain_call(&x, cmd, a, result, err);
 	return x.b.len;
 }
 

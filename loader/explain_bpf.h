@@ -56,6 +56,12 @@ size_t rl_explain_bpf_call(char *out, size_t outlen, int cmd, const union bpf_at
 size_t rl_explain_bpf_call_fds(char *out, size_t outlen, int cmd, const union bpf_attr *attr,
 			       long result, int err, const struct rl_explain_fd_ops *fds);
 
+/* One step of `rawload --explain`: a blank line, "[step] ", then the call
+ * as rl_explain_bpf_call_fds tells it. */
+size_t rl_explain_bpf_step(char *out, size_t outlen, unsigned step, int cmd,
+			   const union bpf_attr *attr, long result, int err,
+			   const struct rl_explain_fd_ops *fds);
+
 /* The kernel functions the command enters, for this attr (PROG_ATTACH goes
  * to cgroups or to sockmaps depending on attach_type). */
 const char *rl_explain_bpf_path(int cmd, const union bpf_attr *attr);

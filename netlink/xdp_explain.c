@@ -9,6 +9,7 @@
  * is checked against what is left before its payload is touched.
  */
 #include "xdp_explain.h"
+#include "xdp_link.h"   /* the kernel paths, constant strings */
 #include "xdp_msg.h"
 
 #include <stdarg.h>
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <libmnl/libmnl.h>
 #include <linux/if.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
@@ -29,6 +31,7 @@ struct writer {
 	char *out;
 	size_t cap;
 	size_t len;       /* what the whole text needs, even past cap */
+	const char *indent;   /* before every field line ("" or NULL: none) */
 };
 
 static void w_printf(struct writer *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -70,7 +73,7 @@ static void field(struct writer *w, int depth, const char *label, const uint8_t 
 		end = strlen(line);
 		while (end > 0 && line[end - 1] == ' ')
 			end--;
-		w_printf(w, "%.*s\n", (int)end, line);
+		w_printf(w, "%s%.*s\n", w->indent ? w->indent : "", (int)end, line);
 		i += chunk;
 	} while (i < n);
 }
@@ -396,41 +399,151 @@ static void explain_error(struct writer *w, const struct nlmsghdr *nlh, const ui
 		explain_attrs(w, 0, p + off, len - off, CTX_EXTACK);
 }
 
-size_t rl_nl_explain(char *out, size_t outlen, const struct nlmsghdr *nlh)
+/* The whole message, field by field, into w. */
+static void explain_message(struct writer *w, const struct nlmsghdr *nlh)
 {
-	struct writer w = { .out = out, .cap = outlen, .len = 0 };
 	const uint8_t *p = (const uint8_t *)nlh;
 	size_t blen;
 
-	if (outlen)
-		out[0] = '\0';
 	if (nlh->nlmsg_len < NLMSG_HDRLEN) {
-		w_printf(&w, "nlmsghdr   nlmsg_len = %u: shorter than the %d-byte header\n",
-			 nlh->nlmsg_len, NLMSG_HDRLEN);
-		return w.len;
+		w_printf(w, "%snlmsghdr   nlmsg_len = %u: shorter than the %d-byte header\n",
+			 w->indent ? w->indent : "", nlh->nlmsg_len, NLMSG_HDRLEN);
+		return;
 	}
-	explain_nlmsghdr(&w, 0, p, "");
+	explain_nlmsghdr(w, 0, p, "");
 	p += NLMSG_HDRLEN;
 	blen = nlh->nlmsg_len - NLMSG_HDRLEN;
 	switch (nlh->nlmsg_type) {
 	case NLMSG_ERROR:
-		explain_error(&w, nlh, p, blen);
+		explain_error(w, nlh, p, blen);
 		break;
 	case RTM_NEWLINK:
 	case RTM_DELLINK:
 	case RTM_GETLINK:
 	case RTM_SETLINK:
 		if (blen < sizeof(struct ifinfomsg)) {
-			field(&w, 0, "ifinfomsg", p, blen, "(truncated: %zu of 16 bytes)", blen);
+			field(w, 0, "ifinfomsg", p, blen, "(truncated: %zu of 16 bytes)", blen);
 			break;
 		}
-		explain_ifinfomsg(&w, p);
-		explain_attrs(&w, 0, p + sizeof(struct ifinfomsg), blen - sizeof(struct ifinfomsg), CTX_LINK);
+		explain_ifinfomsg(w, p);
+		explain_attrs(w, 0, p + sizeof(struct ifinfomsg), blen - sizeof(struct ifinfomsg), CTX_LINK);
 		break;
 	default:
 		if (blen)
-			field(&w, 0, "payload", NULL, 0, "(%zu bytes not decoded)", blen);
+			field(w, 0, "payload", NULL, 0, "(%zu bytes not decoded)", blen);
 		break;
 	}
+}
+
+size_t rl_nl_explain(char *out, size_t outlen, const struct nlmsghdr *nlh)
+{
+	struct writer w = { .out = out, .cap = outlen, .len = 0 };
+
+	if (outlen)
+		out[0] = '\0';
+	explain_message(&w, nlh);
+	return w.len;
+}
+
+/* ---- one exchange, as --explain tells it ------------------------------------ */
+
+/* IFLA_XDP_FLAGS of an RTM_SETLINK request, 0 when absent. */
+static uint32_t request_xdp_flags(const struct nlmsghdr *req)
+{
+	const struct nlattr *attr, *inner;
+
+	if (req->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(struct ifinfomsg))
+		return 0;
+	mnl_attr_for_each(attr, req, sizeof(struct ifinfomsg)) {
+		if (mnl_attr_get_type(attr) != IFLA_XDP)
+			continue;
+		mnl_attr_for_each_nested(inner, attr)
+			if (mnl_attr_get_type(inner) == IFLA_XDP_FLAGS &&
+			    mnl_attr_get_payload_len(inner) >= sizeof(uint32_t))
+				return mnl_attr_get_u32(inner);
+	}
+	return 0;
+}
+
+/* Where XDP_SETUP_PROG lands: dev_xdp_bpf_op() picks generic_xdp_install
+ * for skb mode and the driver's ndo_bpf otherwise (net/core/dev.c). */
+static void explain_install(struct writer *w, const struct nlmsghdr *req, const char *driver)
+{
+	static const struct { const char *drv, *ndo; } drivers[] = {
+		{ "veth", "veth_xdp -> veth_xdp_set" }, { "virtio_net", "virtnet_xdp -> virtnet_xdp_set" },
+		{ "i40e", "i40e_xdp -> i40e_xdp_setup" }, { "ixgbe", "ixgbe_xdp -> ixgbe_xdp_setup" },
+		{ "tun", "tun_xdp -> tun_xdp_set" },
+	};
+	const char *ndo = NULL;
+
+	if (request_xdp_flags(req) & XDP_FLAGS_SKB_MODE) {
+		w_printf(w, "  %-16s skb mode: dev_xdp_bpf_op() picks generic_xdp_install, not the driver's"
+			 " ndo_bpf;\n  %-16s the program runs in do_xdp_generic(), after the skb is built\n",
+			 "install", "");
+		return;
+	}
+	if (!driver)
+		return;
+	for (size_t i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++)
+		if (!strcmp(driver, drivers[i].drv))
+			ndo = drivers[i].ndo;
+	if (ndo)
+		w_printf(w, "  %-16s driver %s: ndo_bpf = %s (XDP_SETUP_PROG)\n", "install", driver, ndo);
+	else
+		w_printf(w, "  %-16s driver %s: its net_device_ops.ndo_bpf (XDP_SETUP_PROG)\n", "install",
+			 driver);
+}
+
+static void tell_message(struct writer *w, const char *title, const struct nlmsghdr *nlh)
+{
+	w_printf(w, "  %s, %u bytes:\n", title, nlh->nlmsg_len);
+	w->indent = "    ";
+	explain_message(w, nlh);
+	w->indent = NULL;
+}
+
+/* The device's whole description is long: its IFLA_XDP is what matters. */
+static void tell_getlink_reply(struct writer *w, const struct nlmsghdr *reply, bool whole)
+{
+	struct rl_xdp_state st;
+	struct rl_diag d = { "" };
+
+	if (whole || reply->nlmsg_type != RTM_NEWLINK || rl_xdp_parse_newlink(reply, &st, &d) != 0) {
+		tell_message(w, "reply", reply);
+		return;
+	}
+	w_printf(w, "  %-16s RTM_NEWLINK, %u bytes (the whole device; -v shows every byte)\n", "reply",
+		 reply->nlmsg_len);
+	w_printf(w, "  %-16s attached %s, prog id %u (native %u, skb %u, hw %u)\n", "IFLA_XDP",
+		 rl_xdp_attached_name(st.attached), st.prog_id, st.drv_prog_id, st.skb_prog_id,
+		 st.hw_prog_id);
+}
+
+size_t rl_nl_explain_step(char *out, size_t outlen, const struct rl_nl_step *s)
+{
+	struct writer w = { .out = out, .cap = outlen, .len = 0 };
+	bool setlink = s->req->nlmsg_type == RTM_SETLINK;
+	const struct nlmsghdr *reply = s->reply;
+
+	if (outlen)
+		out[0] = '\0';
+	w_printf(&w, "\n[%u] netlink %s (NETLINK_ROUTE socket -> the kernel)\n", s->step,
+		 setlink ? "RTM_SETLINK" : s->req->nlmsg_type == RTM_GETLINK ? "RTM_GETLINK" : "message");
+	tell_message(&w, "request", s->req);
+	w_printf(&w, "  %-16s %s\n", "kernel path", setlink ? rl_xdp_kernel_path() : rl_xdp_query_kernel_path());
+	if (setlink)
+		explain_install(&w, s->req, s->driver);
+	if (!reply)
+		w_printf(&w, "  %-16s none arrived\n", "reply");
+	else if (setlink || reply->nlmsg_type == NLMSG_ERROR)
+		tell_message(&w, reply->nlmsg_type == NLMSG_ERROR ? "reply (NLMSG_ERROR; error 0 is the ACK)"
+								  : "reply", reply);
+	else
+		tell_getlink_reply(&w, reply, s->whole_reply);
+	if (s->result == 0)
+		w_printf(&w, "  %-16s 0 (%s)\n", "result", setlink ? "acknowledged: the kernel did it" : "success");
+	else
+		w_printf(&w, "  %-16s %d %s (%s)\n", "result", s->result, rl_nl_errno_name(s->result),
+			 strerror(-s->result));
 	return w.len;
 }

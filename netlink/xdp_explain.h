@@ -14,11 +14,29 @@
  * Decoded: RTM_SETLINK / RTM_GETLINK / RTM_NEWLINK (ifinfomsg, the common
  * IFLA_* attributes, IFLA_XDP in full) and NLMSG_ERROR (error code, the
  * echoed request header, the extended-ack attributes).  Anything else is
- * named and its length given.  Pure: no I/O.
+ * named and its length given.
+ *
+ * rl_nl_explain_step tells one whole exchange the way `rawload --explain`
+ * prints it - step number, request, kernel path, where the driver installs
+ * the program, the reply, the result:
+ *
+ *   [5] netlink RTM_SETLINK (NETLINK_ROUTE socket -> the kernel)
+ *     request, 52 bytes:
+ *       nlmsghdr   34 00 00 00             nlmsg_len = 52
+ *       ...
+ *     kernel path      rtnl_setlink -> do_setlink -> ... -> ndo_bpf(XDP_SETUP_PROG)
+ *     install          driver veth: ndo_bpf = veth_xdp -> veth_xdp_set (XDP_SETUP_PROG)
+ *     reply (NLMSG_ERROR; error 0 is the ACK), 36 bytes:
+ *       ...
+ *     result           0 (acknowledged: the kernel did it)
+ *
+ * Pure: no I/O.  What only the process can find out (the device's driver)
+ * the caller passes in.
  */
 #ifndef RL_XDP_EXPLAIN_H
 #define RL_XDP_EXPLAIN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <linux/netlink.h>
@@ -27,5 +45,18 @@
  * NUL-terminated when outlen > 0.  Returns the length of the whole text, as
  * snprintf does: a result >= outlen means it was cut. */
 size_t rl_nl_explain(char *out, size_t outlen, const struct nlmsghdr *nlh);
+
+struct rl_nl_step {
+	unsigned step;                  /* the narration's step number */
+	const struct nlmsghdr *req;
+	const struct nlmsghdr *reply;   /* NULL: none arrived */
+	int result;                     /* what the caller got: 0 or -errno */
+	const char *driver;             /* the device's driver ("veth"; ETHTOOL_GDRVINFO), NULL if unknown */
+	bool whole_reply;               /* -v: every byte of an RTM_NEWLINK, not its IFLA_XDP summary */
+};
+
+/* Render one exchange, starting with a blank line; snprintf-style like
+ * rl_nl_explain. */
+size_t rl_nl_explain_step(char *out, size_t outlen, const struct rl_nl_step *s);
 
 #endif

@@ -9,10 +9,14 @@
 #include "explain_bpf.h"
 #include "insn_dump.h"
 #include "unit.h"
+#include "xdp_explain.h"
+#include "xdp_msg.h"
 
 #include <errno.h>
 
-/* ---- a fake process: fixed answers for fds 3..8 ---------------------------- */
+#include <linux/btf.h>
+
+/* ---- a fake process: fixed answers for fds 3..12 --------------------------- */
 
 static bool fake_describe(void *ctx, int fd, char *out, size_t len)
 {
@@ -24,6 +28,10 @@ static bool fake_describe(void *ctx, int fd, char *out, size_t len)
 	case 6: snprintf(out, len, "cgroup v2 directory /sys/fs/cgroup/test"); return true;
 	case 7: snprintf(out, len, "map id 201 (PROG_ARRAY)"); return true;
 	case 8: snprintf(out, len, "prog id 301 (XDP)"); return true;
+	case 9: snprintf(out, len, "map id 202 (HASH)"); return true;
+	case 10: snprintf(out, len, "map id 203 (PERCPU_ARRAY)"); return true;
+	case 11: snprintf(out, len, "map id 204 (ARRAY)"); return true;
+	case 12: snprintf(out, len, "btf id 1"); return true;
 	}
 	return false;
 }
@@ -31,13 +39,11 @@ static bool fake_describe(void *ctx, int fd, char *out, size_t len)
 static bool fake_shape(void *ctx, int fd, uint32_t *type, uint32_t *ksize, uint32_t *vsize)
 {
 	(void)ctx;
-	if (fd == 7) {
-		*type = BPF_MAP_TYPE_PROG_ARRAY, *ksize = 4, *vsize = 4;
-		return true;
-	}
-	if (fd == 4) {
-		*type = BPF_MAP_TYPE_ARRAY, *ksize = 4, *vsize = 8;
-		return true;
+	switch (fd) {
+	case 7:  *type = BPF_MAP_TYPE_PROG_ARRAY, *ksize = 4, *vsize = 4; return true;
+	case 9:  *type = BPF_MAP_TYPE_HASH, *ksize = 4, *vsize = 8; return true;
+	case 10: *type = BPF_MAP_TYPE_PERCPU_ARRAY, *ksize = 4, *vsize = 8; return true;
+	case 11: *type = BPF_MAP_TYPE_ARRAY, *ksize = 4, *vsize = 43; return true;
 	}
 	return false;
 }
@@ -66,21 +72,21 @@ static char verifier_log[] =
 
 /* ---- goldens ---------------------------------------------------------------- */
 
-static const char PROG_LOAD_OK[] =
-	"BPF_PROG_LOAD (bpf cmd 5)\n"
-	"  prog_type        BPF_PROG_TYPE_XDP (6)\n"
-	"  prog_name        \"xdp_test\"\n"
-	"  insns            8 instructions, 64 bytes\n"
-	"  license          \"GPL\" (GPL-compatible: GPL-only helpers allowed)\n"
-	"  expected_attach  BPF_XDP: checked now, required again at attach time\n"
-	"  prog_flags       0\n"
-	"  prog_btf_fd      fd 3 = btf id 100\n"
-	"  func_info        2 records of 8 bytes (which insn starts which function)\n"
-	"  line_info        1 record of 16 bytes (source lines for the log)\n"
-	"  log              none requested (level 0)\n"
-	"  kernel path      bpf_prog_load -> bpf_check (the verifier) -> bpf_prog_select_runtime (JIT) -> bpf_prog_alloc_id -> bpf_prog_new_fd\n"
-	"  verdict          accepted by the verifier (then JIT-compiled when net.core.bpf_jit_enable is on)\n"
-	"  result           fd 8 = prog id 301 (XDP) (a new reference, closed with the fd)\n";
+#define PROG_LOAD_OK \
+	"BPF_PROG_LOAD (bpf cmd 5)\n" \
+	"  prog_type        BPF_PROG_TYPE_XDP (6)\n" \
+	"  prog_name        \"xdp_test\"\n" \
+	"  insns            8 instructions, 64 bytes\n" \
+	"  license          \"GPL\" (GPL-compatible: GPL-only helpers allowed)\n" \
+	"  expected_attach  BPF_XDP: checked now, required again at attach time\n" \
+	"  prog_flags       0\n" \
+	"  prog_btf_fd      fd 3 = btf id 100\n" \
+	"  func_info        2 records of 8 bytes (which insn starts which function)\n" \
+	"  line_info        1 record of 16 bytes (source lines for the log)\n" \
+	"  log              none requested (level 0)\n" \
+	"  kernel path      bpf_prog_load -> bpf_check (the verifier) -> bpf_prog_select_runtime (JIT) -> bpf_prog_alloc_id -> bpf_prog_new_fd\n" \
+	"  verdict          accepted by the verifier (then JIT-compiled when net.core.bpf_jit_enable is on)\n" \
+	"  result           fd 8 = prog id 301 (XDP) (a new reference, closed with the fd)\n"
 
 static const char PROG_LOAD_REFUSED[] =
 	"BPF_PROG_LOAD (bpf cmd 5)\n"
@@ -172,6 +178,177 @@ static const char INSN_LISTING[] =
 	"     6  0xb7 ALU64  r0  r0      +0           2  r0 = 2\n"
 	"     7  0x95 JMP    r0  r0      +0           0  exit  (return r0)\n";
 
+#define BTF_LOAD_OK \
+	"BPF_BTF_LOAD (bpf cmd 18)\n" \
+	"  btf_size         1783 bytes of .BTF (types and their names)\n" \
+	"  btf header       magic 0xeb9f, version 1, 1200 bytes of types, 559 bytes of strings\n" \
+	"  log              none requested (level 0)\n" \
+	"  kernel path      bpf_btf_load -> btf_new_fd -> btf_parse (checks every type) -> btf_alloc_id\n" \
+	"  result           fd 3 = btf id 100 (a new reference, closed with the fd)\n"
+
+static const char BTF_LOAD_REFUSED[] =
+	"BPF_BTF_LOAD (bpf cmd 18)\n"
+	"  btf_size         1783 bytes of .BTF (types and their names)\n"
+	"  btf header       magic 0xeb9f, version 1, 1200 bytes of types, 559 bytes of strings\n"
+	"  log              level 1, buffer of 4096 bytes\n"
+	"  kernel path      bpf_btf_load -> btf_new_fd -> btf_parse (checks every type) -> btf_alloc_id\n"
+	"  result           -22 EINVAL (Invalid argument)\n"
+	"  hint             btf_parse() refused a type; a log (level 1) names it\n";
+
+static const char OBJ_GET_OK[] =
+	"BPF_OBJ_GET (bpf cmd 7)\n"
+	"  pathname         \"/sys/fs/bpf/rawload/x/xdp_stats\"\n"
+	"  file_flags       0 (read-write)\n"
+	"  kernel path      bpf_obj_get -> bpf_obj_get_user -> bpf_obj_do_get -> bpf_prog_new_fd / bpf_map_new_fd\n"
+	"  result           fd 9 = map id 202 (HASH) (a new reference, closed with the fd)\n";
+
+static const char OBJ_GET_ENOENT[] =
+	"BPF_OBJ_GET (bpf cmd 7)\n"
+	"  pathname         \"/sys/fs/bpf/rawload/x/xdp_stats\"\n"
+	"  file_flags       BPF_F_RDONLY\n"
+	"  kernel path      bpf_obj_get -> bpf_obj_get_user -> bpf_obj_do_get -> bpf_prog_new_fd / bpf_map_new_fd\n"
+	"  result           -2 ENOENT (No such file or directory)\n"
+	"  hint             nothing is pinned at that path\n";
+
+static const char INFO_BY_FD[] =
+	"BPF_OBJ_GET_INFO_BY_FD (bpf cmd 15)\n"
+	"  bpf_fd           fd 8 = prog id 301 (XDP)\n"
+	"  info_len         232 bytes filled by the kernel (less if its struct is older)\n"
+	"  kernel path      bpf_obj_get_info_by_fd -> bpf_{prog,map,btf,link}_get_info_by_fd (by the fd's file ops)\n"
+	"  result           0 (success)\n";
+
+static const char MAP_FREEZE_OK[] =
+	"BPF_MAP_FREEZE (bpf cmd 22)\n"
+	"  map_fd           fd 11 = map id 204 (ARRAY)\n"
+	"  effect           user space can no longer write it (EPERM); programs still can unless the map has BPF_F_RDONLY_PROG\n"
+	"  kernel path      map_freeze (sets map->frozen)\n"
+	"  result           0 (success)\n";
+
+static const char MAP_LOOKUP_OK[] =
+	"BPF_MAP_LOOKUP_ELEM (bpf cmd 1)\n"
+	"  map_fd           fd 9 = map id 202 (HASH)\n"
+	"  key              07 00 00 00 (4 bytes)\n"
+	"  value            07 00 00 00 34 12 00 00 (8 bytes)\n"
+	"  kernel path      map_lookup_elem -> bpf_map_copy_value\n"
+	"  result           0 (success)\n";
+
+static const char MAP_LOOKUP_ENOENT[] =
+	"BPF_MAP_LOOKUP_ELEM (bpf cmd 1)\n"
+	"  map_fd           fd 9 = map id 202 (HASH)\n"
+	"  key              07 00 00 00 (4 bytes)\n"
+	"  kernel path      map_lookup_elem -> bpf_map_copy_value\n"
+	"  result           -2 ENOENT (No such file or directory)\n"
+	"  hint             no element has that key\n";
+
+static const char MAP_DELETE_OK[] =
+	"BPF_MAP_DELETE_ELEM (bpf cmd 3)\n"
+	"  map_fd           fd 9 = map id 202 (HASH)\n"
+	"  key              07 00 00 00 (4 bytes)\n"
+	"  kernel path      map_delete_elem -> map->ops->map_delete_elem\n"
+	"  result           0 (success)\n";
+
+static const char MAP_FIRST_KEY[] =
+	"BPF_MAP_GET_NEXT_KEY (bpf cmd 4)\n"
+	"  map_fd           fd 9 = map id 202 (HASH)\n"
+	"  key              NULL: asks for the first key\n"
+	"  next_key         01 00 00 0a (4 bytes)\n"
+	"  kernel path      map_get_next_key -> map->ops->map_get_next_key\n"
+	"  result           0 (success)\n";
+
+static const char MAP_NEXT_KEY_END[] =
+	"BPF_MAP_GET_NEXT_KEY (bpf cmd 4)\n"
+	"  map_fd           fd 9 = map id 202 (HASH)\n"
+	"  key              07 00 00 00 (4 bytes)\n"
+	"  kernel path      map_get_next_key -> map->ops->map_get_next_key\n"
+	"  result           -2 ENOENT (No such file or directory)\n"
+	"  hint             no key after this one (or the map is empty): the walk is over\n";
+
+static const char PROG_BY_ID[] =
+	"BPF_PROG_GET_FD_BY_ID (bpf cmd 13)\n"
+	"  id               301 (ids are global; needs CAP_SYS_ADMIN)\n"
+	"  kernel path      bpf_prog_get_fd_by_id -> bpf_prog_by_id (idr lookup, +1 reference) -> bpf_prog_new_fd\n"
+	"  result           fd 8 = prog id 301 (XDP) (a new reference, closed with the fd)\n";
+
+static const char PROG_BY_ID_GONE[] =
+	"BPF_PROG_GET_FD_BY_ID (bpf cmd 13)\n"
+	"  id               999 (ids are global; needs CAP_SYS_ADMIN)\n"
+	"  kernel path      bpf_prog_get_fd_by_id -> bpf_prog_by_id (idr lookup, +1 reference) -> bpf_prog_new_fd\n"
+	"  result           -2 ENOENT (No such file or directory)\n"
+	"  hint             no program has that id (any more)\n";
+
+static const char MAP_BY_ID[] =
+	"BPF_MAP_GET_FD_BY_ID (bpf cmd 14)\n"
+	"  id               202 (ids are global; needs CAP_SYS_ADMIN)\n"
+	"  kernel path      bpf_map_get_fd_by_id -> idr_find(map_idr) (+1 reference) -> bpf_map_new_fd\n"
+	"  result           fd 9 = map id 202 (HASH) (a new reference, closed with the fd)\n";
+
+static const char BTF_BY_ID[] =
+	"BPF_BTF_GET_FD_BY_ID (bpf cmd 19)\n"
+	"  id               1 (ids are global; needs CAP_SYS_ADMIN)\n"
+	"  kernel path      bpf_btf_get_fd_by_id -> btf_get_fd_by_id\n"
+	"  result           fd 12 = btf id 1 (a new reference, closed with the fd)\n";
+
+/* A whole load + attach + pin, in rawload's order, told the way the CLI's
+ * observers print it (tools/cli/explain.c writes exactly rl_explain_bpf_step
+ * and rl_nl_explain_step): BTF, a map, the program, the netlink attach with
+ * the kernel's ACK, then the pin.  A real `rawload --explain xdp` also has
+ * a BPF_OBJ_GET_INFO_BY_FD after each object it creates. */
+static const char SEQUENCE[] =
+	"\n[1] " BTF_LOAD_OK
+	"\n[2] BPF_MAP_CREATE (bpf cmd 0)\n"
+	"  map_type         BPF_MAP_TYPE_PERCPU_ARRAY (6)\n"
+	"  map_name         \"xdp_stats\"\n"
+	"  key_size         4\n"
+	"  value_size       8\n"
+	"  max_entries      2\n"
+	"  map_flags        0\n"
+	"  btf_fd           fd 3 = btf id 100\n"
+	"  btf type ids     key 6, value 10 (map_check_btf() compares their sizes)\n"
+	"  what it is       one value per possible CPU: no atomics needed to count\n"
+	"  kernel path      map_create -> percpu_array_map_ops.map_alloc -> bpf_map_alloc_id -> bpf_map_new_fd\n"
+	"  result           fd 10 = map id 203 (PERCPU_ARRAY) (a new reference, closed with the fd)\n"
+	"\n[3] " PROG_LOAD_OK
+	"\n[4] netlink RTM_SETLINK (NETLINK_ROUTE socket -> the kernel)\n"
+	"  request, 52 bytes:\n"
+	"    nlmsghdr   34 00 00 00             nlmsg_len = 52\n"
+	"               13 00                   nlmsg_type = RTM_SETLINK (19)\n"
+	"               05 00                   nlmsg_flags = NLM_F_REQUEST|NLM_F_ACK\n"
+	"               01 00 00 00             nlmsg_seq = 1\n"
+	"               00 00 00 00             nlmsg_pid = 0\n"
+	"    ifinfomsg  00                      ifi_family = AF_UNSPEC (0)\n"
+	"               00                      __ifi_pad\n"
+	"               00 00                   ifi_type = 0\n"
+	"               07 00 00 00             ifi_index = 7\n"
+	"               00 00 00 00             ifi_flags = 0\n"
+	"               00 00 00 00             ifi_change = 0\n"
+	"    nlattr     14 00 2b 80             nla_len = 20, nla_type = IFLA_XDP (43)|NLA_F_NESTED\n"
+	"      nlattr   08 00 01 00             nla_len = 8, nla_type = IFLA_XDP_FD (1)\n"
+	"               08 00 00 00             = 8 (a program fd of the sending process)\n"
+	"      nlattr   08 00 03 00             nla_len = 8, nla_type = IFLA_XDP_FLAGS (3)\n"
+	"               05 00 00 00             = XDP_FLAGS_UPDATE_IF_NOEXIST|XDP_FLAGS_DRV_MODE\n"
+	"  kernel path      rtnl_setlink -> do_setlink -> dev_change_xdp_fd -> dev_xdp_attach -> dev_xdp_install -> ndo_bpf(XDP_SETUP_PROG)\n"
+	"  install          driver veth: ndo_bpf = veth_xdp -> veth_xdp_set (XDP_SETUP_PROG)\n"
+	"  reply (NLMSG_ERROR; error 0 is the ACK), 36 bytes:\n"
+	"    nlmsghdr   24 00 00 00             nlmsg_len = 36\n"
+	"               02 00                   nlmsg_type = NLMSG_ERROR (2)\n"
+	"               00 01                   nlmsg_flags = NLM_F_CAPPED\n"
+	"               01 00 00 00             nlmsg_seq = 1\n"
+	"               d2 04 00 00             nlmsg_pid = 1234\n"
+	"    nlmsgerr   00 00 00 00             error = 0 (success: this is the ACK)\n"
+	"      nlmsghdr 34 00 00 00             nlmsg_len = 52 (the header of our request, echoed)\n"
+	"               13 00                   nlmsg_type = RTM_SETLINK (19)\n"
+	"               05 00                   nlmsg_flags = NLM_F_REQUEST|NLM_F_ACK\n"
+	"               01 00 00 00             nlmsg_seq = 1\n"
+	"               00 00 00 00             nlmsg_pid = 0\n"
+	"  result           0 (acknowledged: the kernel did it)\n"
+	"\n[5] BPF_OBJ_PIN (bpf cmd 6)\n"
+	"  pathname         \"/sys/fs/bpf/rawload/xdp_test/xdp_test\"\n"
+	"  bpf_fd           fd 8 = prog id 301 (XDP)\n"
+	"  lifetime         the pin is a reference of its own: the object outlives this process until unlink(2) of the path\n"
+	"  kernel path      bpf_obj_pin -> bpf_obj_pin_user -> bpf_fd_probe_obj -> bpf_obj_do_pin -> vfs_mkobj (a file in bpffs holds a reference)\n"
+	"  result           0 (success)\n";
+
+
 /* ---- cases ------------------------------------------------------------------ */
 
 static char out[16384];
@@ -228,19 +405,26 @@ static void test_prog_load_summary_line(void)
 	CHECK_CONTAINS(out, "  verifier says    processed 2 insns (limit 1000000)");
 }
 
+/* A BTF-defined map: its key and value types are in the BTF of fd 3. */
+static void map_attr(union bpf_attr *a, uint32_t type, const char *name, uint32_t key_size,
+		     uint32_t value_size, uint32_t max_entries, uint32_t key_id, uint32_t value_id)
+{
+	memset(a, 0, sizeof(*a));
+	a->map_type = type;
+	a->key_size = key_size;
+	a->value_size = value_size;
+	a->max_entries = max_entries;
+	snprintf(a->map_name, sizeof(a->map_name), "%s", name);
+	a->btf_fd = 3;
+	a->btf_key_type_id = key_id;
+	a->btf_value_type_id = value_id;
+}
+
 static void test_map_create_sockhash(void)
 {
 	union bpf_attr a;
 
-	memset(&a, 0, sizeof(a));
-	a.map_type = BPF_MAP_TYPE_SOCKHASH;
-	a.key_size = 20;
-	a.value_size = 4;
-	a.max_entries = 65535;
-	strcpy(a.map_name, "sock_ops_map");
-	a.btf_fd = 3;
-	a.btf_key_type_id = 5;
-	a.btf_value_type_id = 6;
+	map_attr(&a, BPF_MAP_TYPE_SOCKHASH, "sock_ops_map", 20, 4, 65535, 5, 6);
 	a.map_flags = BPF_F_NO_PREALLOC | (1u << 20);   /* a bit this build cannot name */
 	rl_explain_bpf_call_fds(out, sizeof(out), BPF_MAP_CREATE, &a, 4, 0, &fds);
 	CHECK_STR(out, MAP_CREATE_SOCKHASH);
@@ -333,25 +517,6 @@ static void test_update_prog_array(void)
 	CHECK_STR(out, UPDATE_PROG_ARRAY);
 }
 
-/* An ordinary array: key and value bytes in hex; unknown shape: not read. */
-static void test_update_array_bytes(void)
-{
-	uint32_t key = 0;
-	uint64_t val = 0x0000123400000007ull;
-	union bpf_attr a;
-
-	memset(&a, 0, sizeof(a));
-	a.map_fd = 4;
-	a.key = (uintptr_t)&key;
-	a.value = (uintptr_t)&val;
-	rl_explain_bpf_call_fds(out, sizeof(out), BPF_MAP_UPDATE_ELEM, &a, 0, 0, &fds);
-	CHECK_CONTAINS(out, "  value            07 00 00 00 34 12 00 00 (8 bytes)\n");
-	CHECK_CONTAINS(out, "map->ops->map_update_elem");
-	a.map_fd = 9;
-	rl_explain_bpf_call_fds(out, sizeof(out), BPF_MAP_UPDATE_ELEM, &a, 0, 0, &fds);
-	CHECK_CONTAINS(out, "  key, value       (in our memory; sizes unknown here)\n");
-}
-
 static void test_query_lists_ids(void)
 {
 	uint32_t ids[4] = { 300, 301 };
@@ -387,6 +552,168 @@ static void test_ids_and_test_run(void)
 	rl_explain_bpf_call_fds(out, sizeof(out), BPF_PROG_TEST_RUN, &a, 0, 0, &fds);
 	CHECK_CONTAINS(out, "  prog_fd          fd 8 = prog id 301 (XDP)\n");
 	CHECK_CONTAINS(out, "  output           retval 1 (the program's verdict), 98 bytes out, 12 ns per run\n");
+}
+
+/* A .BTF blob: a header and sizes, the types themselves are not read here. */
+static uint8_t btf_blob[1783];
+
+static void btf_load_attr(union bpf_attr *a)
+{
+	struct btf_header h = { .magic = BTF_MAGIC, .version = BTF_VERSION, .hdr_len = sizeof(h),
+				.type_off = 0, .type_len = 1200, .str_off = 1200, .str_len = 559 };
+
+	memcpy(btf_blob, &h, sizeof(h));
+	memset(a, 0, sizeof(*a));
+	a->btf = (uintptr_t)btf_blob;
+	a->btf_size = sizeof(btf_blob);
+}
+
+/* One call told with the fake fds, into out. */
+static const char *told(int cmd, const union bpf_attr *a, long result, int err)
+{
+	rl_explain_bpf_call_fds(out, sizeof(out), cmd, a, result, err, &fds);
+	return out;
+}
+
+static void test_btf_load(void)
+{
+	union bpf_attr a;
+
+	btf_load_attr(&a);
+	CHECK_STR(told(BPF_BTF_LOAD, &a, 3, 0), BTF_LOAD_OK);
+
+	/* refused: the log was asked for, and the hint says it names the type */
+	a.btf_log_level = 1;
+	a.btf_log_size = 4096;
+	CHECK_STR(told(BPF_BTF_LOAD, &a, -EINVAL, EINVAL), BTF_LOAD_REFUSED);
+}
+
+static void test_obj_get(void)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.pathname = (uintptr_t)"/sys/fs/bpf/rawload/x/xdp_stats";
+	CHECK_STR(told(BPF_OBJ_GET, &a, 9, 0), OBJ_GET_OK);
+
+	a.file_flags = BPF_F_RDONLY;
+	CHECK_STR(told(BPF_OBJ_GET, &a, -ENOENT, ENOENT), OBJ_GET_ENOENT);
+}
+
+static void test_info_by_fd(void)
+{
+	uint8_t info[232];
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.info.bpf_fd = 8;
+	a.info.info_len = sizeof(info);
+	a.info.info = (uintptr_t)info;
+	CHECK_STR(told(BPF_OBJ_GET_INFO_BY_FD, &a, 0, 0), INFO_BY_FD);
+}
+
+static void test_map_freeze(void)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.map_fd = 11;
+	CHECK_STR(told(BPF_MAP_FREEZE, &a, 0, 0), MAP_FREEZE_OK);
+	CHECK_CONTAINS(told(BPF_MAP_FREEZE, &a, -EBUSY, EBUSY),
+		       "  result           -16 EBUSY (Device or resource busy)\n"
+		       "  hint             frozen already, or a writable mmap of it exists\n");
+}
+
+/* An ordinary hash: key and value bytes in hex (unknown shape: not read);
+ * lookups and next_key show the kernel's output only when it wrote one. */
+static void test_map_elements(void)
+{
+	uint32_t key = 7, next = 0x0a000001;
+	uint64_t val = 0x0000123400000007ull;
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.map_fd = 9;
+	a.key = (uintptr_t)&key;
+	a.value = (uintptr_t)&val;
+	CHECK_CONTAINS(told(BPF_MAP_UPDATE_ELEM, &a, 0, 0), "  value            07 00 00 00 34 12 00 00 (8 bytes)\n");
+	CHECK_CONTAINS(out, "map->ops->map_update_elem");
+	a.map_fd = 4;
+	CHECK_CONTAINS(told(BPF_MAP_UPDATE_ELEM, &a, 0, 0), "  key, value       (in our memory; sizes unknown here)\n");
+
+	a.map_fd = 9;
+	CHECK_STR(told(BPF_MAP_LOOKUP_ELEM, &a, 0, 0), MAP_LOOKUP_OK);
+	CHECK_STR(told(BPF_MAP_LOOKUP_ELEM, &a, -ENOENT, ENOENT), MAP_LOOKUP_ENOENT);
+	CHECK_STR(told(BPF_MAP_DELETE_ELEM, &a, 0, 0), MAP_DELETE_OK);
+
+	memset(&a, 0, sizeof(a));
+	a.map_fd = 9;
+	a.next_key = (uintptr_t)&next;
+	CHECK_STR(told(BPF_MAP_GET_NEXT_KEY, &a, 0, 0), MAP_FIRST_KEY);
+	a.key = (uintptr_t)&key;
+	CHECK_STR(told(BPF_MAP_GET_NEXT_KEY, &a, -ENOENT, ENOENT), MAP_NEXT_KEY_END);
+}
+
+static void test_get_fd_by_id(void)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.prog_id = 301;
+	CHECK_STR(told(BPF_PROG_GET_FD_BY_ID, &a, 8, 0), PROG_BY_ID);
+	a.prog_id = 999;
+	CHECK_STR(told(BPF_PROG_GET_FD_BY_ID, &a, -ENOENT, ENOENT), PROG_BY_ID_GONE);
+
+	memset(&a, 0, sizeof(a));
+	a.map_id = 202;
+	CHECK_STR(told(BPF_MAP_GET_FD_BY_ID, &a, 9, 0), MAP_BY_ID);
+
+	memset(&a, 0, sizeof(a));
+	a.btf_id = 1;
+	CHECK_STR(told(BPF_BTF_GET_FD_BY_ID, &a, 12, 0), BTF_BY_ID);
+}
+
+/* ---- a whole sequence, step by step, as `rawload --explain xdp` tells it ----- */
+
+/* The kernel's ACK to the RTM_SETLINK below (netlink_ack(): capped, so only
+ * the header of our request is echoed; nlmsg_pid = our port id). */
+static const uint8_t setlink_ack[] __attribute__((aligned(8))) = {
+	0x24, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x01, 0x01, 0x00, 0x00, 0x00, 0xd2, 0x04, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00,                                                    /* error 0 */
+	0x34, 0x00, 0x00, 0x00, 0x13, 0x00, 0x05, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+};
+
+static char seq_out[32768];
+
+static void test_sequence(void)
+{
+	struct rl_xdp_setlink_req r = { .ifindex = 7, .prog_fd = 8, .mode = RL_XDP_MODE_NATIVE,
+					.expected_fd = -1, .seq = 1 };
+	char req_buf[RL_XDP_REQ_BUFSZ] __attribute__((aligned(8)));
+	struct rl_nl_step nl = { .step = 4, .reply = (const void *)setlink_ack, .driver = "veth" };
+	union bpf_attr a;
+	size_t n = 0;
+
+	btf_load_attr(&a);
+	n += rl_explain_bpf_step(seq_out + n, sizeof(seq_out) - n, 1, BPF_BTF_LOAD, &a, 3, 0, &fds);
+
+	map_attr(&a, BPF_MAP_TYPE_PERCPU_ARRAY, "xdp_stats", 4, 8, 2, 6, 10);
+	n += rl_explain_bpf_step(seq_out + n, sizeof(seq_out) - n, 2, BPF_MAP_CREATE, &a, 10, 0, &fds);
+
+	prog_load_attr(&a);
+	n += rl_explain_bpf_step(seq_out + n, sizeof(seq_out) - n, 3, BPF_PROG_LOAD, &a, 8, 0, &fds);
+
+	nl.req = rl_xdp_build_setlink(req_buf, sizeof(req_buf), &r);
+	CHECK(nl.req != NULL);
+	if (nl.req)
+		n += rl_nl_explain_step(seq_out + n, sizeof(seq_out) - n, &nl);
+
+	memset(&a, 0, sizeof(a));
+	a.pathname = (uintptr_t)"/sys/fs/bpf/rawload/xdp_test/xdp_test";
+	a.bpf_fd = 8;
+	n += rl_explain_bpf_step(seq_out + n, sizeof(seq_out) - n, 5, BPF_OBJ_PIN, &a, 0, 0, &fds);
+	CHECK_EQ(n, strlen(SEQUENCE));
+	CHECK_STR(seq_out, SEQUENCE);
 }
 
 /* snprintf's contract: the whole length back, a cut but terminated text. */
@@ -485,9 +812,15 @@ int main(void)
 		UNIT_TEST(test_detach_and_query_paths),
 		UNIT_TEST(test_pin_refused),
 		UNIT_TEST(test_update_prog_array),
-		UNIT_TEST(test_update_array_bytes),
 		UNIT_TEST(test_query_lists_ids),
 		UNIT_TEST(test_ids_and_test_run),
+		UNIT_TEST(test_btf_load),
+		UNIT_TEST(test_obj_get),
+		UNIT_TEST(test_info_by_fd),
+		UNIT_TEST(test_map_freeze),
+		UNIT_TEST(test_map_elements),
+		UNIT_TEST(test_get_fd_by_id),
+		UNIT_TEST(test_sequence),
 		UNIT_TEST(test_truncation_and_unknown),
 		UNIT_TEST(test_flag_words),
 		UNIT_TEST(test_insn_listing),

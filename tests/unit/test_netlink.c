@@ -371,6 +371,51 @@ static void test_explain(void)
 	CHECK_CONTAINS(out, "(2 trailing bytes)");
 }
 
+/* One exchange as --explain tells it (test_explain.c has a whole sequence):
+ * a refusal with no reply and no driver known, skb mode's generic path, a
+ * query's reply summed up unless -v asks for every byte. */
+/* the end of the step: the request's bytes are test_explain's golden */
+static const char golden_getlink_tail[] =
+	"  kernel path      rtnl_getlink -> rtnl_fill_ifinfo -> rtnl_xdp_fill\n"
+	"  reply            RTM_NEWLINK, 72 bytes (the whole device; -v shows every byte)\n"
+	"  IFLA_XDP         attached native, prog id 42 (native 42, skb 0, hw 0)\n"
+	"  result           0 (success)\n";
+
+static void test_explain_step(void)
+{
+	struct rl_xdp_setlink_req r = { .ifindex = 7, .prog_fd = 5, .seq = 1 };
+	char buf[RL_XDP_REQ_BUFSZ] ALIGNED;
+	char out[8192];
+	struct rl_nl_step st = { .step = 2, .result = -EBUSY };
+
+	st.req = rl_xdp_build_setlink(buf, sizeof(buf), &r);
+	rl_nl_explain_step(out, sizeof(out), &st);
+	CHECK_CONTAINS(out, "\n[2] netlink RTM_SETLINK (NETLINK_ROUTE socket -> the kernel)\n  request, 52 bytes:\n");
+	CHECK_CONTAINS(out, "  reply            none arrived\n"
+			    "  result           -16 EBUSY (Device or resource busy)\n");
+	CHECK(!strstr(out, "  install "));       /* native, but which driver is unknown */
+	st.driver = "mlx5_core";
+	rl_nl_explain_step(out, sizeof(out), &st);
+	CHECK_CONTAINS(out, "  install          driver mlx5_core: its net_device_ops.ndo_bpf (XDP_SETUP_PROG)\n");
+	r.mode = RL_XDP_MODE_SKB;
+	st.req = rl_xdp_build_setlink(buf, sizeof(buf), &r);
+	rl_nl_explain_step(out, sizeof(out), &st);
+	CHECK_CONTAINS(out, "  install          skb mode: dev_xdp_bpf_op() picks generic_xdp_install, not the driver's ndo_bpf;\n");
+	CHECK(!strstr(out, "mlx5_core"));
+
+	st.req = rl_xdp_build_getlink(buf, sizeof(buf), 7, 3);
+	st.reply = (const void *)newlink_drv;
+	st.result = 0;
+	CHECK_EQ(rl_nl_explain_step(out, sizeof(out), &st), strlen(out));
+	CHECK_CONTAINS(out, "\n[2] netlink RTM_GETLINK (NETLINK_ROUTE socket -> the kernel)\n"
+			    "  request, 32 bytes:\n    nlmsghdr   20 00 00 00             nlmsg_len = 32\n");
+	CHECK_STR(strstr(out, "  kernel path"), golden_getlink_tail);
+	st.whole_reply = true;
+	rl_nl_explain_step(out, sizeof(out), &st);
+	CHECK_CONTAINS(out, "  reply, 72 bytes:\n    nlmsghdr   48 00 00 00             nlmsg_len = 72\n");
+	CHECK_CONTAINS(out, "    nlattr     1c 00 2b 00             nla_len = 28, nla_type = IFLA_XDP (43)\n");
+}
+
 /* ---- a fake kernel behind rl_nl_set_transport --------------------------- */
 
 struct fake_kernel {
@@ -526,6 +571,7 @@ int main(void)
 		UNIT_TEST(test_parse_error_uncapped),
 		UNIT_TEST(test_attr_at),
 		UNIT_TEST(test_explain),
+		UNIT_TEST(test_explain_step),
 		UNIT_TEST(test_attach_refused),
 		UNIT_TEST(test_detach_queries_mode),
 		UNIT_TEST(test_fault_injection),

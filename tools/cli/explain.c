@@ -6,11 +6,12 @@
  *   loader/sys_bpf.c   rl_sys_set_observer()  after every bpf(2) call
  *   netlink/xdp_link.c rl_nl_set_observer()   after every netlink exchange
  *
- * and two pure formatters turn what they see into text:
- * rl_explain_bpf_call_fds() (loader/explain_bpf.c) and rl_nl_explain()
- * (netlink/xdp_explain.c).  This file only adds what a formatter cannot
- * know: what an fd *is* (from /proc/self/fd and /proc/self/fdinfo), which
- * driver a device has, and the step numbers.
+ * and two pure formatters turn what they see into a whole numbered step:
+ * rl_explain_bpf_step() (loader/explain_bpf.c) and rl_nl_explain_step()
+ * (netlink/xdp_explain.c), whose text tests/unit/test_explain.c holds as a
+ * golden sequence.  This file only adds what a formatter cannot know: what
+ * an fd *is* (from /proc/self/fd and /proc/self/fdinfo), which driver a
+ * device has, and the step counter.
  *
  * Where it prints: stdout, one flush per step, so the narration lands in
  * order between the command's own lines; with --json, stderr, so the JSON
@@ -185,7 +186,7 @@ static char *render(render_fn fn, const void *arg)
 }
 
 struct insn_list { const struct bpf_insn *insns; uint32_t cnt; };
-struct bpf_call { int cmd; const union bpf_attr *attr; long result; int err; };
+struct bpf_call { unsigned step; int cmd; const union bpf_attr *attr; long result; int err; };
 
 static size_t render_insns(char *out, size_t len, const void *arg)
 {
@@ -198,12 +199,12 @@ static size_t render_bpf_call(char *out, size_t len, const void *arg)
 {
 	const struct bpf_call *c = arg;
 
-	return rl_explain_bpf_call_fds(out, len, c->cmd, c->attr, c->result, c->err, &fd_ops);
+	return rl_explain_bpf_step(out, len, c->step, c->cmd, c->attr, c->result, c->err, &fd_ops);
 }
 
-static size_t render_nl(char *out, size_t len, const void *arg)
+static size_t render_nl_step(char *out, size_t len, const void *arg)
 {
-	return rl_nl_explain(out, len, arg);
+	return rl_nl_explain_step(out, len, arg);
 }
 
 static void list_insns(const char *title, const struct bpf_insn *insns, uint32_t cnt)
@@ -243,16 +244,16 @@ static void list_sent_insns(const union bpf_attr *a)
 
 static void on_bpf_call(void *ctx, int cmd, const union bpf_attr *a, long result, int err)
 {
-	struct bpf_call c = { cmd, a, result, err };
+	struct bpf_call c = { 0, cmd, a, result, err };
 	char *text;
 
 	(void)ctx;
 	if (ex.busy)
 		return;
 	ex.busy = true;
-	ex.step++;
+	c.step = ++ex.step;
 	text = render(render_bpf_call, &c);
-	fprintf(ex.out, "\n[%u] %s", ex.step, text ? text : "(out of memory)\n");
+	fputs(text ? text : "\n(out of memory)\n", ex.out);
 	free(text);
 	if (rl_sys_last_call_injected())
 		fprintf(ex.out, "  %-16s injected by the fault hook (RAWLOAD_FAULT): the kernel never saw this call\n",
@@ -264,22 +265,6 @@ static void on_bpf_call(void *ctx, int cmd, const union bpf_attr *a, long result
 }
 
 /* ---- the netlink observer --------------------------------------------------- */
-
-/* IFLA_XDP_FLAGS of an RTM_SETLINK request, 0 when absent. */
-static uint32_t request_xdp_flags(const struct nlmsghdr *req)
-{
-	const struct nlattr *attr, *inner;
-
-	mnl_attr_for_each(attr, req, sizeof(struct ifinfomsg)) {
-		if (mnl_attr_get_type(attr) != IFLA_XDP)
-			continue;
-		mnl_attr_for_each_nested(inner, attr)
-			if (mnl_attr_get_type(inner) == IFLA_XDP_FLAGS &&
-			    mnl_attr_get_payload_len(inner) >= sizeof(uint32_t))
-				return mnl_attr_get_u32(inner);
-	}
-	return 0;
-}
 
 /* The driver behind ifindex (ETHTOOL_GDRVINFO, what `ethtool -i` prints). */
 static bool driver_name(int ifindex, char *out, size_t len)
@@ -302,90 +287,25 @@ static bool driver_name(int ifindex, char *out, size_t len)
 	return true;
 }
 
-/* Where XDP_SETUP_PROG lands: dev_xdp_bpf_op() picks generic_xdp_install
- * for skb mode and the driver's ndo_bpf otherwise (net/core/dev.c). */
-static void explain_xdp_install(const struct nlmsghdr *req)
-{
-	static const struct { const char *drv, *ndo; } drivers[] = {
-		{ "veth", "veth_xdp -> veth_xdp_set" }, { "virtio_net", "virtnet_xdp -> virtnet_xdp_set" },
-		{ "i40e", "i40e_xdp -> i40e_xdp_setup" }, { "ixgbe", "ixgbe_xdp -> ixgbe_xdp_setup" },
-		{ "tun", "tun_xdp -> tun_xdp_set" },
-	};
-	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(req);
-	uint32_t flags = request_xdp_flags(req);
-	char drv[32] = "";
-	const char *ndo = NULL;
-
-	if (flags & XDP_FLAGS_SKB_MODE) {
-		fprintf(ex.out, "  %-16s skb mode: dev_xdp_bpf_op() picks generic_xdp_install, not the driver's"
-			" ndo_bpf;\n  %-16s the program runs in do_xdp_generic(), after the skb is built\n",
-			"install", "");
-		return;
-	}
-	if (!driver_name(ifi->ifi_index, drv, sizeof(drv)))
-		return;
-	for (size_t i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++)
-		if (!strcmp(drv, drivers[i].drv))
-			ndo = drivers[i].ndo;
-	fprintf(ex.out, "  %-16s driver %s: ndo_bpf = %s (XDP_SETUP_PROG)\n", "install", drv,
-		ndo ? ndo : "its ndo_bpf (see the driver's net_device_ops)");
-}
-
-static void tell_message(const char *title, const struct nlmsghdr *nlh)
-{
-	char *text = render(render_nl, nlh);
-
-	fprintf(ex.out, "  %s, %u bytes:\n", title, nlh->nlmsg_len);
-	if (text)
-		print_indented(text, "    ");
-	free(text);
-}
-
-static void tell_getlink_reply(const struct nlmsghdr *reply)
-{
-	struct rl_xdp_state st;
-	struct rl_diag d = { "" };
-
-	if (ex.verbose || reply->nlmsg_type != RTM_NEWLINK ||
-	    rl_xdp_parse_newlink(reply, &st, &d) != 0) {
-		tell_message("reply", reply);
-		return;
-	}
-	/* the device's whole description is long: -v prints all of it */
-	fprintf(ex.out, "  %-16s RTM_NEWLINK, %u bytes (the whole device; -v shows every byte)\n", "reply",
-		reply->nlmsg_len);
-	fprintf(ex.out, "  %-16s attached %s, prog id %u (native %u, skb %u, hw %u)\n", "IFLA_XDP",
-		rl_xdp_attached_name(st.attached), st.prog_id, st.drv_prog_id, st.skb_prog_id, st.hw_prog_id);
-}
-
 static void on_nl_message(void *ctx, const struct nlmsghdr *req, const struct nlmsghdr *reply,
 			  int result)
 {
-	bool setlink = req->nlmsg_type == RTM_SETLINK;
+	struct rl_nl_step st = { 0, req, reply, result, NULL, ex.verbose };
+	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(req);
+	char drv[32], *text;
 
 	(void)ctx;
 	if (ex.busy)
 		return;
 	ex.busy = true;
-	ex.step++;
-	fprintf(ex.out, "\n[%u] netlink %s (NETLINK_ROUTE socket -> the kernel)\n", ex.step,
-		setlink ? "RTM_SETLINK" : req->nlmsg_type == RTM_GETLINK ? "RTM_GETLINK" : "message");
-	tell_message("request", req);
-	fprintf(ex.out, "  %-16s %s\n", "kernel path", setlink ? rl_xdp_kernel_path() : rl_xdp_query_kernel_path());
-	if (setlink)
-		explain_xdp_install(req);
-	if (!reply)
-		fprintf(ex.out, "  %-16s none arrived\n", "reply");
-	else if (setlink || reply->nlmsg_type == NLMSG_ERROR)
-		tell_message(reply->nlmsg_type == NLMSG_ERROR ? "reply (NLMSG_ERROR; error 0 is the ACK)" : "reply",
-			     reply);
-	else
-		tell_getlink_reply(reply);
-	if (result == 0)
-		fprintf(ex.out, "  %-16s 0 (%s)\n", "result", setlink ? "acknowledged: the kernel did it" : "success");
-	else
-		fprintf(ex.out, "  %-16s %d %s (%s)\n", "result", result, rl_nl_errno_name(result),
-			strerror(-result));
+	st.step = ++ex.step;
+	/* which driver's ndo_bpf an attach enters: only this process can ask */
+	if (req->nlmsg_type == RTM_SETLINK && req->nlmsg_len >= NLMSG_LENGTH(sizeof(*ifi)) &&
+	    driver_name(ifi->ifi_index, drv, sizeof(drv)))
+		st.driver = drv;
+	text = render(render_nl_step, &st);
+	fputs(text ? text : "\n(out of memory)\n", ex.out);
+	free(text);
 	fflush(ex.out);
 	ex.busy = false;
 }
