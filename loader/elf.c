@@ -58,6 +58,14 @@ static int check_ident(const Elf64_Ehdr *eh, size_t size, struct rl_diag *d)
 	if (eh->e_machine != EM_BPF && eh->e_machine != EM_NONE)
 		return rl_err(d, ENOEXEC, "ELF machine %u is not EM_BPF (247): not a BPF object",
 			      eh->e_machine);
+	/* the header's own size: anything else is not the layout we read */
+	if (eh->e_ehsize != sizeof(Elf64_Ehdr))
+		return rl_err(d, ENOEXEC, "e_ehsize is %u, expected %zu (an Elf64_Ehdr)", eh->e_ehsize,
+			      sizeof(Elf64_Ehdr));
+	/* program headers describe a loadable image; clang -c writes none */
+	if (eh->e_phnum != 0)
+		return rl_err(d, ENOEXEC, "e_phnum is %u, but a relocatable object has no program headers (expected 0)",
+			      eh->e_phnum);
 	return 0;
 }
 
