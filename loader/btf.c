@@ -584,15 +584,24 @@ static int check_chain(const struct checker *c, uint32_t id, uint32_t next)
 }
 
 /* DATASEC entries are VARs; LLVM also lists extern kernel functions (kfuncs)
- * as FUNC entries in ".ksyms", which the kernel accepts since 5.13. */
+ * as FUNC entries in ".ksyms", which the kernel accepts since 5.13.  A
+ * DATASEC that already has its size (kernel BTF, newer compilers; clang 14
+ * writes 0 and the loader's fix-up fills it in) must hold its entries:
+ * btf_datasec_check_meta() refuses one that runs past the end. */
 static int check_datasec(const struct checker *c, uint32_t id, const struct btf_type *t)
 {
 	const struct btf_var_secinfo *v = (const void *)(t + 1);
 
-	for (uint32_t i = 0; i < rl_btf_vlen(t); i++, v++)
+	for (uint32_t i = 0; i < rl_btf_vlen(t); i++, v++) {
 		if (kind_at(c, v->type) != BTF_KIND_VAR && kind_at(c, v->type) != BTF_KIND_FUNC)
 			return type_err(c->btf, c->d, id, t, "entry %u is type [%u] %s, expected a VAR", i,
 					v->type, rl_btf_kind_name(kind_at(c, v->type)));
+		if (t->size && !span_ok(v->offset, v->size, t->size))
+			return type_err(c->btf, c->d, id, t, "entry %u ([%u] %s '%s', offset %u, size %u) "
+					"runs past the DATASEC's %u bytes", i, v->type,
+					rl_btf_kind_name(kind_at(c, v->type)),
+					rl_btf_type_name(c->btf, v->type), v->offset, v->size, t->size);
+	}
 	return 0;
 }
 
