@@ -66,7 +66,9 @@ struct rl_prog_spec {
 	uint32_t sec_insn_off;      /* first insn index inside its section */
 	uint32_t insn_cnt;
 	const struct bpf_insn *insns; /* points into the ELF bytes (read-only) */
-	bool is_subprog;            /* in .text, or a static (STB_LOCAL) helper function */
+	bool is_subprog;            /* in .text (where clang puts the helpers it did not
+	                               inline); every function elsewhere, global or
+	                               static, is a program of its section's type */
 	uint32_t prog_type;         /* enum bpf_prog_type */
 	uint32_t expected_attach_type; /* enum bpf_attach_type, or RL_ATTACH_NONE */
 	uint32_t prog_flags;        /* e.g. BPF_F_XDP_HAS_FRAGS for xdp.frags */
