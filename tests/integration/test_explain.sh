@@ -191,6 +191,32 @@ check_eq "--explain load core_fields: exit 0" "$?" 0
 check_contains "a flavoured local struct resolved to the kernel's" "$(cat "$TMP/core.out")" \
 	"(byte_off task_struct___mine.pid, access '0:2'): task_struct.pid ["
 check_contains "the resolution names vmlinux and the old -> new offset" "$(cat "$TMP/core.out")" "in vmlinux: 20 -> "
+check_contains "--explain: CO-RE under its own heading, not inside a step" "$(cat "$TMP/core.out")" \
+	"CO-RE of 'core_fields', resolved in user space before BPF_PROG_LOAD"
 rm -rf "$PIN/core"
+
+echo "== -v alone: each CO-RE resolution, one line on stderr (load, run, xdp)"
+CORE_OBJ="$OBJ/core_fields.bpf.o"
+NRELO=$("$RL" inspect "$CORE_OBJ" | sed -n 's/.*, \([0-9]*\) CO-RE relocations$/\1/p')
+check "core_fields has CO-RE relocations ($NRELO)" test "${NRELO:-0}" -gt 0
+core_lines() { grep -cE "^core_fields: CO-RE relocation #[0-9]+ \([a-z0-9_]+ .*, access '[0-9:]+'\): .+" "$1"; }
+"$RL" -v load "$CORE_OBJ" --pin "$PIN/corev" >"$TMP/corev.out" 2>"$TMP/corev.err"
+check_eq "-v load core_fields: exit 0" "$?" 0
+check_eq "-v load: one line per CO-RE relocation ($NRELO)" "$(core_lines "$TMP/corev.err")" "$NRELO"
+check_contains "-v load: local access, kernel candidate, old -> new" "$(cat "$TMP/corev.err")" \
+	"core_fields: CO-RE relocation #0 (byte_off task_struct___mine.pid, access '0:2'): task_struct.pid ["
+check "-v load: stdout keeps only the report" bash -c "! grep -q 'CO-RE' '$TMP/corev.out'"
+rm -rf "$PIN/corev"
+"$RL" load "$CORE_OBJ" --pin "$PIN/corev" >"$TMP/core0.out" 2>&1
+check "without -v: no CO-RE line" bash -c "! grep -q 'CO-RE relocation' '$TMP/core0.out'"
+rm -rf "$PIN/corev"
+out=$("$RL" -v --json run "$CORE_OBJ" --prog exists_fields --tcp-syn 2>"$TMP/corerun.err")
+check_eq "-v run: one line per CO-RE relocation" "$(core_lines "$TMP/corerun.err")" "$NRELO"
+check "-v --json run: stdout is still one JSON document" python3 -c 'import json,sys; json.loads(sys.argv[1])' "$out"
+in_b "$RL" -v xdp "$CORE_OBJ" veth-b --prog exists_fields --pin "$PIN/corex" >"$TMP/corex.out" 2>"$TMP/corex.err"
+check_eq "-v xdp core_fields --prog exists_fields: exit 0" "$?" 0
+check_eq "-v xdp: one line per CO-RE relocation" "$(core_lines "$TMP/corex.err")" "$NRELO"
+in_b "$RL" detach xdp veth-b --pin "$PIN/corex" >/dev/null 2>&1
+check_eq "-v xdp: detached" "$?" 0
 
 finish

@@ -55,10 +55,13 @@
 #include <linux/sockios.h>
 
 static struct {
+	bool explain;                   /* --explain (else -v alone: CO-RE lines only) */
 	bool verbose;
 	FILE *out;
 	unsigned step;
 	bool busy;
+	unsigned core_step;             /* the step after which CO-RE was last told */
+	const struct rl_object_spec *core_obj;
 	const void *listed_insns;       /* the last instruction listing shown */
 	uint32_t listed_cnt;
 	unsigned listed_step;           /* the step that sent it last */
@@ -337,7 +340,12 @@ void cli_explain_load_opts(const struct cli *cli, struct rl_load_opts *opts)
 
 /* CO-RE is resolved in user space, before BPF_PROG_LOAD: no kernel call to
  * narrate, but the decision is the lesson - which local field, which kernel
- * candidate, and the value patched into the instruction. */
+ * candidate, and the value patched into the instruction.  Each record is
+ * resolved (and told) once per object, however many programs use it.
+ *   --explain   a heading, then one indented line per record, between steps
+ *   -v alone    one line per record on stderr, beside the verifier's log:
+ *               "OBJ: CO-RE relocation #N (kind local.access, ...): target
+ *               [id] in vmlinux: old -> new" */
 static void on_core_resolved(void *ctx, const struct rl_object_spec *obj, uint32_t nr,
 			     const struct bpf_core_relo *relo, const struct rl_core_res *res)
 {
@@ -346,6 +354,15 @@ static void on_core_resolved(void *ctx, const struct rl_object_spec *obj, uint32
 	(void)ctx;
 	rl_core_relo_str(&obj->btf, relo, nr, what, sizeof(what));
 	rl_core_res_str(res, relo->kind, outcome, sizeof(outcome));
+	if (!ex.explain) {
+		fprintf(ex.out, "%s: %s: %s\n", obj->name, what, outcome);
+		return;
+	}
+	if (ex.core_obj != obj || ex.core_step != ex.step || !ex.step)
+		fprintf(ex.out, "\nCO-RE of '%s', resolved in user space before BPF_PROG_LOAD (no kernel call:"
+			" the kernel sees only the patched instructions)\n", obj->name);
+	ex.core_obj = obj;
+	ex.core_step = ex.step;
 	fprintf(ex.out, "    %s: %s\n", what, outcome);
 	fflush(ex.out);
 }
@@ -356,11 +373,17 @@ void cli_explain_install(const struct cli *cli)
 	static const struct rl_nl_observer nl_obs = { on_nl_message, NULL };
 	static const struct rl_core_observer core_obs = { on_core_resolved, NULL };
 
+	if (!cli->explain && !cli->verbose)
+		return;
+	ex.explain = cli->explain;
+	ex.verbose = cli->verbose;
+	/* the narration on stdout between the command's own lines; -v's CO-RE
+	 * lines, like the verifier log it prints, on stderr; --json keeps
+	 * stdout for the document */
+	ex.out = cli->explain && !cli->json ? stdout : stderr;
+	rl_core_set_observer(&core_obs);
 	if (!cli->explain)
 		return;
-	ex.verbose = cli->verbose;
-	ex.out = cli->json ? stderr : stdout;
 	rl_sys_set_observer(&sys_obs);
 	rl_nl_set_observer(&nl_obs);
-	rl_core_set_observer(&core_obs);
 }

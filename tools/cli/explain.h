@@ -1,13 +1,15 @@
 /* explain.h - the teaching mode: `rawload --explain` narrates every bpf(2)
  * call and netlink message, numbered, on stdout; `-v --explain` adds the
- * instruction listings before and after relocation. */
+ * instruction listings before and after relocation; `-v` alone tells each
+ * CO-RE resolution. */
 #ifndef RL_CLI_EXPLAIN_H
 #define RL_CLI_EXPLAIN_H
 
 #include "cli.h"
 
-/* Install the bpf(2) and netlink observers when cli->explain is set
- * (nothing otherwise).  Call once, before the subcommand runs. */
+/* Install the bpf(2), netlink and CO-RE observers when cli->explain is
+ * set; with -v alone only the CO-RE one (each resolution, on stderr);
+ * nothing otherwise.  Call once, before the subcommand runs. */
 void cli_explain_install(const struct cli *cli);
 
 /* With -v --explain: make the loader report each program's instructions
