@@ -22,8 +22,11 @@ trap 'rm -rf "$work"' EXIT INT TERM
 
 objs=$(ls bpf/*.bpf.o bpf/seed/*.bpf.o build/tests/objects/*.bpf.o build/tests/core/*.bpf.o 2>/dev/null || true)
 mkdir -p "$work/seed/object"
+for o in $objs; do # named by path: two directories may hold the same file name
+	cp "$o" "$work/seed/object/$(printf '%s' "$o" | tr / _)"
+done
 # shellcheck disable=SC2086
-[ -n "$objs" ] && cp $objs "$work/seed/object/" && python3 tools/fuzz/seeds.py "$work/seed" $objs
+[ -z "$objs" ] || python3 tools/fuzz/seeds.py "$work/seed" $objs
 
 for t in $targets; do
 	make -s "build/fuzz_$t"

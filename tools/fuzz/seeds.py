@@ -33,7 +33,7 @@ def main():
         with open(obj, "rb") as f:
             secs = sections(f.read())
         btf, ext = secs.get(".BTF"), secs.get(".BTF.ext")
-        name = os.path.basename(obj)
+        name = obj.replace("/", "_")  # two directories may hold the same name
         if btf:
             with open(os.path.join(outdir, "btf", name), "wb") as f:
                 f.write(btf)
