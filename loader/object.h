@@ -73,7 +73,7 @@ struct rl_prog_spec {
 	uint32_t expected_attach_type; /* enum bpf_attach_type, or RL_ATTACH_NONE */
 	uint32_t prog_flags;        /* e.g. BPF_F_XDP_HAS_FRAGS for xdp.frags */
 	const char *attach_target;  /* "kprobe/<fn>": the part after the slash, or NULL */
-	struct rl_reloc *relocs;
+	struct rl_reloc *relocs;    /* in instruction order (insn_idx) */
 	uint32_t nr_relocs;
 	struct rl_ext_range ext[RL_EXT_KINDS]; /* func_info, line_info, CO-RE records */
 };

@@ -190,17 +190,36 @@ static int classify(struct rl_object_spec *obj, const struct rl_elf_section *sec
 	return add_code_reloc(obj, fn, &r, d);
 }
 
-static bool has_reloc_at(const struct rl_prog_spec *p, uint32_t insn_idx)
+static int cmp_reloc(const void *a, const void *b)
 {
-	for (uint32_t i = 0; i < p->nr_relocs; i++)
-		if (p->relocs[i].insn_idx == insn_idx)
-			return true;
-	return false;
+	const struct rl_reloc *x = a, *y = b;
+
+	if (x->insn_idx != y->insn_idx)
+		return x->insn_idx < y->insn_idx ? -1 : 1;
+	return x->sym_idx < y->sym_idx ? -1 : x->sym_idx > y->sym_idx;
 }
 
-/* pc-relative calls / function addresses the assembler resolved itself */
+/* Relocations in instruction order.  LLVM writes REL entries that way, so
+ * the check is usually all this costs. */
+static void sort_relocs(struct rl_prog_spec *p)
+{
+	for (uint32_t i = 1; i < p->nr_relocs; i++)
+		if (cmp_reloc(&p->relocs[i - 1], &p->relocs[i]) > 0) {
+			qsort(p->relocs, p->nr_relocs, sizeof(*p->relocs), cmp_reloc);
+			return;
+		}
+}
+
+/* pc-relative calls / function addresses the assembler resolved itself:
+ * the instructions that look like one but have no REL entry.  relocs[] is
+ * sorted, and the instructions are visited in order, so one cursor through
+ * the REL-made entries answers "has insn i a relocation?" - linear, not a
+ * scan per instruction.  What this adds goes after them; sorted again at
+ * the end. */
 static int scan_local_calls(struct rl_object_spec *obj, struct rl_prog_spec *p, struct rl_diag *d)
 {
+	uint32_t from_rel = p->nr_relocs, k = 0;
+
 	for (uint32_t i = 0; i < p->insn_cnt; i++) {
 		const struct bpf_insn *insn = &p->insns[i];
 		bool call = insn->code == CALL && insn->src_reg == BPF_PSEUDO_CALL;
@@ -209,7 +228,9 @@ static int scan_local_calls(struct rl_object_spec *obj, struct rl_prog_spec *p, 
 		int64_t t;
 		int err;
 
-		if ((!call && !func) || has_reloc_at(p, i))
+		while (k < from_rel && p->relocs[k].insn_idx < i)
+			k++;
+		if ((!call && !func) || (k < from_rel && p->relocs[k].insn_idx == i))
 			continue;
 		t = (int64_t)p->sec_insn_off + i + insn->imm + 1;
 		if (t < 0 || t > UINT32_MAX)
@@ -220,6 +241,8 @@ static int scan_local_calls(struct rl_object_spec *obj, struct rl_prog_spec *p, 
 		if (err)
 			return err;
 	}
+	if (p->nr_relocs > from_rel)
+		sort_relocs(p);
 	return 0;
 }
 
@@ -247,6 +270,7 @@ int rl_object_collect_relocs(struct rl_object_spec *obj, struct rl_diag *d)
 		}
 	}
 	for (uint32_t i = 0; i < obj->nr_progs; i++) {
+		sort_relocs(&obj->progs[i]);
 		err = scan_local_calls(obj, &obj->progs[i], d);
 		if (err)
 			return err;

@@ -861,6 +861,58 @@ static void test_sock_progs(void)
 	unload(&l);
 }
 
+/* REL entries in reverse order (a valid object: ELF does not order them)
+ * give the same relocations, still in instruction order - the order
+ * consumers and the local-call scan rely on. */
+static void test_relocs_in_insn_order(void)
+{
+	struct rl_diag d = { "" };
+	struct rl_object_spec rev;
+	const struct rl_elf_section *rel;
+	const struct rl_prog_spec *a, *b;
+	struct loaded l;
+	uint8_t *copy;
+	size_t n;
+	int err;
+
+	if (!load(&l, OBJ_DIR "global_data.bpf.o")) {
+		CHECK(0);
+		return;
+	}
+	rel = rl_elf_section_by_name(&l.obj.elf, ".relxdp");
+	CHECK(rel && rel->size >= 32);
+	if (!rel || rel->size < 32) {
+		unload(&l);
+		return;
+	}
+	copy = malloc(l.obj.elf.size);
+	memcpy(copy, l.obj.elf.bytes, l.obj.elf.size);
+	n = rel->size / 16;
+	for (size_t i = 0; i < n; i++)
+		memcpy(copy + rel->offset + 16 * i, l.obj.elf.bytes + rel->offset + 16 * (n - 1 - i), 16);
+	CHECK(memcmp(copy, l.obj.elf.bytes, l.obj.elf.size) != 0);
+	err = rl_object_parse(&rev, "reversed.o", copy, l.obj.elf.size, &d);
+	CHECK_EQ(err, 0);
+	a = rl_object_find_prog(&l.obj, "xdp_globals");
+	b = err ? NULL : rl_object_find_prog(&rev, "xdp_globals");
+	CHECK(a && b);
+	if (a && b) {
+		CHECK_EQ(b->nr_relocs, a->nr_relocs);
+		CHECK_EQ(b->nr_relocs, n);
+		for (uint32_t i = 0; i < a->nr_relocs && i < b->nr_relocs; i++) {
+			CHECK_EQ(b->relocs[i].insn_idx, a->relocs[i].insn_idx);
+			CHECK_EQ(b->relocs[i].map_idx, a->relocs[i].map_idx);
+			CHECK_EQ(b->relocs[i].map_off, a->relocs[i].map_off);
+			if (i)
+				CHECK(b->relocs[i - 1].insn_idx < b->relocs[i].insn_idx);
+		}
+	}
+	if (!err)
+		rl_object_free(&rev);
+	free(copy);
+	unload(&l);
+}
+
 static void test_small_objects(void)
 {
 	struct loaded l;
@@ -929,6 +981,7 @@ int main(void)
 		UNIT_TEST(test_multi_prog),
 		UNIT_TEST(test_subprog),
 		UNIT_TEST(test_sock_progs),
+		UNIT_TEST(test_relocs_in_insn_order),
 		UNIT_TEST(test_small_objects),
 		UNIT_TEST(test_shipped),
 	};
