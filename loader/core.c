@@ -404,10 +404,29 @@ static void no_match(const struct rl_core_spec *ls, struct rl_core_res *res, con
 		      ls->kind != RL_CORE_ENUMVAL_EXISTS;
 }
 
-/* Record the first matching candidate; later ones must agree with it. */
+/* What the first matching candidate said; every later one must agree. */
+struct first_match {
+	bool have;
+	uint64_t bit_off;      /* where it put the field (0 for type and enum kinds) */
+};
+
+/* "... both match but put the field at bit 32 and 0" */
+static int ambiguous(const struct rl_core_cand *a, const struct rl_core_cand *b, const char *what,
+		     uint64_t va, uint64_t vb, const char *unit, struct rl_diag *d)
+{
+	return rl_err(d, EINVAL, "ambiguous: kernel types [%u] %s (%s) and [%u] %s (%s) both match but %s "
+		      "%llu and %llu%s", a->id, rl_btf_type_name(a->btf, a->id), a->btf_name, b->id,
+		      rl_btf_type_name(b->btf, b->id), b->btf_name, what, (unsigned long long)va,
+		      (unsigned long long)vb, unit);
+}
+
+/* Record the first matching candidate; later ones must agree with it: on
+ * where the field is, even for FIELD_EXISTS, whose value (1) cannot differ
+ * (libbpf's bpf_core_calc_relo_insn: "field offset ambiguity"), and on the
+ * value. */
 static int take_match(const struct rl_core_spec *ls, const struct rl_core_spec *ts,
-		      const struct rl_core_cand *cand, const struct value *orig, bool *have,
-		      struct rl_core_res *res, struct rl_diag *d)
+		      const struct rl_core_cand *cand, const struct value *orig,
+		      struct first_match *first, struct rl_core_res *res, struct rl_diag *d)
 {
 	struct value nv;
 	bool fail_memsz;
@@ -419,16 +438,20 @@ static int take_match(const struct rl_core_spec *ls, const struct rl_core_spec *
 		nv.val = cand->id;
 	fail_memsz = orig->sz != nv.sz && ls->kind == RL_CORE_FIELD_BYTE_OFFSET &&
 		     !resize_ok(ls->btf, orig, ts->btf, &nv);
-	if (*have) {
-		if (nv.val != res->new_val || fail_memsz != res->fail_memsz)
-			return rl_err(d, EINVAL, "ambiguous: kernel types [%u] %s (%s) and [%u] %s (%s) both match "
-				      "but give %llu and %llu", res->match.id,
-				      rl_btf_type_name(res->match.btf, res->match.id), res->match.btf_name,
-				      cand->id, rl_btf_type_name(cand->btf, cand->id), cand->btf_name,
-				      (unsigned long long)res->new_val, (unsigned long long)nv.val);
+	if (first->have) {
+		if (ts->bit_off != first->bit_off)
+			return ambiguous(&res->match, cand, "put the field at bit", first->bit_off,
+					 ts->bit_off, "", d);
+		if (nv.val != res->new_val)
+			return ambiguous(&res->match, cand, "give", res->new_val, nv.val, "", d);
+		/* one load re-sizable, the other poisoned: no single patch */
+		if (fail_memsz != res->fail_memsz)
+			return ambiguous(&res->match, cand, "read the field with", res->new_sz, nv.sz,
+					 " bytes", d);
 		return 0;
 	}
-	*have = true;
+	first->have = true;
+	first->bit_off = ts->bit_off;
 	res->match = *cand;
 	res->new_val = nv.val;
 	res->new_sz = nv.sz;
@@ -447,8 +470,8 @@ int rl_core_resolve(const struct rl_btf *local, const struct bpf_core_relo *relo
 {
 	struct rl_core_spec ls, ts;
 	struct value orig;
+	struct first_match first = { false, 0 };
 	char why[192] = "";
-	bool have = false;
 	int err;
 
 	memset(res, 0, sizeof(*res));
@@ -475,11 +498,11 @@ int rl_core_resolve(const struct rl_btf *local, const struct bpf_core_relo *relo
 				snprintf(why, sizeof(why), "%s", cwhy);
 			continue;
 		}
-		err = take_match(&ls, &ts, &cands->c[i], &orig, &have, res, d);
+		err = take_match(&ls, &ts, &cands->c[i], &orig, &first, res, d);
 		if (err)
 			return err;
 	}
-	if (!have)
+	if (!first.have)
 		no_match(&ls, res, why);
 	return 0;
 }

@@ -28,8 +28,8 @@
  *   2. each candidate is matched: fields by NAME through the same path
  *      (anonymous struct/union members are looked through), arrays by index,
  *      enumerators by name; candidates that do not match are dropped;
- *   3. all matching candidates must agree on the value, else the relocation
- *      is ambiguous (an error);
+ *   3. all matching candidates must agree on where the field is and on the
+ *      value, else the relocation is ambiguous (an error);
  *   4. no match: *_EXISTS and the type-based kinds give 0; the other kinds
  *      "poison" the instruction (RL_CORE_POISON_HELPER below) so the program
  *      still loads when the code is dead (a bpf_core_field_exists() guard)
@@ -192,7 +192,7 @@ struct rl_core_res {
  * record's type (ignored for TYPE_ID_LOCAL); pass them in so a caller can
  * cache them per type.  Returns 0 (res filled, possibly res->poison) or
  * -errno for a relocation that cannot be right for any kernel (bad access
- * string, ambiguous candidates). */
+ * string, candidates that disagree on the value or on where the field is). */
 int rl_core_resolve(const struct rl_btf *local, const struct bpf_core_relo *relo,
 		    const struct rl_core_cands *cands, struct rl_core_res *res,
 		    struct rl_diag *d);

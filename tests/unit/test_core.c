@@ -553,11 +553,13 @@ static void test_enums(void)
 	bb_free(&t);
 }
 
-/* Two kernel candidates that disagree: an error, not a guess. */
+/* Kernel candidates that disagree: an error, not a guess.  They must agree
+ * on where the field is even when the value cannot differ (FIELD_EXISTS is
+ * 1 for all), as libbpf's "field offset ambiguity". */
 static void test_ambiguity(void)
 {
-	struct bb l, t;
-	uint32_t li, ls, ti;
+	struct bb l, t, t2;
+	uint32_t li, ls, ti, tl;
 	struct rl_core_res r;
 	struct rl_diag d = { "" };
 
@@ -565,7 +567,7 @@ static void test_ambiguity(void)
 	li = bb_int(&l, "int", 4, true);
 	ls = bb_struct(&l, BTF_KIND_STRUCT, "dev___mine", 4, 1, false);
 	bb_member(&l, "mtu", li, 0, 0);
-	bb_str(&l, "0:0");
+	bb_str(&l, "0:0"); bb_str(&l, "0");
 	bb_done(&l);
 	bb_init(&t);
 	ti = bb_int(&t, "int", 4, true);
@@ -578,14 +580,48 @@ static void test_ambiguity(void)
 	bb_done(&t);
 
 	CHECK_EQ(resolve(&l, &t, ls, "0:0", RL_CORE_FIELD_BYTE_OFFSET, &r, &d), -EINVAL);
-	CHECK_CONTAINS(d.msg, "ambiguous");
-	CHECK_CONTAINS(d.msg, "give 4 and 0");
-	/* existence agrees across all three: fine */
-	CHECK_EQ(resolve(&l, &t, ls, "0:0", RL_CORE_FIELD_EXISTS, &r, &d), 0);
+	CHECK_STR(d.msg, "ambiguous: kernel types [2] dev (vmlinux) and [3] dev___old (vmlinux) both "
+		  "match but put the field at bit 32 and 0");
+	/* existence: 1 from all three, but dev___old has mtu elsewhere */
+	d.msg[0] = '\0';
+	CHECK_EQ(resolve(&l, &t, ls, "0:0", RL_CORE_FIELD_EXISTS, &r, &d), -EINVAL);
+	CHECK_CONTAINS(d.msg, "put the field at bit 32 and 0");
+	CHECK_EQ(resolve(&l, &t, ls, "0:0", RL_CORE_FIELD_SIGNED, &r, &d), -EINVAL);
+	/* the type itself is not ambiguous: no field, nothing to disagree on */
+	CHECK_EQ(resolve(&l, &t, ls, "0", RL_CORE_TYPE_EXISTS, &r, &d), 0);
 	CHECK_EQ(r.new_val, 1);
 	CHECK_EQ(r.nr_cands, 3);
+
+	/* same place, different values: long mtu in one of them */
+	bb_init(&t2);
+	ti = bb_int(&t2, "int", 4, true);
+	bb_struct(&t2, BTF_KIND_STRUCT, "dev", 16, 1, false);
+	bb_member(&t2, "mtu", ti, 32, 0);
+	bb_struct(&t2, BTF_KIND_STRUCT, "dev___same", 16, 1, false);
+	bb_member(&t2, "mtu", ti, 32, 0);
+	bb_done(&t2);
+	CHECK_EQ(resolve(&l, &t2, ls, "0:0", RL_CORE_FIELD_EXISTS, &r, &d), 0);   /* agree: fine */
+	CHECK_EQ(r.new_val, 1);
+	CHECK_EQ(r.nr_cands, 2);
+	CHECK_EQ(resolve(&l, &t2, ls, "0:0", RL_CORE_FIELD_BYTE_OFFSET, &r, &d), 0);
+	CHECK_EQ(r.new_val, 4);
+	bb_free(&t2);
+	bb_init(&t2);
+	ti = bb_int(&t2, "int", 4, true);
+	tl = bb_int(&t2, "long", 8, true);
+	bb_struct(&t2, BTF_KIND_STRUCT, "dev", 16, 1, false);
+	bb_member(&t2, "mtu", ti, 64, 0);
+	bb_struct(&t2, BTF_KIND_STRUCT, "dev___wide", 16, 1, false);
+	bb_member(&t2, "mtu", tl, 64, 0);
+	bb_done(&t2);
+	CHECK_EQ(resolve(&l, &t2, ls, "0:0", RL_CORE_FIELD_BYTE_SIZE, &r, &d), -EINVAL);
+	CHECK_CONTAINS(d.msg, "both match but give 4 and 8");
+	/* same offset, but a signed int load that only one of them can take */
+	CHECK_EQ(resolve(&l, &t2, ls, "0:0", RL_CORE_FIELD_BYTE_OFFSET, &r, &d), -EINVAL);
+	CHECK_CONTAINS(d.msg, "both match but read the field with 4 and 8 bytes");
 	bb_free(&l);
 	bb_free(&t);
+	bb_free(&t2);
 }
 
 /* ---- split (module) BTF --------------------------------------------------------- */
