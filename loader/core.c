@@ -465,13 +465,14 @@ static int take_match(const struct rl_core_spec *ls, const struct rl_core_spec *
 }
 
 int rl_core_resolve(const struct rl_btf *local, const struct bpf_core_relo *relo,
-		    const struct rl_core_cands *cands, struct rl_core_res *res,
+		    struct rl_core_cands *cands, struct rl_core_res *res,
 		    struct rl_diag *d)
 {
 	struct rl_core_spec ls, ts;
 	struct value orig;
 	struct first_match first = { false, 0 };
 	char why[192] = "";
+	uint32_t matched = 0;
 	int err;
 
 	memset(res, 0, sizeof(*res));
@@ -491,6 +492,7 @@ int rl_core_resolve(const struct rl_btf *local, const struct bpf_core_relo *relo
 	}
 	res->nr_cands = cands ? cands->n : 0;
 	for (uint32_t i = 0; i < res->nr_cands; i++) {
+		struct rl_core_cand c;
 		char cwhy[192];
 
 		if (!match_cand(&ls, &cands->c[i], &ts, cwhy, sizeof(cwhy))) {
@@ -501,8 +503,15 @@ int rl_core_resolve(const struct rl_btf *local, const struct bpf_core_relo *relo
 		err = take_match(&ls, &ts, &cands->c[i], &orig, &first, res, d);
 		if (err)
 			return err;
+		/* matching candidates to the front (swapped, so an error above
+		 * loses none) */
+		c = cands->c[i];
+		cands->c[i] = cands->c[matched];
+		cands->c[matched++] = c;
 	}
-	if (!first.have)
+	if (matched)
+		cands->n = matched;
+	else
 		no_match(&ls, res, why);
 	return 0;
 }

@@ -29,7 +29,8 @@
  *      (anonymous struct/union members are looked through), arrays by index,
  *      enumerators by name; candidates that do not match are dropped;
  *   3. all matching candidates must agree on where the field is and on the
- *      value, else the relocation is ambiguous (an error);
+ *      value, else the relocation is ambiguous (an error); the candidates
+ *      that matched are all that later relocations on the type consider;
  *   4. no match: *_EXISTS and the type-based kinds give 0; the other kinds
  *      "poison" the instruction (RL_CORE_POISON_HELPER below) so the program
  *      still loads when the code is dead (a bpf_core_field_exists() guard)
@@ -190,11 +191,14 @@ struct rl_core_res {
 
 /* Resolve one record.  `cands` are rl_core_find_cands' answer for the
  * record's type (ignored for TYPE_ID_LOCAL); pass them in so a caller can
- * cache them per type.  Returns 0 (res filled, possibly res->poison) or
- * -errno for a relocation that cannot be right for any kernel (bad access
- * string, candidates that disagree on the value or on where the field is). */
+ * cache them per type.  When some candidates match, `cands` is narrowed to
+ * those, as libbpf narrows its per-type cache: a kernel type that failed one
+ * relocation is not a candidate for the next one on the same local type.
+ * Returns 0 (res filled, possibly res->poison) or -errno for a relocation
+ * that cannot be right for any kernel (bad access string, candidates that
+ * disagree on the value or on where the field is). */
 int rl_core_resolve(const struct rl_btf *local, const struct bpf_core_relo *relo,
-		    const struct rl_core_cands *cands, struct rl_core_res *res,
+		    struct rl_core_cands *cands, struct rl_core_res *res,
 		    struct rl_diag *d);
 
 /* Patch insns[idx] (idx < cnt; ld_imm64 needs idx + 1 < cnt) with res.

@@ -142,6 +142,20 @@ static void bb_free(struct bb *b)
 	rl_btf_free(&b->btf);
 }
 
+/* A relocation record of `kind` on local type `type_id` with `access`; the
+ * access string must live in the local BTF's strings (access_str_off 0 if
+ * it does not). */
+static struct bpf_core_relo relo_of(const struct rl_btf *local, uint32_t type_id, const char *access,
+				    uint32_t kind)
+{
+	struct bpf_core_relo r = { 0, type_id, 0, (enum bpf_core_relo_kind)kind };
+
+	for (uint32_t off = 1; off < local->strs_len; off += (uint32_t)strlen(local->strs + off) + 1)
+		if (!strcmp(local->strs + off, access))
+			r.access_str_off = off;
+	return r;
+}
+
 /* Resolve one relocation of `kind` on local type `type_id` with `access`,
  * against the target, as load would (candidates first). */
 static int resolve(struct bb *local, struct bb *target, uint32_t type_id, const char *access,
@@ -149,13 +163,9 @@ static int resolve(struct bb *local, struct bb *target, uint32_t type_id, const 
 {
 	struct rl_core_target tgt = { &target->btf, NULL, NULL };
 	struct rl_core_cands cands = { 0 };
-	struct bpf_core_relo r = { 0, type_id, 0, kind };
+	struct bpf_core_relo r = relo_of(&local->btf, type_id, access, kind);
 	int err = 0;
 
-	/* the access string must live in the local BTF's strings: find it */
-	for (uint32_t off = 1; off < local->btf.strs_len; off += (uint32_t)strlen(local->btf.strs + off) + 1)
-		if (!strcmp(local->btf.strs + off, access))
-			r.access_str_off = off;
 	if (!r.access_str_off && strcmp(access, ""))
 		return rl_err(d, EINVAL, "test bug: access '%s' not in the local strings", access);
 	if (kind != RL_CORE_TYPE_ID_LOCAL)
@@ -624,6 +634,61 @@ static void test_ambiguity(void)
 	bb_free(&t2);
 }
 
+/* Candidates that matched one relocation are all that the next relocation
+ * on the same local type looks at (libbpf narrows its cache the same way);
+ * a relocation nothing matches leaves the list as it was. */
+static void test_cands_narrowed(void)
+{
+	struct bb l, t;
+	uint32_t li, ls, ti, tdev;
+	struct rl_core_target tgt;
+	struct rl_core_cands cands = { 0 };
+	struct rl_core_res r;
+	struct rl_diag d = { "" };
+	struct bpf_core_relo rec;
+
+	bb_init(&l);
+	li = bb_int(&l, "int", 4, true);
+	ls = bb_struct(&l, BTF_KIND_STRUCT, "dev___mine", 12, 3, false);
+	bb_member(&l, "mtu", li, 0, 0);
+	bb_member(&l, "speed", li, 32, 0);
+	bb_member(&l, "gone", li, 64, 0);
+	bb_str(&l, "0:0"); bb_str(&l, "0:1"); bb_str(&l, "0:2");
+	bb_done(&l);
+	bb_init(&t);
+	ti = bb_int(&t, "int", 4, true);
+	bb_struct(&t, BTF_KIND_STRUCT, "dev___b", 8, 1, false);        /* 2: speed only */
+	bb_member(&t, "speed", ti, 32, 0);
+	tdev = bb_struct(&t, BTF_KIND_STRUCT, "dev", 8, 1, false);     /* 3: mtu only */
+	bb_member(&t, "mtu", ti, 32, 0);
+	bb_done(&t);
+	tgt = (struct rl_core_target){ &t.btf, NULL, NULL };
+	CHECK_EQ(rl_core_find_cands(&l.btf, ls, &tgt, &cands, &d), 0);
+	CHECK_EQ(cands.n, 2);
+
+	/* nothing has 'gone': the list stays */
+	rec = relo_of(&l.btf, ls, "0:2", RL_CORE_FIELD_EXISTS);
+	CHECK_EQ(rl_core_resolve(&l.btf, &rec, &cands, &r, &d), 0);
+	CHECK_EQ(r.new_val, 0);
+	CHECK_EQ(cands.n, 2);
+	/* only dev has mtu: dev is the list now */
+	rec = relo_of(&l.btf, ls, "0:0", RL_CORE_FIELD_BYTE_OFFSET);
+	CHECK_EQ(rl_core_resolve(&l.btf, &rec, &cands, &r, &d), 0);
+	CHECK_EQ(r.new_val, 4);
+	CHECK_EQ(r.nr_cands, 2);
+	CHECK_EQ(cands.n, 1);
+	CHECK_EQ(cands.c[0].id, tdev);
+	/* so 'speed', only in dev___b, no longer resolves */
+	rec = relo_of(&l.btf, ls, "0:1", RL_CORE_FIELD_BYTE_OFFSET);
+	CHECK_EQ(rl_core_resolve(&l.btf, &rec, &cands, &r, &d), 0);
+	CHECK(r.poison);
+	CHECK_EQ(r.nr_cands, 1);
+	CHECK_CONTAINS(r.why, "struct dev has no member 'speed'");
+	free(cands.c);
+	bb_free(&l);
+	bb_free(&t);
+}
+
 /* ---- split (module) BTF --------------------------------------------------------- */
 
 static void test_split_merge(void)
@@ -840,13 +905,10 @@ static void test_kernel_module(void)
 	CHECK_EQ(rl_core_find_cands(&l.btf, ls, &kb->target, &cands, &d), 0);
 	CHECK_EQ(cands.n, 1);
 	if (cands.n == 1) {
-		struct bpf_core_relo rec = { 0, ls, 0, (enum bpf_core_relo_kind)RL_CORE_FIELD_BYTE_OFFSET };
+		struct bpf_core_relo rec = relo_of(&l.btf, ls, "0:0", RL_CORE_FIELD_BYTE_OFFSET);
 
 		CHECK_STR(cands.c[0].btf_name, "rawload_test_mod");
 		CHECK_EQ(cands.c[0].id, base_nr);
-		for (uint32_t off = 1; off < l.btf.strs_len; off += (uint32_t)strlen(l.btf.strs + off) + 1)
-			if (!strcmp(l.btf.strs + off, "0:0"))
-				rec.access_str_off = off;
 		CHECK_EQ(rl_core_resolve(&l.btf, &rec, &cands, &r, &d), 0);
 		CHECK_EQ(r.new_val, 4);
 		CHECK_STR(r.target_str, "rawload_mod_thing.y");
@@ -872,6 +934,7 @@ int main(void)
 		UNIT_TEST(test_type_relocations),
 		UNIT_TEST(test_enums),
 		UNIT_TEST(test_ambiguity),
+		UNIT_TEST(test_cands_narrowed),
 		UNIT_TEST(test_split_merge),
 		UNIT_TEST(test_kernel),
 		UNIT_TEST(test_kernel_module),
