@@ -276,6 +276,19 @@ static int bitfield_window(const struct rl_core_spec *s, uint32_t base_sz, uint3
 	return 0;
 }
 
+/* The type one load of a field reads.  An array is read an element at a
+ * time (clang loads arr[0] through the access path of `arr` itself), so its
+ * innermost element: then a kernel whose array only got longer or shorter
+ * re-sizes (and poisons) nothing. */
+static uint32_t load_type(const struct rl_btf *btf, uint32_t id)
+{
+	const struct btf_type *t = rl_core_skip(btf, id, &id);
+
+	for (int depth = 0; t && rl_btf_kind(t) == BTF_KIND_ARRAY && depth < RL_BTF_MAX_DEPTH; depth++)
+		t = rl_core_skip(btf, ((const struct btf_array *)(t + 1))->type, &id);
+	return id;
+}
+
 static int field_value(const struct rl_core_spec *s, struct value *v, struct rl_diag *d)
 {
 	uint32_t mt_id, byte_off = 0, byte_sz = 0;
@@ -299,25 +312,28 @@ static int field_value(const struct rl_core_spec *s, struct value *v, struct rl_
 			return -E2BIG;
 		bit_sz = s->bitfield_bits;
 	}
-	v->validate = true;
+	/* the compiler computes bitfield windows its own way, so the window's
+	 * offset, size and left shift need not be what we compute; the sign and
+	 * the right shift (64 - width) are never ambiguous (as libbpf) */
+	v->validate = !bitfield;
 	switch (s->kind) {
 	case RL_CORE_FIELD_BYTE_OFFSET:
 		v->val = byte_off;
 		if (!bitfield) {
-			v->sz = byte_sz;
-			v->type_id = mt_id;
+			v->type_id = load_type(s->btf, mt_id);
+			size = rl_btf_resolve_size(s->btf, v->type_id);
+			v->sz = size < 0 ? byte_sz : (uint32_t)size;
 		}
-		/* the compiler computes bitfield windows its own way */
-		v->validate = !bitfield;
 		return 0;
 	case RL_CORE_FIELD_BYTE_SIZE:
 		v->val = byte_sz;
-		v->validate = !bitfield;
 		return 0;
 	case RL_CORE_FIELD_EXISTS:
 		v->val = 1;
+		v->validate = true;
 		return 0;
 	case RL_CORE_FIELD_SIGNED:
+		v->validate = true;
 		v->val = rl_core_is_enum(mt) ? rl_btf_kflag(mt) :
 			 mt && rl_btf_kind(mt) == BTF_KIND_INT &&
 			 (BTF_INT_ENCODING(*(const uint32_t *)(mt + 1)) & BTF_INT_SIGNED);
@@ -327,6 +343,7 @@ static int field_value(const struct rl_core_spec *s, struct value *v, struct rl_
 			return rl_err(d, EINVAL, "bit shifts for a %u-byte field (at most 8)", byte_sz);
 		v->val = s->kind == RL_CORE_FIELD_LSHIFT_U64 ?
 			 64 - (s->bit_off + bit_sz - (uint64_t)byte_off * 8) : 64 - bit_sz;
+		v->validate = v->validate || s->kind == RL_CORE_FIELD_RSHIFT_U64;
 		return 0;
 	}
 }

@@ -421,6 +421,7 @@ static void test_bitfields(void)
 	uint32_t lu8, ls, tu32, tu16;
 	struct rl_core_res r;
 	struct rl_diag d = { "" };
+	struct bpf_insn alu = { BPF_ALU64 | BPF_LSH | BPF_K, 1, 0, 0, 0 };
 
 	bb_init(&l);
 	lu8 = bb_int(&l, "unsigned char", 1, false);
@@ -448,11 +449,95 @@ static void test_bitfields(void)
 	CHECK_EQ(resolve(&l, &t, ls, "0:1", RL_CORE_FIELD_LSHIFT_U64, &r, &d), 0);
 	CHECK_EQ(r.orig_val, 64 - (3 + 2));
 	CHECK_EQ(r.new_val, 64 - (45 + 6 - 32));
+	/* the left shift depends on the window the compiler chose: not
+	 * checked (as libbpf); a compiler that read a u16 wrote 64 - 5 - 8 */
+	CHECK(!r.validate);
+	alu.imm = 64 - 5 - 8;
+	CHECK_EQ(rl_core_patch_insn(&alu, 1, 0, RL_CORE_FIELD_LSHIFT_U64, &r, NULL, &d), 0);
+	CHECK_EQ(alu.imm, 64 - (45 + 6 - 32));
+	/* the right shift (64 - width) and the sign are never ambiguous */
 	CHECK_EQ(resolve(&l, &t, ls, "0:1", RL_CORE_FIELD_RSHIFT_U64, &r, &d), 0);
 	CHECK_EQ(r.orig_val, 62);
 	CHECK_EQ(r.new_val, 58);
+	CHECK(r.validate);
 	CHECK_EQ(resolve(&l, &t, ls, "0:1", RL_CORE_FIELD_SIGNED, &r, &d), 0);
 	CHECK_EQ(r.new_val, 1);
+	CHECK(r.validate);
+	bb_free(&l);
+	bb_free(&t);
+}
+
+/* A load through an array field reads one element: only the element's size
+ * matters, so an array that merely got longer moves the load and keeps its
+ * width; an element whose width changed is re-sized or poisoned as any
+ * other field.
+ *
+ *   program                               kernel
+ *   struct ring___x {     32 bytes        struct ring {           80 bytes
+ *       u32 slots[2];       @0                u64 pad;                @0
+ *       s32 vals[2];        @8                u32 slots[5];           @8
+ *       u32 grid[2][2];     @16               s64 vals[3];            @32
+ *   };                                        u32 grid[3][2];         @56
+ *                                         };
+ */
+static void test_array_loads(void)
+{
+	struct bb l, t;
+	uint32_t lu32, ls32, ls, tu32, ts64, tu64, trow;
+	struct rl_core_res r;
+	struct rl_diag d = { "" };
+	struct bpf_insn ldx = { BPF_LDX | BPF_MEM | BPF_W, 0, 1, 0, 0 };
+	bool poisoned;
+
+	bb_init(&l);
+	lu32 = bb_int(&l, "unsigned int", 4, false);               /* 1 */
+	ls32 = bb_int(&l, "int", 4, true);                         /* 2 */
+	bb_array(&l, lu32, ls32, 2);                               /* 3: u32[2] */
+	bb_array(&l, ls32, ls32, 2);                               /* 4: s32[2] */
+	bb_array(&l, 3, ls32, 2);                                  /* 5: u32[2][2] */
+	ls = bb_struct(&l, BTF_KIND_STRUCT, "ring___x", 32, 3, false);
+	bb_member(&l, "slots", 3, 0, 0);
+	bb_member(&l, "vals", 4, 64, 0);
+	bb_member(&l, "grid", 5, 128, 0);
+	bb_str(&l, "0:0"); bb_str(&l, "0:1"); bb_str(&l, "0:2");
+	bb_done(&l);
+	bb_init(&t);
+	tu32 = bb_int(&t, "unsigned int", 4, false);               /* 1 */
+	ts64 = bb_int(&t, "long", 8, true);                        /* 2 */
+	tu64 = bb_int(&t, "long unsigned int", 8, false);          /* 3 */
+	bb_array(&t, tu32, ts64, 5);                               /* 4: u32[5] */
+	bb_array(&t, ts64, ts64, 3);                               /* 5: s64[3] */
+	trow = bb_array(&t, tu32, ts64, 2);                        /* 6: u32[2] */
+	bb_array(&t, trow, ts64, 3);                               /* 7: u32[3][2] */
+	bb_struct(&t, BTF_KIND_STRUCT, "ring", 80, 4, false);
+	bb_member(&t, "pad", tu64, 0, 0);
+	bb_member(&t, "slots", 4, 64, 0);
+	bb_member(&t, "vals", 5, 256, 0);
+	bb_member(&t, "grid", 7, 448, 0);
+	bb_done(&t);
+
+	CHECK_EQ(resolve(&l, &t, ls, "0:0", RL_CORE_FIELD_BYTE_OFFSET, &r, &d), 0);
+	CHECK_EQ(r.new_val, 8);
+	CHECK_EQ(r.orig_sz, 4);
+	CHECK_EQ(r.new_sz, 4);
+	CHECK(!r.fail_memsz);
+	CHECK_EQ(rl_core_patch_insn(&ldx, 1, 0, RL_CORE_FIELD_BYTE_OFFSET, &r, &poisoned, &d), 0);
+	CHECK(!poisoned);
+	CHECK_EQ(ldx.off, 8);
+	CHECK_EQ(ldx.code, BPF_LDX | BPF_MEM | BPF_W);
+	/* the field's size is still the whole array's */
+	CHECK_EQ(resolve(&l, &t, ls, "0:0", RL_CORE_FIELD_BYTE_SIZE, &r, &d), 0);
+	CHECK_EQ(r.orig_val, 8);
+	CHECK_EQ(r.new_val, 20);
+	/* two dimensions: the innermost element */
+	CHECK_EQ(resolve(&l, &t, ls, "0:2", RL_CORE_FIELD_BYTE_OFFSET, &r, &d), 0);
+	CHECK_EQ(r.new_val, 56);
+	CHECK_EQ(r.new_sz, 4);
+	CHECK(!r.fail_memsz);
+	/* s32 elements became s64: a signed value cannot be re-read wider */
+	CHECK_EQ(resolve(&l, &t, ls, "0:1", RL_CORE_FIELD_BYTE_OFFSET, &r, &d), 0);
+	CHECK_EQ(r.new_sz, 8);
+	CHECK(r.fail_memsz);
 	bb_free(&l);
 	bb_free(&t);
 }
@@ -931,6 +1016,7 @@ int main(void)
 		UNIT_TEST(test_resized_loads),
 		UNIT_TEST(test_patching),
 		UNIT_TEST(test_bitfields),
+		UNIT_TEST(test_array_loads),
 		UNIT_TEST(test_type_relocations),
 		UNIT_TEST(test_enums),
 		UNIT_TEST(test_ambiguity),
