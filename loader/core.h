@@ -131,14 +131,17 @@ int rl_core_spec_str(const struct rl_core_spec *spec, char *buf, size_t len);
 /* Essential names equal: "task_struct___v2" and "task_struct" are. */
 bool rl_core_names_match(const char *a, const char *b);
 /* May a local field of type l be read as a target field of type t?  (Two
- * structs/unions always may; ints of any size/sign; pointers to anything;
+ * structs/unions always may; ints of any size/sign, but not one with a bit
+ * offset (the deprecated bitfield encoding); pointers to anything;
  * enums and forward declarations by name; arrays by element.) */
 bool rl_core_fields_compat(const struct rl_btf *lb, uint32_t l, const struct rl_btf *tb, uint32_t t);
 /* TYPE_ID_TARGET/TYPE_EXISTS/TYPE_SIZE: same kinds all the way down, names
- * ignored below the root, int sizes/signs and array lengths ignored. */
+ * ignored below the root, int sizes/signs and array lengths ignored (ints
+ * with a bit offset refused, as for fields). */
 bool rl_core_types_compat(const struct rl_btf *lb, uint32_t l, const struct rl_btf *tb, uint32_t t);
-/* TYPE_MATCHES: the stricter relation (ints by size and sign, members and
- * enumerators by name, function prototypes argument by argument). */
+/* TYPE_MATCHES: the stricter relation (ints by bit width and sign, arrays
+ * by length, members and enumerators by name, function prototypes argument
+ * by argument). */
 bool rl_core_types_match(const struct rl_btf *lb, uint32_t l, const struct rl_btf *tb, uint32_t t);
 
 /* ---- targets and candidates --------------------------------------------- */

@@ -13,11 +13,14 @@
  *                   already matched; below it only the shape counts: same
  *                   kinds all the way down, pointers/arrays/typedefs
  *                   followed, function prototypes argument by argument.
+ *                   Ints of any size and sign, but none with a bit offset
+ *                   (the deprecated bitfield encoding) on either side.
  *   types_match     TYPE_MATCHES (bpf_core_type_matches): "would my
- *                   definition describe the kernel's?"  Ints by size and
- *                   signedness, every local member must exist by name with
- *                   a matching type, every local enumerator by name, enum
- *                   sizes equal; behind a pointer only names and kinds.
+ *                   definition describe the kernel's?"  Ints by width in
+ *                   bits and signedness, arrays by length and element,
+ *                   every local member must exist by name with a matching
+ *                   type, every local enumerator by name, enum sizes equal;
+ *                   behind a pointer only names and kinds.
  *
  * Typedefs and qualifiers (const, volatile, restrict, type tags) are looked
  * through by all three.  Every walk is bounded (RL_BTF_MAX_DEPTH) so damaged
@@ -51,6 +54,14 @@ static uint32_t int_encoding(const struct btf_type *t)
 	return *(const uint32_t *)(t + 1);
 }
 
+/* Any two ints are compatible in size and sign, but not an INT with a bit
+ * offset: that is the deprecated bitfield-like encoding, not a plain
+ * integer (libbpf rejects it in both relations too). */
+static bool plain_ints(const struct btf_type *l, const struct btf_type *t)
+{
+	return !BTF_INT_OFFSET(int_encoding(l)) && !BTF_INT_OFFSET(int_encoding(t));
+}
+
 bool rl_core_fields_compat(const struct rl_btf *lb, uint32_t l, const struct rl_btf *tb, uint32_t t)
 {
 	for (int depth = 0; depth < RL_BTF_MAX_DEPTH; depth++) {
@@ -72,9 +83,7 @@ bool rl_core_fields_compat(const struct rl_btf *lb, uint32_t l, const struct rl_
 		case BTF_KIND_ENUM64:
 			return type_names_match(lb, lt, tb, tt);
 		case BTF_KIND_INT:
-			/* an INT with a bit offset is an old-style bitfield
-			 * encoding of its own, not a plain integer */
-			return !BTF_INT_OFFSET(int_encoding(lt)) && !BTF_INT_OFFSET(int_encoding(tt));
+			return plain_ints(lt, tt);
 		case BTF_KIND_ARRAY:
 			l = ((const struct btf_array *)(lt + 1))->type;
 			t = ((const struct btf_array *)(tt + 1))->type;
@@ -134,8 +143,10 @@ static bool compat(const struct rl_btf *lb, uint32_t l, const struct rl_btf *tb,
 		return false;
 	switch (rl_btf_kind(lt)) {
 	case BTF_KIND_STRUCT: case BTF_KIND_UNION: case BTF_KIND_FWD:
-	case BTF_KIND_ENUM: case BTF_KIND_ENUM64: case BTF_KIND_INT: case BTF_KIND_FLOAT:
+	case BTF_KIND_ENUM: case BTF_KIND_ENUM64: case BTF_KIND_FLOAT:
 		return true;
+	case BTF_KIND_INT:
+		return plain_ints(lt, tt);
 	case BTF_KIND_PTR:
 		return compat(lb, lt->type, tb, tt->type, depth + 1);
 	case BTF_KIND_ARRAY:
@@ -248,8 +259,8 @@ static bool match(const struct rl_btf *lb, uint32_t l, const struct rl_btf *tb, 
 	if (rl_btf_kind(lt) != rl_btf_kind(tt))
 		return false;
 	switch (rl_btf_kind(lt)) {
-	case BTF_KIND_INT:
-		return lt->size == tt->size &&
+	case BTF_KIND_INT:      /* by width in bits and sign, as libbpf */
+		return BTF_INT_BITS(int_encoding(lt)) == BTF_INT_BITS(int_encoding(tt)) &&
 		       (BTF_INT_ENCODING(int_encoding(lt)) & BTF_INT_SIGNED) ==
 		       (BTF_INT_ENCODING(int_encoding(tt)) & BTF_INT_SIGNED);
 	case BTF_KIND_FLOAT:
@@ -258,9 +269,12 @@ static bool match(const struct rl_btf *lb, uint32_t l, const struct rl_btf *tb, 
 		return rl_btf_kflag(lt) == rl_btf_kflag(tt);
 	case BTF_KIND_PTR:
 		return match(lb, lt->type, tb, tt->type, true, depth + 1);
-	case BTF_KIND_ARRAY:
-		return match(lb, ((const struct btf_array *)(lt + 1))->type,
-			     tb, ((const struct btf_array *)(tt + 1))->type, behind_ptr, depth + 1);
+	case BTF_KIND_ARRAY: {  /* same length, matching elements */
+		const struct btf_array *la = (const void *)(lt + 1), *ta = (const void *)(tt + 1);
+
+		return la->nelems == ta->nelems &&
+		       match(lb, la->type, tb, ta->type, behind_ptr, depth + 1);
+	}
 	case BTF_KIND_STRUCT:
 	case BTF_KIND_UNION:
 		return members_match(lb, lt, tb, tt, depth);

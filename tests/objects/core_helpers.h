@@ -19,6 +19,9 @@
  *                               window at offset/size
  *   core_type_exists(T)       1 if the kernel has T          [TYPE_EXISTS]
  *   core_type_size(T)         sizeof the kernel's T          [TYPE_SIZE]
+ *   core_type_matches(T)      1 if T, as the program         [TYPE_MATCHES]
+ *                               declares it, describes the kernel's T
+ *                               (clang >= 15; see below)
  *   core_type_id_local(T)     T's id in the object's BTF     [TYPE_ID_LOCAL]
  *   core_type_id_kernel(T)    T's id in the kernel's BTF     [TYPE_ID_TARGET]
  *   core_enum_exists(E, v)    1 if enumerator v exists       [ENUMVAL_EXISTS]
@@ -59,6 +62,13 @@ enum { CORE_ENUMVAL_EXISTS = 0, CORE_ENUMVAL_VALUE = 1 };
 
 #define core_type_exists(T)      __builtin_preserve_type_info(*(T *)0, CORE_TYPE_EXISTS)
 #define core_type_size(T)        __builtin_preserve_type_info(*(T *)0, CORE_TYPE_SIZE)
+/* clang 14's BPF backend stops with "Incorrect flag for
+ * llvm.bpf.preserve.type.info intrinsic" on flag 2; only clang 15 and later
+ * emit TYPE_MATCHES, so the resolver's side of it is tested on hand-built
+ * BTF (tests/unit/test_core.c, test_type_matches). */
+#if __clang_major__ >= 15
+#define core_type_matches(T)     __builtin_preserve_type_info(*(T *)0, CORE_TYPE_MATCHES)
+#endif
 #define core_type_id_local(T)    __builtin_btf_type_id(*(T *)0, CORE_TYPE_ID_LOCAL)
 #define core_type_id_kernel(T)   __builtin_btf_type_id(*(T *)0, CORE_TYPE_ID_TARGET)
 

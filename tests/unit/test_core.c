@@ -542,6 +542,72 @@ static void test_array_loads(void)
 	bb_free(&t);
 }
 
+/* TYPE_MATCHES (bpf_core_type_matches, clang >= 15; built by hand here since
+ * clang 14 cannot emit it): would the program's definition describe the
+ * kernel's?  Every local member by name with a matching type; ints by width
+ * and sign; arrays by length; behind a pointer, names only. */
+static void test_type_matches(void)
+{
+	struct bb l, t;
+	uint32_t li, ll, lu, lp, larr2, larr3, tint, tlong, tarr, tsock;
+	uint32_t good, len, wide, sign, miss;
+	struct rl_core_res r;
+	struct rl_diag d = { "" };
+
+	bb_init(&l);
+	li = bb_int(&l, "int", 4, true);
+	ll = bb_int(&l, "long", 8, true);
+	lu = bb_int(&l, "unsigned int", 4, false);
+	larr2 = bb_array(&l, ll, li, 2);
+	larr3 = bb_array(&l, ll, li, 3);
+	good = bb_struct(&l, BTF_KIND_STRUCT, "sock___good", 32, 3, false);
+	bb_member(&l, "state", li, 0, 0);
+	bb_member(&l, "flags", larr2, 64, 0);
+	bb_member(&l, "next", good + 1, 192, 0);
+	lp = bb_ref(&l, BTF_KIND_PTR, NULL, good);
+	len = bb_struct(&l, BTF_KIND_STRUCT, "sock___len", 24, 1, false);
+	bb_member(&l, "flags", larr3, 0, 0);                 /* long flags[3]: kernel has 2 */
+	wide = bb_struct(&l, BTF_KIND_STRUCT, "sock___wide", 8, 1, false);
+	bb_member(&l, "state", ll, 0, 0);                    /* long state: kernel's is int */
+	sign = bb_struct(&l, BTF_KIND_STRUCT, "sock___sign", 4, 1, false);
+	bb_member(&l, "state", lu, 0, 0);                    /* unsigned: kernel's is signed */
+	miss = bb_struct(&l, BTF_KIND_STRUCT, "sock___miss", 4, 1, false);
+	bb_member(&l, "gone", li, 0, 0);
+	bb_str(&l, "0");
+	bb_done(&l);
+	(void)lp;
+	bb_init(&t);
+	tint = bb_int(&t, "int", 4, true);
+	tlong = bb_int(&t, "long", 8, true);
+	tarr = bb_array(&t, tlong, tint, 2);
+	tsock = bb_struct(&t, BTF_KIND_STRUCT, "sock", 40, 4, false);
+	bb_member(&t, "refcnt", tlong, 0, 0);
+	bb_member(&t, "flags", tarr, 64, 0);                 /* other order, other offsets */
+	bb_member(&t, "state", tint, 192, 0);
+	bb_member(&t, "next", tsock + 1, 256, 0);
+	bb_ref(&t, BTF_KIND_PTR, NULL, tsock);
+	bb_done(&t);
+
+	CHECK_EQ(resolve(&l, &t, good, "0", RL_CORE_TYPE_MATCHES, &r, &d), 0);
+	CHECK_EQ(r.orig_val, 1);
+	CHECK_EQ(r.new_val, 1);
+	CHECK(!r.poison);
+	CHECK_EQ(r.match.id, tsock);
+	CHECK_STR(r.target_str, "struct sock");
+	for (uint32_t id = len; id <= miss; id++) {          /* each with its one wrong member */
+		CHECK_EQ(resolve(&l, &t, id, "0", RL_CORE_TYPE_MATCHES, &r, &d), 0);
+		CHECK_EQ(r.new_val, 0);
+		CHECK(!r.poison);                    /* a type kind: 0, never poison */
+		CHECK_CONTAINS(r.why, "kernel [4] sock has a different shape");
+		/* ... though each is compatible for TYPE_EXISTS */
+		CHECK_EQ(resolve(&l, &t, id, "0", RL_CORE_TYPE_EXISTS, &r, &d), 0);
+		CHECK_EQ(r.new_val, 1);
+	}
+	CHECK(len < wide && wide < sign && sign < miss);
+	bb_free(&l);
+	bb_free(&t);
+}
+
 /* Type-based kinds: ids, existence, size, and the two type relations. */
 static void test_type_relocations(void)
 {
@@ -560,6 +626,8 @@ static void test_type_relocations(void)
 	bb_ref(&l, BTF_KIND_TYPEDEF, "handler_t", lproto);            /* 5 */
 	bb_struct(&l, BTF_KIND_STRUCT, "nowhere", 4, 0, false);        /* 6 */
 	bb_struct(&l, BTF_KIND_UNION, "u___x", 4, 0, false);           /* 7 */
+	bb_ref(&l, BTF_KIND_TYPEDEF, "flags_t", li);                   /* 8 */
+	bb_ref(&l, BTF_KIND_TYPEDEF, "mode_t", li);                    /* 9 */
 	bb_str(&l, "0");
 	bb_done(&l);
 	bb_init(&t);
@@ -573,6 +641,10 @@ static void test_type_relocations(void)
 	bb_ref(&t, BTF_KIND_TYPEDEF, "handler_t", tproto);            /* 5 */
 	tu = bb_struct(&t, BTF_KIND_STRUCT, "u", 4, 0, false);         /* 6: a struct, not a union */
 	tu2 = bb_struct(&t, BTF_KIND_UNION, "u___y", 16, 0, false);    /* 7 */
+	bb_type(&t, "int", BTF_KIND_INT, 0, false, 4);                 /* 8: bits 1..31 of an int, */
+	bb_u32(&t, BTF_INT_SIGNED << 24 | 1 << 16 | 31);               /*    the deprecated encoding */
+	bb_ref(&t, BTF_KIND_TYPEDEF, "flags_t", 8);                    /* 9 */
+	bb_ref(&t, BTF_KIND_TYPEDEF, "mode_t", ti);                    /* 10: int -> long: fine */
 	bb_done(&t);
 	(void)tu;
 
@@ -599,6 +671,12 @@ static void test_type_relocations(void)
 	/* ... but it does not *match*: int vs long */
 	CHECK_EQ(resolve(&l, &t, 5, "0", RL_CORE_TYPE_MATCHES, &r, &d), 0);
 	CHECK_EQ(r.new_val, 0);
+	/* an INT with a bit offset is no plain int, for types as for fields */
+	CHECK_EQ(resolve(&l, &t, 8, "0", RL_CORE_TYPE_EXISTS, &r, &d), 0);
+	CHECK_EQ(r.new_val, 0);
+	CHECK_CONTAINS(r.why, "kernel [9] flags_t has a different shape");
+	CHECK_EQ(resolve(&l, &t, 9, "0", RL_CORE_TYPE_EXISTS, &r, &d), 0);
+	CHECK_EQ(r.new_val, 1);
 	/* struct file___x matches struct file: 'pos' exists... but int != long */
 	CHECK(!rl_core_types_match(&l.btf, lf, &t.btf, tf));
 	CHECK(rl_core_types_compat(&l.btf, lf, &t.btf, tf));
@@ -1018,6 +1096,7 @@ int main(void)
 		UNIT_TEST(test_bitfields),
 		UNIT_TEST(test_array_loads),
 		UNIT_TEST(test_type_relocations),
+		UNIT_TEST(test_type_matches),
 		UNIT_TEST(test_enums),
 		UNIT_TEST(test_ambiguity),
 		UNIT_TEST(test_cands_narrowed),
