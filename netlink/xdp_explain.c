@@ -7,6 +7,10 @@
  *
  * The message is read only within nlh->nlmsg_len; every attribute length
  * is checked against what is left before its payload is touched.
+ *
+ * The end of the file tells a whole exchange (rl_nl_explain_step): the
+ * request and reply indented under their titles, the kernel path, and where
+ * XDP_SETUP_PROG lands - the driver's ndo_bpf, or generic XDP in skb mode.
  */
 #include "xdp_explain.h"
 #include "xdp_link.h"   /* the kernel paths, constant strings */
