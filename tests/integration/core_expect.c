@@ -15,6 +15,8 @@ int printf(const char *fmt, ...);
 #define OFF(T, f) ((unsigned long)__builtin_offsetof(struct T, f))
 #define SIZE(T, f) ((unsigned long)sizeof(((struct T *)0)->f))
 #define IS_SIGNED(T, f) (((__typeof__(((struct T *)0)->f))-1) < 0)
+/* typeof refuses bitfields: store -1 and look */
+#define IS_SIGNED_BITS(T, f) ({ struct T __v = {}; __v.f = -1; __v.f < 0; })
 
 int main(void)
 {
@@ -32,7 +34,8 @@ int main(void)
 	printf("size_mac_len %lu\n", SIZE(sk_buff, mac_len));
 	printf("size_comm %lu\n", SIZE(task_struct, comm));
 	printf("exists_fields 2\n");
-	printf("signed_fields %d\n", 2 * IS_SIGNED(task_struct, pid) + IS_SIGNED(sk_buff, len));
+	printf("signed_fields %d\n", 4 * IS_SIGNED(task_struct, pid) + 2 * IS_SIGNED(sk_buff, len) +
+	       IS_SIGNED_BITS(sk_buff, fclone));
 	printf("type_exists 2\n");
 	printf("type_size %lu\n", (unsigned long)sizeof(struct task_struct));
 	printf("enum_value %d\n", (int)BPF_FUNC_get_current_task);

@@ -89,6 +89,14 @@ for p in off_pid off_tgid off_comm off_comm3 off_parent off_vruntime off_skb_len
 done
 check_eq "core_fields bitfield_fclone (offset<<16 | lshift<<8 | rshift from bpftool's dump)" \
 	"$(retval "$FIELDS" bitfield_fclone)" "$(fclone_expect)"
+# the program declares pid unsigned, len signed and fclone as a signed 5-bit
+# field at another bit: what it was compiled with must differ from this
+# kernel in every part, or the two verdicts above would not need relocating
+check "signed_fields: compiled 4*0 + 2*1 + 1 = 3, this kernel's differs in each term" \
+	test "$(expect signed_fields)" = 4
+fc=$(fclone_expect)
+check "bitfield_fclone: compiled offset, lshift and rshift (16, 56, 59) each differ here ($((fc >> 16)), $((fc >> 8 & 255)), $((fc & 255)))" \
+	test $((fc >> 16)) != 16 -a $((fc >> 8 & 255)) != 56 -a $((fc & 255)) != 59
 check_eq "core_fields type_id_kernel = bpftool's id of task_struct" \
 	"$(retval "$FIELDS" type_id_kernel)" "$TASK_ID"
 check_eq "core_fields type_id_local = the object's own id of task_struct___mine" \

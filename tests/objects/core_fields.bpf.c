@@ -5,7 +5,8 @@
  * does not exist at all.  The "___mine" suffix is a flavour: the loader
  * strips it and looks for the kernel's task_struct / sk_buff.  Compiled
  * offsets are therefore wrong on purpose (pid is at byte 20 here, at 1264
- * in the 6.18 kernel), so each XDP program returns a relocated constant
+ * in the 6.18 kernel; signedness and bitfield widths differ too), so each
+ * XDP program returns a relocated constant
  * (or a value read from the kernel at a relocated offset) and the test
  * (tests/integration/test_core.sh) compares the verdict with what
  * `bpftool btf dump file /sys/kernel/btf/vmlinux` says about this kernel.
@@ -22,17 +23,18 @@ struct sched_entity___mine {
 struct task_struct___mine {
 	char comm[16];
 	int tgid;
-	int pid;                                  /* pid_t: a signed int */
+	__u32 pid;                                /* pid_t, signed in the kernel */
 	struct task_struct___mine *real_parent;
 	struct sched_entity___mine se;            /* nested: "se.vruntime" */
 	__u64 rawload_no_such_field;              /* no kernel has this */
 } __attribute__((preserve_access_index));
 
 struct sk_buff___mine {
-	__u32 len;                                /* after three anonymous unions in the kernel */
+	__s32 len;                                /* unsigned, after three anonymous unions in the kernel */
 	__u32 mac_len;                            /* __u16 in the kernel */
 	void *next;                               /* inside union { struct { next, prev, ... } } */
-	__u8 fclone : 2;                          /* a bitfield */
+	__u16 cloned : 3;                         /* 1 bit in the kernel; here it moves fclone */
+	__s16 fclone : 5;                         /* a __u8 fclone : 2 in the kernel, at another bit */
 	__u64 tstamp;                             /* inside union { tstamp, skb_mstamp_ns } */
 } __attribute__((preserve_access_index));
 
@@ -70,10 +72,16 @@ VALUE_PROG(size_comm, core_field_size(struct task_struct___mine, comm))
 /* 2 * exists(pid) + exists(no such field): 2 when both are right */
 VALUE_PROG(exists_fields, 2 * core_field_exists(struct task_struct___mine, pid) +
 	   core_field_exists(struct task_struct___mine, rawload_no_such_field))
-/* 2 * signed(pid_t) + signed(unsigned int len) */
-VALUE_PROG(signed_fields, 2 * core_field_signed(struct task_struct___mine, pid) +
-	   core_field_signed(struct sk_buff___mine, len))
-/* a bitfield: window offset << 16 | lshift << 8 | rshift */
+/* Signedness the program gets wrong on purpose, each in its own bit: pid
+ * (declared __u32, pid_t in the kernel), len (declared __s32, unsigned int
+ * in the kernel), fclone (a signed bitfield here, __u8 in the kernel).
+ * Compiled 0 + 2 + 1 = 3; relocated 4 + 0 + 0 = 4. */
+VALUE_PROG(signed_fields, 4 * core_field_signed(struct task_struct___mine, pid) +
+	   2 * core_field_signed(struct sk_buff___mine, len) +
+	   core_field_signed(struct sk_buff___mine, fclone))
+/* a bitfield: window offset << 16 | lshift << 8 | rshift.  Here fclone is
+ * 5 bits at bit 131 of a 16-bit unit (16 << 16 | 56 << 8 | 59, compiled);
+ * the kernel's is 2 bits wide somewhere else: all three must be relocated */
 VALUE_PROG(bitfield_fclone, core_field_offset(struct sk_buff___mine, fclone) << 16 |
 	   core_field_lshift(struct sk_buff___mine, fclone) << 8 |
 	   core_field_rshift(struct sk_buff___mine, fclone))
