@@ -143,10 +143,13 @@ int rl_object_parse(struct rl_object_spec *obj, const char *name, const void *by
 		    size_t size, struct rl_diag *d);
 void rl_object_free(struct rl_object_spec *obj);
 
-/* Programs only (is_subprog == false) by name, or NULL. */
 /* The .BTF.ext info block of a kind (RL_EXT_FUNC...). */
 const struct rl_btf_ext_info *rl_object_ext_info(const struct rl_object_spec *obj, int kind);
+/* How many records of a kind (RL_EXT_FUNC...) describe the function itself
+ * (not the subprograms linked to it later). */
+uint32_t rl_prog_ext_count(const struct rl_object_spec *obj, const struct rl_prog_spec *p, int kind);
 
+/* Programs only (is_subprog == false) by name, or NULL. */
 const struct rl_prog_spec *rl_object_find_prog(const struct rl_object_spec *obj, const char *name);
 int rl_object_find_map(const struct rl_object_spec *obj, const char *name);
 

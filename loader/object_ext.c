@@ -151,3 +151,21 @@ int rl_object_index_ext(struct rl_object_spec *obj, struct rl_diag *d)
 		err = index_kind(obj, k, d);
 	return err;
 }
+
+uint32_t rl_prog_ext_count(const struct rl_object_spec *obj, const struct rl_prog_spec *p, int kind)
+{
+	const struct rl_btf_ext_info *info = rl_object_ext_info(obj, kind);
+	const struct rl_ext_range *r = &p->ext[kind];
+	uint64_t start = (uint64_t)p->sec_insn_off * 8, end = start + (uint64_t)p->insn_cnt * 8;
+	uint32_t n = 0;
+
+	if (!obj->has_btf_ext || r->sec < 0)
+		return 0;
+	/* the range may be the whole section (records out of order): filter */
+	for (uint32_t i = r->first; i < r->first + r->count; i++) {
+		uint32_t off = rec_off(info, &info->secs[r->sec], i);
+
+		n += off >= start && off < end;
+	}
+	return n;
+}

@@ -147,7 +147,10 @@ static int parse_inner_def(struct rl_object_spec *obj, struct rl_map_spec *outer
 	inner_idx = obj->nr_maps - 1;
 	snprintf(inner->name, sizeof(inner->name), "%s", name);
 	inner->origin = RL_MAP_BTF;
+	/* described inside the outer map's definition, which is where it is
+	 * "defined"; not in map_order, so no relocation can land on it */
 	inner->sec_idx = obj->maps[outer_idx].sec_idx;
+	inner->sec_off = obj->maps[outer_idx].sec_off;
 	inner->is_inner_template = true;
 	err = parse_btf_map_def(obj, inner, def_id, cap, d);
 	if (err) {

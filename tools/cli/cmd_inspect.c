@@ -7,6 +7,7 @@
 #include "kernel_btf.h"
 #include "object.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -172,64 +173,244 @@ static void print_core(const struct rl_object_spec *obj, bool resolve)
 	core_view_close(&v);
 }
 
-static void print_human(const char *path, const struct rl_object_spec *obj, bool resolve)
+/* ---- aligned tables ------------------------------------------------------
+ *
+ * A table is collected first and printed once its column widths are known,
+ * so a long name widens its column instead of pushing its row out of line.
+ * Widths never go below the given minimums: the usual layout stays the
+ * same for the usual names. */
+enum { TBL_MAX_COLS = 10 };
+
+struct table {
+	const char *align;          /* 'l' or 'r' per column; its length is the column count */
+	int ncols, width[TBL_MAX_COLS];
+	char **cells;               /* row-major; row 0 is the header */
+	size_t n, cap;
+	bool oom;
+};
+
+static void tbl_start(struct table *t, const char *align, const int *min_width)
 {
-	const struct rl_elf *elf = &obj->elf;
-	char tgt[160];
+	memset(t, 0, sizeof(*t));
+	t->align = align;
+	t->ncols = (int)strlen(align);
+	for (int c = 0; c < t->ncols && min_width; c++)
+		t->width[c] = min_width[c];
+}
 
-	printf("object %s (%s, %zu bytes)\n", obj->name, path, elf->size);
-	printf("license \"%s\", kern_version %u\n\n", obj->license, obj->kern_version);
+static void tbl_cell(struct table *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void tbl_cell(struct table *t, const char *fmt, ...)
+{
+	char *cell = NULL;
+	va_list ap;
+	int c = (int)(t->n % (size_t)t->ncols), len;
 
-	printf("sections:\n  %-4s %-28s %-10s %8s\n", "idx", "name", "type", "size");
+	if (t->n == t->cap && !t->oom) {
+		char **grown = realloc(t->cells, (t->cap ? t->cap * 2 : 64) * sizeof(*grown));
+
+		if (grown) {
+			t->cells = grown;
+			t->cap = t->cap ? t->cap * 2 : 64;
+		}
+	}
+	va_start(ap, fmt);
+	len = vasprintf(&cell, fmt, ap);
+	va_end(ap);
+	if (len < 0 || t->n == t->cap) {
+		t->oom = true;
+		free(len < 0 ? NULL : cell);
+		return;
+	}
+	t->cells[t->n++] = cell;
+	if (len > t->width[c])
+		t->width[c] = len;
+}
+
+static void tbl_free(struct table *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		free(t->cells[i]);
+	free(t->cells);
+	t->cells = NULL;
+	t->n = t->cap = 0;
+}
+
+static void tbl_print(struct table *t)
+{
+	if (t->oom)
+		printf("  (out of memory)\n");
+	for (size_t i = 0; i < t->n && !t->oom; i++) {
+		int c = (int)(i % (size_t)t->ncols);
+		bool last = c == t->ncols - 1;
+
+		if (t->align[c] == 'r')
+			printf("%s%*s", c ? " " : "  ", t->width[c], t->cells[i]);
+		else
+			printf("%s%-*s", c ? " " : "  ", last ? 0 : t->width[c], t->cells[i]);
+		if (last)
+			putchar('\n');
+	}
+	tbl_free(t);
+}
+
+/* ---- sections, programs, maps, relocations ------------------------------- */
+
+/* The names llvm-readelf prints, so the two can be read side by side. */
+static const char *sh_type_name(uint32_t type, char *buf, size_t len)
+{
+	static const char *const names[] = { "NULL", "PROGBITS", "SYMTAB", "STRTAB", "RELA", "HASH",
+					      "DYNAMIC", "NOTE", "NOBITS", "REL" };
+
+	if (type < sizeof(names) / sizeof(names[0]))
+		return names[type];
+	if (type == 0x6fff4c03)
+		return "LLVM_ADDRSIG";  /* clang's list of address-taken symbols */
+	snprintf(buf, len, "0x%x", type);
+	return buf;
+}
+
+/* readelf's flag letters: W write, A alloc, X execute, M merge, S strings,
+ * I info (sh_info is a section index), L link order, G group, T TLS,
+ * C compressed, E exclude (SHF_EXCLUDE: the linker drops it). */
+static const char *sh_flag_letters(uint64_t f, char buf[16])
+{
+	static const struct { uint64_t bit; char c; } letters[] = {
+		{ 0x1, 'W' }, { 0x2, 'A' }, { 0x4, 'X' }, { 0x10, 'M' }, { 0x20, 'S' }, { 0x40, 'I' },
+		{ 0x80, 'L' }, { 0x200, 'G' }, { 0x400, 'T' }, { 0x800, 'C' }, { 0x80000000u, 'E' },
+	};
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof(letters) / sizeof(letters[0]); i++)
+		if (f & letters[i].bit)
+			buf[n++] = letters[i].c;
+	buf[n] = '\0';
+	return buf;
+}
+
+static void print_sections(const struct rl_elf *elf)
+{
+	static const int min[] = { 4, 28, 12, 5, 8 };
+	char tbuf[16], fbuf[16];
+	struct table t;
+
+	tbl_start(&t, "llllr", min);
+	tbl_cell(&t, "idx"), tbl_cell(&t, "name"), tbl_cell(&t, "type"), tbl_cell(&t, "flags");
+	tbl_cell(&t, "size");
 	for (uint32_t i = 1; i < elf->nr_sections; i++) {
 		const struct rl_elf_section *s = &elf->sections[i];
 
-		printf("  %-4u %-28s %-10s %8llu\n", i, s->name,
-		       rl_elf_section_is_exec(s) ? "code" : s->type == 8 ? "nobits" :
-		       s->type == 9 ? "rel" : s->type == 2 ? "symtab" : s->type == 3 ? "strtab" : "data",
-		       (unsigned long long)s->size);
+		tbl_cell(&t, "%u", i);
+		tbl_cell(&t, "%s", s->name);
+		tbl_cell(&t, "%s", sh_type_name(s->type, tbuf, sizeof(tbuf)));
+		tbl_cell(&t, "%s", sh_flag_letters(s->flags, fbuf));
+		tbl_cell(&t, "%llu", (unsigned long long)s->size);
 	}
+	printf("sections:\n");
+	tbl_print(&t);
+}
 
-	printf("\nprograms:\n  %-24s %-24s %-16s %-24s %6s %7s\n", "name", "section", "type",
-	       "expected attach", "insns", "relocs");
+static void print_programs(const struct rl_object_spec *obj)
+{
+	static const int min[] = { 24, 24, 16, 24, 6, 7, 9, 9 };
+	struct table t;
+
+	tbl_start(&t, "llllrrrr", min);
+	tbl_cell(&t, "name"), tbl_cell(&t, "section"), tbl_cell(&t, "type");
+	tbl_cell(&t, "expected attach"), tbl_cell(&t, "insns"), tbl_cell(&t, "relocs");
+	tbl_cell(&t, "func_info"), tbl_cell(&t, "line_info");
 	for (uint32_t i = 0; i < obj->nr_progs; i++) {
 		const struct rl_prog_spec *p = &obj->progs[i];
 
-		printf("  %-24s %-24s %-16s %-24s %6u %7u\n", p->name, p->sec_name,
-		       p->is_subprog ? "(subprogram)" :
-		       p->prog_type ? rl_prog_type_name(p->prog_type) : "(unknown)",
-		       p->is_subprog ? "-" : rl_attach_type_name(p->expected_attach_type),
-		       p->insn_cnt, p->nr_relocs);
+		tbl_cell(&t, "%s", p->name);
+		tbl_cell(&t, "%s", p->sec_name);
+		tbl_cell(&t, "%s", p->is_subprog ? "(subprogram)" :
+			 p->prog_type ? rl_prog_type_name(p->prog_type) : "(unknown)");
+		tbl_cell(&t, "%s", p->is_subprog ? "-" : rl_attach_type_name(p->expected_attach_type));
+		tbl_cell(&t, "%u", p->insn_cnt);
+		tbl_cell(&t, "%u", p->nr_relocs);
+		tbl_cell(&t, "%u", rl_prog_ext_count(obj, p, RL_EXT_FUNC));
+		tbl_cell(&t, "%u", rl_prog_ext_count(obj, p, RL_EXT_LINE));
 	}
+	printf("\nprograms:\n");
+	tbl_print(&t);
+}
 
-	printf("\nmaps:\n  %-20s %-16s %5s %7s %11s %7s %-7s %s\n", "name", "type", "key",
-	       "value", "max_entries", "flags", "pinning", "defined in");
+static const char *slot_target(const struct rl_object_spec *obj, const struct rl_map_init_slot *sl)
+{
+	return sl->is_prog ? obj->progs[sl->target_idx].name : obj->maps[sl->target_idx].name;
+}
+
+static void print_maps(const struct rl_object_spec *obj)
+{
+	static const int min[] = { 20, 16, 5, 7, 11, 7, 7, 0 };
+	struct table t, slots;
+
+	tbl_start(&t, "llrrrrll", min);
+	tbl_cell(&t, "name"), tbl_cell(&t, "type"), tbl_cell(&t, "key"), tbl_cell(&t, "value");
+	tbl_cell(&t, "max_entries"), tbl_cell(&t, "flags"), tbl_cell(&t, "pinning");
+	tbl_cell(&t, "defined in");
+	tbl_start(&slots, "lrl", (const int[]){ 20, 4, 0 });
+	tbl_cell(&slots, "map"), tbl_cell(&slots, "slot"), tbl_cell(&slots, "holds");
 	for (uint32_t i = 0; i < obj->nr_maps; i++) {
 		const struct rl_map_spec *m = &obj->maps[i];
 
-		printf("  %-20s %-16s %5u %7u %11u %#7x %-7s %s (%s)\n", m->name,
-		       rl_map_type_name(m->type), m->key_size, m->value_size, m->max_entries,
-		       m->map_flags, m->pinning ? "by name" : "none",
-		       elf->sections[m->sec_idx].name, origin_name(m));
+		tbl_cell(&t, "%s", m->name);
+		tbl_cell(&t, "%s", rl_map_type_name(m->type));
+		tbl_cell(&t, "%u", m->key_size);
+		tbl_cell(&t, "%u", m->value_size);
+		tbl_cell(&t, "%u", m->max_entries);
+		tbl_cell(&t, "%#x", m->map_flags);
+		tbl_cell(&t, "%s", m->pinning ? "by name" : "none");
+		tbl_cell(&t, "%s+0x%llx (%s)", obj->elf.sections[m->sec_idx].name,
+			 (unsigned long long)m->sec_off, origin_name(m));
 		for (uint32_t s = 0; s < m->nr_init_slots; s++) {
-			const struct rl_map_init_slot *sl = &m->init_slots[s];
-
-			printf("  %-20s   [%u] = %s '%s'\n", "", sl->key, sl->is_prog ? "program" : "map",
-			       sl->is_prog ? obj->progs[sl->target_idx].name : obj->maps[sl->target_idx].name);
+			tbl_cell(&slots, "%s", m->name);
+			tbl_cell(&slots, "%u", m->init_slots[s].key);
+			tbl_cell(&slots, "%s '%s'", m->init_slots[s].is_prog ? "program" : "map",
+				 slot_target(obj, &m->init_slots[s]));
 		}
 	}
+	printf("\nmaps:\n");
+	tbl_print(&t);
+	if (slots.n > (size_t)slots.ncols) {     /* more than the header */
+		printf("\nmap initialisers (`values`, filled after loading):\n");
+		tbl_print(&slots);
+	} else {
+		tbl_free(&slots);
+	}
+}
 
-	printf("\nrelocations:\n  %-24s %6s  %-18s %s\n", "function", "insn", "kind", "target");
+static void print_relocations(const struct rl_object_spec *obj)
+{
+	static const int min[] = { 24, 6, 18, 0 };
+	char tgt[160];
+	struct table t;
+
+	tbl_start(&t, "lrll", min);
+	tbl_cell(&t, "function"), tbl_cell(&t, "insn"), tbl_cell(&t, "kind"), tbl_cell(&t, "target");
 	for (uint32_t i = 0; i < obj->nr_progs; i++) {
 		const struct rl_prog_spec *p = &obj->progs[i];
 
 		for (uint32_t r = 0; r < p->nr_relocs; r++) {
 			reloc_target(obj, &p->relocs[r], tgt, sizeof(tgt));
-			printf("  %-24s %6u  %-18s %s\n", p->name, p->relocs[r].insn_idx,
-			       rl_reloc_kind_name(p->relocs[r].kind), tgt);
+			tbl_cell(&t, "%s", p->name);
+			tbl_cell(&t, "%u", p->relocs[r].insn_idx);
+			tbl_cell(&t, "%s", rl_reloc_kind_name(p->relocs[r].kind));
+			tbl_cell(&t, "%s", tgt);
 		}
 	}
+	printf("\nrelocations:\n");
+	tbl_print(&t);
+}
 
+static void print_human(const char *path, const struct rl_object_spec *obj, bool resolve)
+{
+	printf("object %s (%s, %zu bytes)\n", obj->name, path, obj->elf.size);
+	printf("license \"%s\", kern_version %u\n\n", obj->license, obj->kern_version);
+	print_sections(&obj->elf);
+	print_programs(obj);
+	print_maps(obj);
+	print_relocations(obj);
 	printf("\nBTF: ");
 	if (obj->has_btf)
 		printf("%u types, %u bytes of strings\n", obj->btf.nr_types - 1, obj->btf.strs_len);
@@ -288,17 +469,29 @@ static void print_core_json(const struct rl_object_spec *obj, bool resolve)
 	core_view_close(&v);
 }
 
-static void print_json(const char *path, const struct rl_object_spec *obj, bool resolve)
+static void json_sections(const struct rl_elf *elf)
+{
+	char tbuf[16], fbuf[16];
+
+	for (uint32_t i = 1; i < elf->nr_sections; i++) {
+		const struct rl_elf_section *s = &elf->sections[i];
+
+		printf("%s{\"index\":%u,\"name\":", i > 1 ? "," : "", i);
+		json_str(stdout, s->name);
+		printf(",\"type\":");
+		json_str(stdout, sh_type_name(s->type, tbuf, sizeof(tbuf)));
+		printf(",\"offset\":%llu,\"size\":%llu,\"flags\":%llu,\"flag_letters\":",
+		       (unsigned long long)s->offset, (unsigned long long)s->size,
+		       (unsigned long long)s->flags);
+		json_str(stdout, sh_flag_letters(s->flags, fbuf));
+		printf("}");
+	}
+}
+
+static void json_programs(const struct rl_object_spec *obj)
 {
 	char tgt[160];
 
-	printf("{\"object\":");
-	json_str(stdout, obj->name);
-	printf(",\"path\":");
-	json_str(stdout, path);
-	printf(",\"license\":");
-	json_str(stdout, obj->license);
-	printf(",\"kern_version\":%u,\"programs\":[", obj->kern_version);
 	for (uint32_t i = 0; i < obj->nr_progs; i++) {
 		const struct rl_prog_spec *p = &obj->progs[i];
 
@@ -308,7 +501,13 @@ static void print_json(const char *path, const struct rl_object_spec *obj, bool 
 		json_str(stdout, p->sec_name);
 		printf(",\"subprogram\":%s,\"type\":", p->is_subprog ? "true" : "false");
 		json_str(stdout, p->is_subprog ? "" : rl_prog_type_name(p->prog_type));
-		printf(",\"insns\":%u,\"relocations\":[", p->insn_cnt);
+		printf(",\"expected_attach_type\":");
+		if (p->is_subprog || p->expected_attach_type == RL_ATTACH_NONE)
+			printf("null");
+		else
+			json_str(stdout, rl_attach_type_name(p->expected_attach_type));
+		printf(",\"insns\":%u,\"func_info\":%u,\"line_info\":%u,\"relocations\":[", p->insn_cnt,
+		       rl_prog_ext_count(obj, p, RL_EXT_FUNC), rl_prog_ext_count(obj, p, RL_EXT_LINE));
 		for (uint32_t r = 0; r < p->nr_relocs; r++) {
 			reloc_target(obj, &p->relocs[r], tgt, sizeof(tgt));
 			printf("%s{\"insn\":%u,\"kind\":", r ? "," : "", p->relocs[r].insn_idx);
@@ -319,7 +518,11 @@ static void print_json(const char *path, const struct rl_object_spec *obj, bool 
 		}
 		printf("]}");
 	}
-	printf("],\"maps\":[");
+}
+
+/* "values":[{"slot":1,"program":"xdp_target"}] / [{"slot":0,"map":"inner_a"}] */
+static void json_maps(const struct rl_object_spec *obj)
+{
 	for (uint32_t i = 0; i < obj->nr_maps; i++) {
 		const struct rl_map_spec *m = &obj->maps[i];
 
@@ -331,8 +534,36 @@ static void print_json(const char *path, const struct rl_object_spec *obj, bool 
 		       "\"pinning\":%u,\"origin\":", m->key_size, m->value_size, m->max_entries,
 		       m->map_flags, m->pinning);
 		json_str(stdout, origin_name(m));
-		printf(",\"init_slots\":%u}", m->nr_init_slots);
+		printf(",\"section\":");
+		json_str(stdout, obj->elf.sections[m->sec_idx].name);
+		printf(",\"section_offset\":%llu", (unsigned long long)m->sec_off);
+		if (m->has_init_values)
+			printf(",\"values_offset\":%u", m->init_values_off);
+		printf(",\"init_slots\":%u,\"values\":[", m->nr_init_slots);
+		for (uint32_t s = 0; s < m->nr_init_slots; s++) {
+			printf("%s{\"slot\":%u,\"%s\":", s ? "," : "", m->init_slots[s].key,
+			       m->init_slots[s].is_prog ? "program" : "map");
+			json_str(stdout, slot_target(obj, &m->init_slots[s]));
+			printf("}");
+		}
+		printf("]}");
 	}
+}
+
+static void print_json(const char *path, const struct rl_object_spec *obj, bool resolve)
+{
+	printf("{\"object\":");
+	json_str(stdout, obj->name);
+	printf(",\"path\":");
+	json_str(stdout, path);
+	printf(",\"size\":%zu,\"license\":", obj->elf.size);
+	json_str(stdout, obj->license);
+	printf(",\"kern_version\":%u,\"sections\":[", obj->kern_version);
+	json_sections(&obj->elf);
+	printf("],\"programs\":[");
+	json_programs(obj);
+	printf("],\"maps\":[");
+	json_maps(obj);
 	printf("],\"btf_types\":%u,\"core_relocations\":%u,\"core\":[",
 	       obj->has_btf ? obj->btf.nr_types - 1 : 0, obj->nr_core_relos);
 	print_core_json(obj, resolve);
