@@ -238,6 +238,13 @@ struct rl_core_session {
 	uint8_t *cands_done;
 	/* counters over every placement, for reports and benchmarks */
 	uint32_t nr_resolved, nr_patched, nr_poisoned;
+	/* the program linked last (the one BPF_PROG_LOAD gets next): its name
+	 * and which record poisoned which of its final instructions, so a
+	 * refusal can be traced back (rl_core_explain_poison) */
+	const char *prog_name;
+	const struct bpf_insn *prog_insns;
+	struct rl_core_poison_at { uint32_t insn, record; } *poison_at;
+	uint32_t nr_poison_at, cap_poison_at;
 };
 
 int rl_core_session_init(struct rl_core_session *s, const struct rl_object_spec *obj,
@@ -272,9 +279,11 @@ struct rl_core_observer {
 };
 void rl_core_set_observer(const struct rl_core_observer *o);
 
-/* After the verifier refused a program: if its log shows a poisoned
- * instruction (unknown#195896080), write which relocations were poisoned and
- * why into buf and return true. */
+/* After the verifier refused the program linked last: if its log shows a
+ * poisoned instruction (unknown#195896080), write into buf which relocation
+ * poisoned it and why, and return true.  The instruction is the one the log
+ * prints just before the refusal ("3: (85) call unknown#195896080"); when the
+ * log does not say, every poisoned relocation of that program is named. */
 bool rl_core_explain_poison(const struct rl_core_session *s, const char *verifier_log,
 			    char *buf, size_t len);
 

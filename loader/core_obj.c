@@ -96,6 +96,7 @@ void rl_core_session_free(struct rl_core_session *s)
 	free(s->res);
 	free(s->resolved);
 	free(s->sec_base);
+	free(s->poison_at);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -133,6 +134,23 @@ static void prefix_relo(const struct rl_core_session *s, uint32_t i, const struc
 	rl_diag_prefix(d, "%s: ", what);
 }
 
+/* Remember that record `rec` poisoned final instruction `insn` of the
+ * program being linked. */
+static int note_poison(struct rl_core_session *s, uint32_t insn, uint32_t rec, struct rl_diag *d)
+{
+	if (s->nr_poison_at == s->cap_poison_at) {
+		uint32_t cap = s->cap_poison_at ? s->cap_poison_at * 2 : 8;
+		struct rl_core_poison_at *p = realloc(s->poison_at, cap * sizeof(*p));
+
+		if (!p)
+			return rl_err(d, ENOMEM, "out of memory for poisoned CO-RE instructions");
+		s->poison_at = p;
+		s->cap_poison_at = cap;
+	}
+	s->poison_at[s->nr_poison_at++] = (struct rl_core_poison_at){ insn, rec };
+	return 0;
+}
+
 int rl_core_fixup_function(void *session, const struct rl_prog_spec *fn, struct bpf_insn *insns,
 			   struct rl_diag *d)
 {
@@ -140,8 +158,16 @@ int rl_core_fixup_function(void *session, const struct rl_prog_spec *fn, struct 
 	const struct rl_btf_ext_info *info = &s->obj->btf_ext.core_relo;
 	const struct rl_ext_range *range = &fn->ext[RL_EXT_CORE];
 	const struct rl_btf_ext_sec *sec;
-	uint32_t base;
+	uint32_t base, at;
 
+	/* the linker places a program's entry first, at final instruction 0,
+	 * and its subprograms after it in the same array (link.h) */
+	if (!fn->is_subprog) {
+		s->prog_name = fn->name;
+		s->prog_insns = insns;
+		s->nr_poison_at = 0;
+	}
+	at = s->prog_insns ? (uint32_t)(insns - s->prog_insns) : 0;
 	if (!s->obj->has_btf_ext || range->sec < 0)
 		return 0;
 	sec = &info->secs[range->sec];          /* located at parse time: object_ext.c */
@@ -161,9 +187,11 @@ int rl_core_fixup_function(void *session, const struct rl_prog_spec *fn, struct 
 		if (!err)
 			err = rl_core_patch_insn(insns, fn->insn_cnt, insn - fn->sec_insn_off, rec.kind,
 						 &s->res[base + r], &poisoned, d);
+		if (!err && poisoned)
+			err = note_poison(s, at + insn - fn->sec_insn_off, base + r, d);
 		if (err) {
-			rl_diag_prefix(d, "insn %u: ", insn - fn->sec_insn_off);
 			prefix_relo(s, base + r, &rec, d);
+			rl_diag_prefix(d, "insn %u: ", insn - fn->sec_insn_off);
 			return err;
 		}
 		s->nr_patched++;
@@ -198,33 +226,77 @@ int rl_core_resolve_all(struct rl_core_session *s, struct rl_diag *d)
 	return 0;
 }
 
-bool rl_core_explain_poison(const struct rl_core_session *s, const char *verifier_log,
-			    char *buf, size_t len)
+/* The instruction the verifier refused: the last "N: (85) call
+ * unknown#195896080" line before the last "invalid func unknown#195896080"
+ * (check_helper_call's words; the line before is the instruction printed by
+ * the verifier as it walks).  -1 if the log does not show it. */
+static int64_t refused_insn(const char *log, const char *call)
 {
-	char needle[32];
-	size_t n = 0;
-	uint32_t shown = 0;
+	const char *refusal = NULL, *p, *line, *found = NULL;
+	char invalid[48];
 
-	snprintf(needle, sizeof(needle), "unknown#%u", RL_CORE_POISON_HELPER);
-	if (!s || !verifier_log || !strstr(verifier_log, needle) || !len)
-		return false;
-	buf[0] = '\0';
-	for (uint32_t i = 0; i < s->nr && n < len; i++) {
+	snprintf(invalid, sizeof(invalid), "invalid func %s", call);
+	for (p = strstr(log, invalid); p; p = strstr(p + 1, invalid))
+		refusal = p;
+	if (!refusal)
+		return -1;
+	for (line = log; line && line < refusal; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+		const char *q = line;
+
+		while (*q >= '0' && *q <= '9')
+			q++;
+		if (q > line && !strncmp(q, ": (85) call ", 12) && !strncmp(q + 12, call, strlen(call)))
+			found = line;
+	}
+	return found ? strtoll(found, NULL, 10) : -1;
+}
+
+/* "insn 3: CO-RE relocation #1 (...) could not be resolved: <why>" for each
+ * poisoned record of the program at instruction `insn` (any, for -1). */
+static size_t name_poisoned(const struct rl_core_session *s, int64_t insn, char *buf, size_t len,
+			    uint32_t *shown)
+{
+	size_t n = 0;
+
+	for (uint32_t i = 0; i < s->nr_poison_at && n < len; i++) {
+		const struct rl_core_poison_at *pa = &s->poison_at[i];
 		struct bpf_core_relo rec;
 		char what[256];
 
-		if (!s->resolved[i] || !(s->res[i].poison || s->res[i].fail_memsz) ||
-		    rl_core_record(s->obj, i, &rec, NULL))
+		if ((insn >= 0 && pa->insn != (uint64_t)insn) || rl_core_record(s->obj, pa->record, &rec, NULL))
 			continue;
-		rl_core_relo_str(&s->obj->btf, &rec, i, what, sizeof(what));
-		n += (size_t)snprintf(buf + n, len - n, "%s%s could not be resolved: %s", shown ? "; " : "",
-				      what, s->res[i].why);
-		shown++;
+		rl_core_relo_str(&s->obj->btf, &rec, pa->record, what, sizeof(what));
+		n += (size_t)snprintf(buf + n, len - n, "%sinsn %u: %s could not be resolved: %s",
+				      *shown ? "; " : "", pa->insn, what, s->res[pa->record].why);
+		(*shown)++;
 	}
-	if (!shown)
+	return n;
+}
+
+bool rl_core_explain_poison(const struct rl_core_session *s, const char *verifier_log,
+			    char *buf, size_t len)
+{
+	char call[32];
+	int64_t insn;
+	size_t n;
+	uint32_t shown = 0;
+
+	snprintf(call, sizeof(call), "unknown#%u", RL_CORE_POISON_HELPER);
+	if (!s || !verifier_log || !strstr(verifier_log, call) || !len)
 		return false;
+	n = (size_t)snprintf(buf, len, "program '%s': ", s->prog_name ? s->prog_name : "?");
+	insn = refused_insn(verifier_log, call);
+	if (insn >= 0 && n < len)
+		n += name_poisoned(s, insn, buf + n, len - n, &shown);
+	if (!shown && n < len)        /* the log does not say which: all of this program's */
+		n += name_poisoned(s, -1, buf + n, len - n, &shown);
+	if (!shown) {
+		buf[0] = '\0';
+		return false;
+	}
 	if (n < len)
-		snprintf(buf + n, len - n, " - the verifier's 'call %s' is that poisoned instruction "
-			 "(reachable: guard it with bpf_core_field_exists() or similar)", needle);
+		snprintf(buf + n, len - n, " - the verifier's 'call %s' is %s (reachable: guard it with "
+			 "bpf_core_field_exists() or similar)", call,
+			 shown == 1 ? "that poisoned instruction" : "one of these poisoned instructions");
 	return true;
 }

@@ -30,7 +30,7 @@ make_pin_dir
 our_progs() {
 	bpftool prog list -j 2>/dev/null | python3 -c '
 import json, sys
-ours = {"off_pid", "read_comm", "read_tgid", "read_parent_tgi", "guarded_missing", "unguarded_missi",
+ours = {"off_pid", "read_comm", "read_tgid", "read_parent_tgi", "guarded_missing", "unguarded_missi", "guarded_other",
         "vm_offsets", "vm_comm", "vm_parent_tgid", "vm_enum", "vm_type_size", "type_id_kernel"}
 print(" ".join(sorted(str(p["id"]) for p in json.load(sys.stdin) if p.get("name") in ours)))'
 }
@@ -138,12 +138,20 @@ check_contains "inspect -v shows poisoned relocations" "$out" "POISONED (call 0x
 
 # ---- a reachable poisoned relocation: refused, named, nothing left behind
 
-out=$("$RL" load "$OBJ/core_poison.bpf.o" --pin "$PIN/poison" 2>&1); rc=$?
+# guarded_other loads first (its poisoned reads are dead code); then
+# unguarded_missing is refused at its byte_off relocation's instruction
+POISON="$OBJ/core_poison.bpf.o"
+read -r nr insn < <("$RL" inspect "$POISON" | awk '$2 == "unguarded_missing" && $4 == "byte_off" { print $1, $3 }')
+out=$("$RL" load "$POISON" --pin "$PIN/poison" 2>&1); rc=$?
 check_eq "unguarded missing field: load fails" "$rc" 1
-check_contains "... the relocation is named" "$out" \
-	"CO-RE relocation #0 (byte_off task_struct___mine.rawload_no_such_field, access '0:1') could not be resolved"
+check_contains "... the program, instruction and relocation are named" "$out" \
+	"program 'unguarded_missing': insn $insn: CO-RE relocation #$nr (byte_off task_struct___mine.rawload_no_such_field, access '0:1') could not be resolved"
 check_contains "... with the reason" "$out" "struct task_struct has no member 'rawload_no_such_field'"
-check_contains "... and the verifier's words" "$out" "invalid func unknown#195896080"
+check_contains "... and the verifier's words" "$out" "$insn: (85) call unknown#195896080"
+check_contains "... and the verifier's refusal" "$out" "invalid func unknown#195896080"
+warning=$(grep "warning:" <<<"$out")
+check "... and only that one: not its byte_sz, not guarded_other's dead ones" \
+	bash -c '! grep -qE "byte_sz|rawload_other_missing" <<<"$1"' _ "$warning"
 
 # ---- without the cache (RAWLOAD_BTF_CACHE=off): same answers
 

@@ -19,6 +19,7 @@
 
 #include "core.h"
 #include "kernel_btf.h"
+#include "link.h"
 #include "unit.h"
 
 /* ---- a tiny BTF builder ------------------------------------------------------ */
@@ -907,6 +908,139 @@ static void test_split_merge(void)
 	bb_free(&base);
 }
 
+/* ---- which relocation the verifier hit ------------------------------------------ */
+
+#define POISON_OBJ "build/tests/objects/core_poison.bpf.o"
+
+/* core_poison.bpf.o parsed, with a CO-RE session against `kernel`. */
+struct poison_fix {
+	struct rl_object_spec obj;
+	struct rl_core_session s;
+	struct rl_core_target tgt;
+	void *file;
+};
+
+static bool poison_open(struct poison_fix *f, struct bb *kernel)
+{
+	struct rl_diag d = { "" };
+	size_t size = 0;
+
+	f->file = unit_read_file(POISON_OBJ, &size);
+	CHECK(f->file != NULL);
+	if (!f->file || rl_object_parse(&f->obj, POISON_OBJ, f->file, size, &d)) {
+		CHECK_STR(d.msg, "");
+		free(f->file);
+		return false;
+	}
+	f->tgt = (struct rl_core_target){ &kernel->btf, NULL, NULL };
+	CHECK_EQ(rl_core_session_init(&f->s, &f->obj, &f->tgt, &d), 0);
+	return true;
+}
+
+static void poison_close(struct poison_fix *f)
+{
+	rl_core_session_free(&f->s);
+	rl_object_free(&f->obj);
+	free(f->file);
+}
+
+/* Link program `name` as load would; *at = the final index of its first
+ * poisoned instruction (-1: none). */
+static int link_poison_prog(struct poison_fix *f, const char *name, int64_t *at, struct rl_diag *d)
+{
+	const struct rl_prog_spec *p = rl_object_find_prog(&f->obj, name);
+	struct rl_link_hooks hooks = { rl_core_fixup_function, &f->s };
+	struct rl_linked_prog lp;
+	int err;
+
+	*at = -1;
+	CHECK(p != NULL);
+	err = p ? rl_link_program(&f->obj, (uint32_t)(p - f->obj.progs), NULL, &hooks, &lp, d) : -ENOENT;
+	for (uint32_t i = 0; !err && i < lp.insn_cnt && *at < 0; i++)
+		if (lp.insns[i].code == (BPF_JMP | BPF_CALL) && lp.insns[i].imm == RL_CORE_POISON_HELPER)
+			*at = i;
+	if (!err)
+		rl_linked_prog_free(&lp);
+	return err;
+}
+
+/* Against a kernel whose task_struct has only pid, both programs' reads are
+ * poisoned; only the one the verifier refused, at the instruction its log
+ * names, is to blame. */
+static void test_explain_poison(void)
+{
+	struct poison_fix f;
+	struct rl_diag d = { "" };
+	struct bb t;
+	char log[256], msg[1024];
+	int64_t at;
+
+	bb_init(&t);
+	bb_int(&t, "int", 4, true);
+	bb_struct(&t, BTF_KIND_STRUCT, "task_struct", 8, 1, false);
+	bb_member(&t, "pid", 1, 0, 0);
+	bb_done(&t);
+	if (!poison_open(&f, &t)) {
+		bb_free(&t);
+		return;
+	}
+	CHECK_EQ(link_poison_prog(&f, "guarded_other", &at, &d), 0);   /* loads: not to blame */
+	CHECK(at >= 0);
+	CHECK_EQ(link_poison_prog(&f, "unguarded_missing", &at, &d), 0);
+	CHECK(at >= 0);
+	snprintf(log, sizeof(log), "0: R1=ctx() R10=fp0\n%lld: (85) call unknown#195896080\n"
+		 "invalid func unknown#195896080\nprocessed 4 insns\n", (long long)at);
+	CHECK(rl_core_explain_poison(&f.s, log, msg, sizeof(msg)));
+	CHECK_CONTAINS(msg, "program 'unguarded_missing': insn ");
+	CHECK_CONTAINS(msg, "(byte_off task_struct___mine.rawload_no_such_field, access '0:1') could not "
+		       "be resolved: struct task_struct has no member 'rawload_no_such_field'");
+	CHECK(!strstr(msg, "byte_sz"));                    /* poisoned too, but not reached */
+	CHECK(!strstr(msg, "rawload_other_missing"));      /* another program's */
+	CHECK_CONTAINS(msg, "is that poisoned instruction");
+	/* a log that does not say where: this program's poisoned records, all */
+	CHECK(rl_core_explain_poison(&f.s, "invalid func unknown#195896080\n", msg, sizeof(msg)));
+	CHECK_CONTAINS(msg, "byte_off task_struct___mine.rawload_no_such_field");
+	CHECK_CONTAINS(msg, "byte_sz task_struct___mine.rawload_no_such_field");
+	CHECK(!strstr(msg, "rawload_other_missing"));
+	CHECK_CONTAINS(msg, "is one of these poisoned instructions");
+	/* nothing poisoned in the log: nothing to say */
+	CHECK(!rl_core_explain_poison(&f.s, "R1 invalid mem access 'scalar'\n", msg, sizeof(msg)));
+	poison_close(&f);
+	bb_free(&t);
+}
+
+/* A relocation no kernel could satisfy stops the link with one line that
+ * reads from the outside in: function, instruction, relocation (kind, path,
+ * access string), reason. */
+static void test_relo_error_line(void)
+{
+	struct poison_fix f;
+	struct rl_diag d = { "" };
+	struct bb t;
+	int64_t at;
+
+	/* two task_structs that disagree on where the field is */
+	bb_init(&t);
+	bb_int(&t, "long long unsigned int", 8, false);
+	bb_struct(&t, BTF_KIND_STRUCT, "task_struct", 16, 1, false);
+	bb_member(&t, "rawload_no_such_field", 1, 0, 0);
+	bb_struct(&t, BTF_KIND_STRUCT, "task_struct___2", 16, 1, false);
+	bb_member(&t, "rawload_no_such_field", 1, 64, 0);
+	bb_done(&t);
+	if (!poison_open(&f, &t)) {
+		bb_free(&t);
+		return;
+	}
+	CHECK_EQ(link_poison_prog(&f, "unguarded_missing", &at, &d), -EINVAL);
+	CHECK_CONTAINS(d.msg, "function 'unguarded_missing': insn ");
+	CHECK_CONTAINS(d.msg, ": CO-RE relocation #3 (byte_off task_struct___mine.rawload_no_such_field, "
+		       "access '0:1'): ambiguous: kernel types [2] task_struct (vmlinux) and [3] "
+		       "task_struct___2 (vmlinux) both match but put the field at bit 0 and 64");
+	CHECK(!strchr(d.msg, '\n'));
+	poison_close(&f);
+	bb_free(&t);
+}
+
 /* ---- the real kernel and the real object ---------------------------------------- */
 
 #define FIELDS_OBJ "build/tests/objects/core_fields.bpf.o"
@@ -1101,6 +1235,8 @@ int main(void)
 		UNIT_TEST(test_ambiguity),
 		UNIT_TEST(test_cands_narrowed),
 		UNIT_TEST(test_split_merge),
+		UNIT_TEST(test_explain_poison),
+		UNIT_TEST(test_relo_error_line),
 		UNIT_TEST(test_kernel),
 		UNIT_TEST(test_kernel_module),
 	};
