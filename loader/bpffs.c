@@ -182,7 +182,8 @@ int rl_bpffs_check(const char *path, struct rl_diag *d)
 }
 
 /* fd is the directory that holds component `name`; `sofar` the path up to
- * and including it, for messages.  Returns an fd of the component. */
+ * and including it, for messages.  Returns an fd of the component.  With
+ * created == NULL nothing is made: a missing component is an error. */
 static int open_component(int fd, const char *name, const char *dir, const char *sofar,
 			  int *created, struct rl_diag *d)
 {
@@ -192,7 +193,7 @@ static int open_component(int fd, const char *name, const char *dir, const char 
 	int nfd, err;
 
 	nfd = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (nfd < 0 && errno == ENOENT) {
+	if (nfd < 0 && errno == ENOENT && created) {
 		/* create only inside bpffs: a typo'd --pin /tmp/x must not
 		 * leave directories behind before it is refused */
 		if (fstatfs(fd, &sf))
@@ -231,15 +232,17 @@ static int open_component(int fd, const char *name, const char *dir, const char 
 	return rl_err(d, err, "'%s': %s", sofar, strerror(err));
 }
 
-int rl_bpffs_mkdir_p(const char *dir, int *created, struct rl_diag *d)
+/* Walk dir one component at a time from "/" (or "."), each opened
+ * O_DIRECTORY|O_NOFOLLOW relative to the previous one; with made != NULL,
+ * create what is missing and count it.  `opened` gets the deepest path
+ * reached.  Returns the last directory's fd or -errno. */
+static int walk_dir(const char *dir, int *made, char opened[PATH_MAX], struct rl_diag *d)
 {
-	char buf[PATH_MAX], sofar[PATH_MAX] = "", opened[PATH_MAX] = "";
-	int fd, nfd, made = 0, err = 0;
-	struct statfs sf;
+	char buf[PATH_MAX], sofar[PATH_MAX] = "";
 	char *comp, *save;
+	int fd, nfd;
 
-	if (created)
-		*created = 0;
+	opened[0] = '\0';
 	if (!dir || !*dir || strlen(dir) >= sizeof(buf))
 		return rl_err(d, EINVAL, "bad pin directory '%s'", dir ? dir : "");
 	snprintf(buf, sizeof(buf), "%s", dir);
@@ -252,25 +255,37 @@ int rl_bpffs_mkdir_p(const char *dir, int *created, struct rl_diag *d)
 		if (!strcmp(comp, "."))
 			continue;
 		if (!strcmp(comp, "..")) {
-			err = rl_err(d, EINVAL, "'%s': '..' is not allowed in a pin directory", dir);
-			break;
+			close(fd);
+			return rl_err(d, EINVAL, "'%s': '..' is not allowed in a pin directory", dir);
 		}
 		/* sofar is at most dir, which fits in PATH_MAX */
 		if (sofar[0] && sofar[strlen(sofar) - 1] != '/')
 			strcat(sofar, "/");
 		strcat(sofar, comp);
-		nfd = open_component(fd, comp, dir, sofar, &made, d);
+		nfd = open_component(fd, comp, dir, sofar, made, d);
 		close(fd);
+		if (nfd < 0)
+			return nfd;
 		fd = nfd;
-		if (fd < 0) {
-			err = fd;
-			break;
-		}
 		strcpy(opened, sofar);
 	}
-	if (!err && fstatfs(fd, &sf))
+	return fd;
+}
+
+int rl_bpffs_mkdir_p(const char *dir, int *created, struct rl_diag *d)
+{
+	char opened[PATH_MAX];
+	int fd, made = 0, err = 0;
+	struct statfs sf;
+
+	if (created)
+		*created = 0;
+	fd = walk_dir(dir, &made, opened, d);
+	if (fd < 0)
+		err = fd;
+	else if (fstatfs(fd, &sf))
 		err = rl_err(d, errno, "'%s': fstatfs: %s", dir, strerror(errno));
-	else if (!err && (unsigned long)sf.f_type != BPF_FS_MAGIC)
+	else if ((unsigned long)sf.f_type != BPF_FS_MAGIC)
 		err = not_bpffs(d, dir, (unsigned long)sf.f_type, NULL);
 	if (fd >= 0)
 		close(fd);
@@ -281,18 +296,60 @@ int rl_bpffs_mkdir_p(const char *dir, int *created, struct rl_diag *d)
 	return err;
 }
 
+int rl_bpffs_open_dir(const char *dir, struct rl_diag *d)
+{
+	char opened[PATH_MAX];
+
+	return walk_dir(dir, NULL, opened, d);
+}
+
+int rl_bpffs_remove(const char *path, int flags, struct rl_diag *d)
+{
+	char parent[PATH_MAX];
+	const char *name;
+	char *slash;
+	int dfd, err = 0;
+
+	snprintf(parent, sizeof(parent), "%s", path);
+	for (size_t n = strlen(parent); n > 1 && parent[n - 1] == '/'; n--)
+		parent[n - 1] = '\0';   /* "a/b/" removes b */
+	slash = strrchr(parent, '/');
+	name = slash ? slash + 1 : parent;
+	if (slash == parent)
+		dfd = rl_bpffs_open_dir("/", d);
+	else if (slash)
+		*slash = '\0', dfd = rl_bpffs_open_dir(parent, d);
+	else
+		dfd = rl_bpffs_open_dir(".", d);
+	if (dfd < 0)
+		return dfd;
+	/* unlinkat never follows the last component: a link is removed
+	 * itself, and AT_REMOVEDIR on one fails with ENOTDIR */
+	if (unlinkat(dfd, name, flags))
+		err = -errno;
+	close(dfd);
+	if (err == -ENOTEMPTY || err == -EEXIST)
+		return rl_err(d, ENOTEMPTY, "pin directory '%s' is not empty (other pins remain)", path);
+	if (err)
+		return rl_err(d, -err, "%s '%s': %s", flags & AT_REMOVEDIR ? "rmdir" : "unlink", path,
+			      strerror(-err));
+	return 0;
+}
+
 int rl_bpffs_rmdir_created(const char *dir, int created)
 {
 	char buf[PATH_MAX];
 	char *slash;
+	int err;
 
 	snprintf(buf, sizeof(buf), "%s", dir);
 	for (int i = 0; i < created; i++) {
 		/* drop trailing slashes so "a/b/" removes b, then a */
 		for (size_t n = strlen(buf); n > 1 && buf[n - 1] == '/'; n--)
 			buf[n - 1] = '\0';
-		if (rmdir(buf))
-			return -errno;
+		err = rl_bpffs_remove(buf, AT_REMOVEDIR, NULL);
+		if (err)
+			return err;
 		slash = strrchr(buf, '/');
 		if (!slash)
 			break;
@@ -303,11 +360,7 @@ int rl_bpffs_rmdir_created(const char *dir, int created)
 
 int rl_bpffs_rmdir(const char *dir, struct rl_diag *d)
 {
-	if (rmdir(dir) == 0)
-		return 0;
-	if (errno == ENOTEMPTY || errno == EEXIST)
-		return rl_err(d, ENOTEMPTY, "pin directory '%s' is not empty (other pins remain)", dir);
-	return rl_err(d, errno, "rmdir '%s': %s", dir, strerror(errno));
+	return rl_bpffs_remove(dir, AT_REMOVEDIR, d);
 }
 
 int rl_bpffs_pin(int fd, const char *path, struct rl_diag *d)
@@ -338,9 +391,11 @@ int rl_bpffs_unpin(const char *path, struct rl_diag *d)
 {
 	/* unlink drops the pin's reference; the kernel frees the object when
 	 * the last one (fd, attachment, map slot) goes */
-	if (unlink(path))
-		return rl_err(d, errno, "unpin '%s': %s", path, strerror(errno));
-	return 0;
+	int err = rl_bpffs_remove(path, 0, d);
+
+	if (err)
+		rl_diag_prefix(d, "unpin: ");
+	return err;
 }
 
 int rl_bpffs_default_dir(const char *mnt, const char *obj_name, char *out, size_t len)

@@ -55,11 +55,21 @@ int rl_bpffs_mkdir_p(const char *dir, int *created, struct rl_diag *d);
  * deepest first, stopping at the first that is not empty. */
 int rl_bpffs_rmdir_created(const char *dir, int created);
 
-/* Remove an empty pin directory. */
+/* Open directory `dir` for *at() calls with the same walk as mkdir -p: no
+ * component may be a symbolic link, nothing is created.  The fd or -errno. */
+int rl_bpffs_open_dir(const char *dir, struct rl_diag *d);
+
+/* unlinkat(parent, last component, flags) with the parent opened by
+ * rl_bpffs_open_dir: a link before the last component is refused, the last
+ * one is never followed (a link is removed, not its target).  flags 0 for
+ * a pin, AT_REMOVEDIR for a directory (ENOTEMPTY gets its own message). */
+int rl_bpffs_remove(const char *path, int flags, struct rl_diag *d);
+
+/* Remove an empty pin directory (rl_bpffs_remove). */
 int rl_bpffs_rmdir(const char *dir, struct rl_diag *d);
 
 /* Pin fd's object at path / remove a pin (the object lives on while other
- * references remain). */
+ * references remain; the removal is rl_bpffs_remove's). */
 int rl_bpffs_pin(int fd, const char *path, struct rl_diag *d);
 int rl_bpffs_unpin(const char *path, struct rl_diag *d);
 

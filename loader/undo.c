@@ -2,9 +2,10 @@
 #include "undo.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "bpffs.h"
 #include "sys_bpf.h"
 #include "xdp_link.h"
 
@@ -22,12 +23,12 @@ static int undo_one(const struct rl_undo_step *s, struct rl_diag *d)
 
 	switch (s->kind) {
 	case RL_UNDO_UNLINK:
-		if (unlink(s->path) && errno != ENOENT)
-			err = rl_err(d, errno, "unlink '%s': %s", s->path, strerror(errno));
-		break;
 	case RL_UNDO_RMDIR:
-		if (rmdir(s->path) && errno != ENOENT)
-			err = rl_err(d, errno, "rmdir '%s': %s", s->path, strerror(errno));
+		/* relative to the parent opened without following links, so a
+		 * link planted in the path cannot redirect the removal */
+		err = rl_bpffs_remove(s->path, s->kind == RL_UNDO_RMDIR ? AT_REMOVEDIR : 0, d);
+		if (err == -ENOENT)
+			err = 0;
 		break;
 	case RL_UNDO_XDP_DETACH:
 		/* names the program it expects, so it never removes someone else's */
