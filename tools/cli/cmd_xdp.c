@@ -9,14 +9,20 @@
  *   3. pin programs and maps under DIR so `show` and `detach` find them
  * An XDP program already on DEV is never replaced unless --replace, and then
  * atomically: IFLA_XDP_EXPECTED_FD names the program we expect to displace.
+ * A swap cannot be undone, so with --replace step 3 comes before step 2
+ * (see stage_pins): a failure before the swap leaves the displaced program
+ * attached and pinned, and after it nothing is rolled back.
  */
+#include "bpffs.h"
 #include "cli.h"
 #include "sys_bpf.h"
 #include "undo.h"
 #include "xdp_link.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <net/if.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -68,23 +74,26 @@ static const struct rl_prog_spec *pick_xdp_prog(const struct rl_object_spec *o, 
 	return NULL;
 }
 
-/* For --replace: an fd for the program attached now, or -1 if none. */
-static int current_prog_fd(int ifindex, enum rl_xdp_mode mode, struct rl_diag *d)
+/* For --replace: *fd = an fd for the program attached now, or -1 if none.
+ * 0 or -errno (kept apart from the fd: -EPERM is -1). */
+static int current_prog_fd(int ifindex, enum rl_xdp_mode mode, int *fd, struct rl_diag *d)
 {
 	struct rl_xdp_state st;
 	uint32_t id;
 	int err = rl_xdp_query(ifindex, &st, d);
 
+	*fd = -1;
 	if (err)
 		return err;
 	id = mode == RL_XDP_MODE_SKB ? st.skb_prog_id : mode == RL_XDP_MODE_HW ? st.hw_prog_id :
 	     st.drv_prog_id;
 	if (!id)
-		return -1;
+		return 0;
 	err = rl_sys_prog_get_fd_by_id(id);
 	if (err < 0)
 		return rl_err(d, err, "BPF_PROG_GET_FD_BY_ID %u: %s", id, strerror(-err));
-	return err;
+	*fd = err;
+	return 0;
 }
 
 static int attach(struct cli_loaded *l, struct rl_prog *p, const char *dev, int ifindex,
@@ -93,13 +102,12 @@ static int attach(struct cli_loaded *l, struct rl_prog *p, const char *dev, int 
 	struct rl_undo_step step = { .kind = RL_UNDO_XDP_DETACH, .ifindex = ifindex, .mode = (int)mode,
 				     .prog_fd = p->fd };
 	struct rl_diag d = { "" };
-	int expected = -1, err;
+	int expected, err;
 
-	if (replace) {
-		expected = current_prog_fd(ifindex, mode, &d);
-		if (expected < -1)
-			return cli_fail(dev, &d);
-	}
+	if (replace && current_prog_fd(ifindex, mode, &expected, &d))
+		return cli_fail(dev, &d);
+	if (!replace)
+		expected = -1;
 	err = rl_xdp_attach(ifindex, p->fd, mode, replace && expected >= 0, expected, &d);
 	if (expected >= 0)
 		close(expected);
@@ -114,24 +122,64 @@ static int attach(struct cli_loaded *l, struct rl_prog *p, const char *dev, int 
 	return 0;
 }
 
-/* After --replace the displaced program may still be pinned where ours is
- * about to go (same object, same default directory).  The swap cannot be
- * undone, so its pins would only keep a detached program alive: remove the
- * ones that stand at our names.  Maps we reused from a pin keep theirs. */
-static void drop_displaced_pins(struct rl_object *o, const char *dir)
-{
-	char path[PATH_MAX];
+/* --replace: the swap cannot be undone, so our pins must stand before it -
+ * but the displaced program may be pinned at our names (same object, same
+ * directory), and those pins must keep it alive until the swap has
+ * happened.  So ours are pinned in a staging directory DIR/rawload_staging
+ * first and, once the swap is done, renamed over whatever stands at their
+ * names (rename(2) on bpffs, simple_rename, replaces the old pin atomically,
+ * dropping the displaced program's reference).  Maps reused from a pin keep
+ * theirs. */
+#define STAGING "rawload_staging"
 
-	for (uint32_t i = 0; i < o->nr_progs; i++) {
-		rl_pin_path(path, dir, o->progs[i].spec->name);
-		unlink(path);
-	}
-	for (uint32_t i = 0; i < o->nr_maps; i++) {
-		if (o->maps[i].pin_path[0] || o->maps[i].fd < 0)
-			continue;
-		rl_pin_path(path, dir, o->maps[i].spec->name);
-		unlink(path);
-	}
+static int stage_pins(struct rl_object *o, const char *dir, char stage[PATH_MAX], struct rl_undo *undo,
+		      struct rl_diag *d)
+{
+	struct rl_undo_step s = { .kind = RL_UNDO_RMDIR };
+	int created = 0, err;
+
+	if (snprintf(stage, PATH_MAX, "%s/%s", dir, STAGING) >= PATH_MAX)
+		return rl_err(d, ENAMETOOLONG, "pin directory '%s' is too long", dir);
+	err = rl_bpffs_mkdir_p(stage, &created, d);
+	if (err)
+		return err;
+	snprintf(s.path, sizeof(s.path), "%s", stage);
+	if (created && (err = rl_undo_push(undo, &s, d)) != 0)
+		return err;
+	return rl_object_pin(o, stage, d);
+}
+
+static int move_pin(int from, int to, char *pin_path, const char *dir, struct rl_diag *d)
+{
+	const char *name = strrchr(pin_path, '/') + 1;
+
+	if (renameat(from, name, to, name))
+		return rl_err(d, errno, "rename '%s' to '%s/%s': %s (the program is attached and pinned "
+			      "at the first)", pin_path, dir, name, strerror(errno));
+	snprintf(pin_path, PATH_MAX, "%s/%s", dir, name);
+	return 0;
+}
+
+/* After the swap: every staged pin to DIR, then the staging directory goes. */
+static int unstage_pins(struct rl_object *o, const char *dir, const char *stage, struct rl_diag *d)
+{
+	int from = rl_bpffs_open_dir(stage, d), to = from < 0 ? -1 : rl_bpffs_open_dir(dir, d), err = 0;
+
+	if (from < 0 || to < 0)
+		err = from < 0 ? from : to;
+	for (uint32_t i = 0; !err && i < o->nr_progs; i++)
+		if (o->progs[i].pinned_here)
+			err = move_pin(from, to, o->progs[i].pin_path, dir, d);
+	for (uint32_t i = 0; !err && i < o->nr_maps; i++)
+		if (o->maps[i].pinned_here && !strncmp(o->maps[i].pin_path, stage, strlen(stage)))
+			err = move_pin(from, to, o->maps[i].pin_path, dir, d);
+	if (from >= 0)
+		close(from);
+	if (to >= 0)
+		close(to);
+	if (!err)
+		err = rl_bpffs_rmdir(stage, d);
+	return err;
 }
 
 int cmd_xdp(int argc, char **argv, struct cli *cli)
@@ -144,7 +192,7 @@ int cmd_xdp(int argc, char **argv, struct cli *cli)
 	};
 	struct rl_undo undo = { .n = 0 };
 	struct rl_load_opts lo = { 0 };
-	char pin_dir[PATH_MAX];
+	char pin_dir[PATH_MAX], stage[PATH_MAX] = "";
 	struct cli_loaded l;
 	enum rl_xdp_mode mode;
 	struct rl_diag d = { "" };
@@ -180,15 +228,28 @@ int cmd_xdp(int argc, char **argv, struct cli *cli)
 		fprintf(stderr, "rawload: interrupted: rolling back\n");
 		goto out_unload;
 	}
-	if (attach(&l, p, pos[1], ifindex, mode, replace, &undo))
-		goto out_unload;
-	if (replace)
-		drop_displaced_pins(&l.obj, pin_dir);
-	if (rl_object_pin(&l.obj, pin_dir, &d)) {
+	if (replace && stage_pins(&l.obj, pin_dir, stage, &undo, &d)) {
 		cli_fail(pos[0], &d);
 		goto out_unload;
 	}
-	if (cli_interrupted()) {
+	if (replace && cli_interrupted()) {
+		fprintf(stderr, "rawload: interrupted: rolling back\n");
+		goto out_unload;
+	}
+	if (attach(&l, p, pos[1], ifindex, mode, replace, &undo))
+		goto out_unload;
+	if (replace) {
+		/* swapped: nothing is taken back any more, whatever happens */
+		rl_undo_forget(&undo);
+		if (unstage_pins(&l.obj, pin_dir, stage, &d)) {
+			cli_fail(pos[0], &d);
+			cli_unload_object(&l);
+			return EXIT_USER;
+		}
+	} else if (rl_object_pin(&l.obj, pin_dir, &d)) {
+		cli_fail(pos[0], &d);
+		goto out_unload;
+	} else if (cli_interrupted()) {
 		fprintf(stderr, "rawload: interrupted: rolling back\n");
 		goto out_unload;
 	}
