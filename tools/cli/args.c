@@ -6,6 +6,9 @@
  */
 #include "cli.h"
 
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 int cli_parse_args(const char *cmd, int argc, char **argv, const struct cli_opt *opts,
@@ -36,5 +39,18 @@ int cli_parse_args(const char *cmd, int argc, char **argv, const struct cli_opt 
 	}
 	if (*npos < min_pos)
 		return cli_usage_error(cmd, "missing argument%s", min_pos - *npos > 1 ? "s" : "");
+	return 0;
+}
+
+int cli_parse_id(const char *s, uint32_t *id)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || !*s || *s == '-' || v == 0 || v > UINT32_MAX)
+		return -EINVAL;
+	*id = (uint32_t)v;
 	return 0;
 }

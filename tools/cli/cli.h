@@ -52,6 +52,17 @@ struct cli_opt {
 int cli_parse_args(const char *cmd, int argc, char **argv, const struct cli_opt *opts,
 		   const char **pos, int min_pos, int max_pos, int *npos);
 
+static inline bool cli_id_in(uint32_t id, const uint32_t *ids, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (ids[i] == id)
+			return true;
+	return false;
+}
+
+/* "--id N": a kernel object id, 1 .. UINT32_MAX.  0 or -EINVAL. */
+int cli_parse_id(const char *s, uint32_t *id);
+
 /* JSON string output with escaping */
 void json_str(FILE *f, const char *s);
 
@@ -135,6 +146,40 @@ int cli_find_pins_for_id(const char *root, uint32_t id, bool is_map, char paths[
  * RCU grace period.  0 when gone, -EEXIST when still there. */
 int cli_wait_freed(uint32_t id, bool is_map, int timeout_ms);
 
+/* A pin directory as detach reads it (pins.c): opened by an O_NOFOLLOW
+ * walk, each entry classified with fstatat(AT_SYMLINK_NOFOLLOW), each pin
+ * opened with BPF_OBJ_GET through the directory fd.  A symbolic link is
+ * listed as one and never followed. */
+#define CLI_PIN_DIR_MAX 64
+enum cli_pin_what { CLI_PIN_OBJ, CLI_PIN_LINK, CLI_PIN_SUBDIR, CLI_PIN_OTHER };
+struct cli_pin_entry {
+	char name[256];
+	char path[PATH_MAX];            /* DIR/name, for messages */
+	enum cli_pin_what what;
+	int fd;                         /* CLI_PIN_OBJ opened: BPF_OBJ_GET's fd, else -1 */
+	struct cli_obj o;               /* kind, id, type, name when opened */
+	int err;                        /* -errno when it could not be looked at / opened */
+	char why[256];
+};
+struct cli_pin_dir {
+	char path[PATH_MAX];
+	int dfd;
+	struct cli_pin_entry e[CLI_PIN_DIR_MAX];   /* in name order */
+	int n;
+};
+/* 0 or -errno (no such directory, a link in its path, too many entries). An
+ * entry that cannot be opened stays listed with err set: see _check. */
+int cli_pin_dir_read(struct cli_pin_dir *pd, const char *dir, struct rl_diag *d);
+/* -errno and "cannot open pin 'P': ..." for the first entry with err set. */
+int cli_pin_dir_check(const struct cli_pin_dir *pd, struct rl_diag *d);
+int cli_pin_dir_unlink(struct cli_pin_dir *pd, int i, struct rl_diag *d);
+void cli_pin_dir_close_fds(struct cli_pin_dir *pd);   /* the entries' fds */
+void cli_pin_dir_release(struct cli_pin_dir *pd);     /* those and the dir fd */
+
+/* After a detach, with our own fds closed: "program id N freed", or that it
+ * still exists after 2 s and its holders (cmd_detach.c). */
+void cli_watch_freed(uint32_t id, bool is_map, const char *name);
+
 /* ---- holders.c: who keeps a BPF object alive -------------------------
  *
  * A program or map lives while its reference count is above zero.  Each of
@@ -178,6 +223,10 @@ void cli_holder_text(const struct cli_holder *h, char *buf, size_t len);
 void cli_holder_release(const struct cli_holder *h, char *buf, size_t len);
 /* "detach xdp veth-b + unpin PATH": every holder's release, joined. */
 void cli_freed_when(const struct cli_holder *h, int n, char *buf, size_t len);
+
+/* "held by: ..." one holder a line, then "freed when: ...", every line
+ * starting with indent (sockops_show.c). */
+void cli_print_holders_text(uint32_t id, bool is_map, const char *indent);
 
 /* Provided by the sockops command (tools/cli/cmd_sockops.c); weak
  * placeholders keep the build whole until it exists. */

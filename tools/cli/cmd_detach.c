@@ -5,11 +5,16 @@
  * and the pins.  Detaching removes both, then watches the kernel free what
  * nothing holds any more:
  *
+ *   0. read the pin directory first, every entry (a pin we cannot open
+ *      is an error before anything changed, not a pin silently left to
+ *      keep the program alive); a failure up to the detach changes nothing
  *   1. RTM_SETLINK with IFLA_XDP_FD = -1, XDP_FLAGS_REPLACE and
  *      IFLA_XDP_EXPECTED_FD = the program we looked at: the kernel
  *      (dev_xdp_attach) removes it only if it is still the one attached, so
  *      a program swapped in meanwhile by someone else is left alone;
- *   2. unlink every pin in the object's pin directory, then rmdir it;
+ *   2. unlink every entry of the object's pin directory, then rmdir it,
+ *      relative to the directory fd opened without following links (a
+ *      symbolic link found there is removed, never followed);
  *   3. poll BPF_PROG_GET_FD_BY_ID until ENOENT: the id leaves the kernel's
  *      idr when the last reference goes (bpf_prog_put -> bpf_prog_free_id).
  *      The program's maps follow after an RCU grace period, when the
@@ -19,7 +24,10 @@
  * Ownership: rawload detaches only what it attached, i.e. a program pinned
  * under --pin DIR or under <bpffs>/rawload.  --id N detaches program N
  * whatever pinned it (the user has looked and takes responsibility).
+ * SIGINT/SIGTERM are held off and looked at before step 1 (nothing
+ * changed) and before step 3 (only the wait is skipped): exit 1 either way.
  */
+#include "bpffs.h"
 #include "cli.h"
 #include "sys_bpf.h"
 #include "xdp_link.h"
@@ -31,7 +39,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define MAX_PINS 64
 #define FREE_TIMEOUT_MS 2000
 
 __attribute__((weak)) int cli_detach_sockops(int argc, char **argv, struct cli *cli)
@@ -41,81 +48,100 @@ __attribute__((weak)) int cli_detach_sockops(int argc, char **argv, struct cli *
 	return EXIT_USAGE;
 }
 
-/* What the pin directory held: the ids to watch after unlinking. */
-struct unpinned {
-	struct cli_obj objs[MAX_PINS];
-	char paths[MAX_PINS][PATH_MAX];
-	int n;
-};
-
-static int collect_pin(void *ctx, const char *path)
+static bool has_prog(const struct cli_pin_dir *pd, uint32_t id)
 {
-	struct unpinned *u = ctx;
-	int fd;
-
-	if (u->n >= MAX_PINS)
-		return 0;
-	fd = cli_pin_open(path, &u->objs[u->n], NULL);
-	if (fd < 0)
-		return 0;
-	close(fd);
-	snprintf(u->paths[u->n++], PATH_MAX, "%s", path);
-	return 0;
-}
-
-static bool in_list(uint32_t id, const uint32_t *ids, int n)
-{
-	for (int i = 0; i < n; i++)
-		if (ids[i] == id)
+	for (int i = 0; i < pd->n; i++)
+		if (pd->e[i].fd >= 0 && pd->e[i].o.kind == CLI_OBJ_PROG && pd->e[i].o.id == id)
 			return true;
 	return false;
 }
 
-/* Remove the pins of the directory that holds `pin` (the object's pin
- * directory), and the directory.  A directory shared with others - the
- * bpffs root or <bpffs>/rawload itself - keeps everything but the pins of
- * this program and its maps. */
-static void unpin_object(const char *pin, uint32_t prog_id, const uint32_t *map_ids, int nmaps,
-			 struct unpinned *u)
+/* The pin directory of program `id`: --pin DIR itself, or the directory of
+ * its pin found under DIR (or <bpffs>/rawload).  Read before anything is
+ * changed, and every entry must open: a pin we could not look at would be
+ * silently left behind, keeping what it holds alive.  1 found, 0 not
+ * pinned there, or -1 after printing why (nothing changed). */
+static int find_pin_dir(const char *dev, const char *pin, uint32_t id, struct cli_pin_dir *pd)
 {
-	char dir[PATH_MAX], mnt[PATH_MAX] = "", root[PATH_MAX] = "";
+	char pins[1][PATH_MAX];
+	struct rl_diag d = { "" };
 	char *slash;
-	bool shared;
+	int n, err;
 
-	snprintf(dir, sizeof(dir), "%s", pin);
-	slash = strrchr(dir, '/');
-	if (!slash || slash == dir)
-		return;
-	*slash = '\0';
+	if (pin && cli_pin_dir_read(pd, pin, &d) == 0) {
+		if (has_prog(pd, id) || (err = cli_pin_dir_check(pd, &d)) != 0)
+			goto check;
+		cli_pin_dir_release(pd); /* perhaps one level down: DIR/<object>/ */
+	}
+	n = cli_find_pins_for_id(pin, id, false, pins, 1);
+	if (n <= 0)
+		return 0;
+	slash = strrchr(pins[0], '/');
+	if (slash && slash != pins[0])
+		*slash = '\0';
+	err = cli_pin_dir_read(pd, pins[0], &d);
+	if (err) {
+		fprintf(stderr, "rawload: %s: program %u's pin directory: %s: nothing changed\n", dev, id, d.msg);
+		return -1;
+	}
+check:
+	err = cli_pin_dir_check(pd, &d);
+	if (err) {
+		cli_pin_dir_release(pd);
+		fprintf(stderr, "rawload: %s: %s: nothing changed\n", dev, d.msg);
+		return -1;
+	}
+	return 1;
+}
+
+/* Remove the pins of the object's pin directory (entries that are links
+ * are removed as links, never followed), then the directory.  A directory
+ * shared with others - the bpffs root or <bpffs>/rawload itself - keeps
+ * everything but the pins of this program and its maps.  0, or EXIT_USER
+ * after saying what was kept. */
+static int unpin_object(struct cli_pin_dir *pd, uint32_t prog_id, const uint32_t *map_ids, int nmaps)
+{
+	char mnt[PATH_MAX] = "", root[PATH_MAX] = "";
+	struct rl_diag d = { "" };
+	bool shared;
+	int rc = 0;
+
 	cli_bpffs_root(mnt);
 	cli_pin_root(root);
-	shared = !strcmp(dir, mnt) || !strcmp(dir, root);
-	cli_pin_walk(dir, 0, collect_pin, u);
-	for (int i = 0; i < u->n; i++) {
-		struct cli_obj *o = &u->objs[i];
-		bool ours = (o->kind == CLI_OBJ_PROG && o->id == prog_id) ||
-			    (o->kind == CLI_OBJ_MAP && in_list(o->id, map_ids, nmaps));
+	shared = !strcmp(pd->path, mnt) || !strcmp(pd->path, root);
+	for (int i = 0; i < pd->n; i++) {
+		struct cli_pin_entry *e = &pd->e[i];
+		bool ours = e->fd >= 0 && ((e->o.kind == CLI_OBJ_PROG && e->o.id == prog_id) ||
+					   (e->o.kind == CLI_OBJ_MAP && cli_id_in(e->o.id, map_ids, (uint32_t)nmaps)));
 
 		if (shared && !ours) {
-			o->kind = CLI_OBJ_UNKNOWN; /* somebody else's: not ours to watch */
+			e->o.kind = CLI_OBJ_UNKNOWN; /* somebody else's: not ours to watch */
 			continue;
 		}
-		if (unlink(u->paths[i]))
-			printf("  could not unpin %s: %s\n", u->paths[i], strerror(errno));
-		else
-			printf("  unpinned %s (%s %u '%s')\n", u->paths[i], cli_obj_kind_name(o->kind),
-			       o->id, o->name);
+		if (e->what == CLI_PIN_SUBDIR)
+			continue; /* the rmdir below says it is there */
+		if (cli_pin_dir_unlink(pd, i, &d)) {
+			fprintf(stderr, "rawload: could not unpin: %s\n", d.msg);
+			rc = EXIT_USER;
+		} else if (e->what == CLI_PIN_LINK) {
+			printf("  removed symbolic link %s (not followed)\n", e->path);
+		} else {
+			printf("  unpinned %s (%s %u '%s')\n", e->path, cli_obj_kind_name(e->o.kind),
+			       e->o.id, e->o.name);
+		}
 	}
 	if (shared)
-		return;
-	if (rmdir(dir))
-		printf("  kept %s: %s\n", dir, strerror(errno));
-	else
-		printf("  removed %s\n", dir);
+		return rc;
+	if (rl_bpffs_rmdir(pd->path, &d)) {
+		fprintf(stderr, "rawload: kept %s: %s\n", pd->path, d.msg);
+		return EXIT_USER;
+	}
+	printf("  removed %s\n", pd->path);
+	return rc;
 }
 
 /* Step 3: the proof.  Our own fds are all closed by now. */
-static void watch_freed(uint32_t id, bool is_map, const char *name)
+void cli_watch_freed(uint32_t id, bool is_map, const char *name)
 {
 	struct cli_holder h[16];
 	char text[PATH_MAX + 128];
@@ -154,12 +180,11 @@ static int refuse_foreign(const char *dev, uint32_t id, const char *name, const 
 static int detach_one(const char *dev, int ifindex, enum rl_xdp_mode mode, uint32_t id,
 		      const char *pin, bool forced)
 {
-	static struct unpinned u;
-	char pins[4][PATH_MAX];
+	static struct cli_pin_dir pd = { .dfd = -1 };
 	struct bpf_prog_info info;
 	uint32_t map_ids[64];
 	struct rl_diag d = { "" };
-	int fd, nmaps, npins, err;
+	int fd, nmaps, found, err, rc;
 
 	fd = rl_sys_prog_get_fd_by_id(id);
 	if (fd < 0) {
@@ -167,46 +192,52 @@ static int detach_one(const char *dev, int ifindex, enum rl_xdp_mode mode, uint3
 		return EXIT_USER;
 	}
 	nmaps = cli_prog_info(fd, &info, map_ids, 64);
-	if (nmaps < 0)
-		nmaps = 0;
-	npins = cli_find_pins_for_id(pin, id, false, pins, 4);
-	if (npins <= 0 && !forced) {
+	if (nmaps < 0) {
 		close(fd);
-		return refuse_foreign(dev, id, info.name, pin);
+		fprintf(stderr, "rawload: %s: program %u: BPF_OBJ_GET_INFO_BY_FD: %s: nothing changed\n",
+			dev, id, strerror(-nmaps));
+		return EXIT_USER;
+	}
+	nmaps = nmaps < 64 ? nmaps : 64;
+	found = find_pin_dir(dev, pin, id, &pd);
+	if (found < 0 || (!found && !forced)) {
+		close(fd);
+		return found ? EXIT_USER : refuse_foreign(dev, id, info.name, pin);
+	}
+	if (cli_interrupted()) {
+		close(fd);
+		cli_pin_dir_release(&pd);
+		fprintf(stderr, "rawload: %s: interrupted: nothing changed\n", dev);
+		return EXIT_USER;
 	}
 	err = rl_xdp_detach_expected(ifindex, mode, fd, &d);
-	close(fd); /* from here on we hold no reference */
+	close(fd); /* from here on we hold no reference but the pins' fds */
 	if (err) {
-		fprintf(stderr, "rawload: %s: %s%s\n", dev, d.msg,
+		cli_pin_dir_release(&pd);
+		fprintf(stderr, "rawload: %s: %s%s: nothing changed\n", dev, d.msg,
 			err == -EEXIST ? " (the program changed since we looked: run the command again)" : "");
 		return EXIT_USER;
 	}
 	printf("detached program %u '%s' from %s (%s mode)\n", id, info.name, dev, rl_xdp_mode_name(mode));
-	u.n = 0;
-	if (npins > 0)
-		unpin_object(pins[0], id, map_ids, nmaps < 64 ? nmaps : 64, &u);
-	else
+	/* the rest cannot be taken back; a signal from here on only skips the wait */
+	rc = found ? unpin_object(&pd, id, map_ids, nmaps) : EXIT_OK;
+	if (!found)
 		printf("  no pins removed (--id: not found under %s)\n", pin ? pin : "<bpffs>/rawload");
-	watch_freed(id, false, info.name);
-	for (int i = 0; i < nmaps && i < 64; i++)
-		watch_freed(map_ids[i], true, "");
-	for (int i = 0; i < u.n; i++) /* maps pinned beside it that the program did not use */
-		if (u.objs[i].kind == CLI_OBJ_MAP && !in_list(u.objs[i].id, map_ids, nmaps))
-			watch_freed(u.objs[i].id, true, u.objs[i].name);
-	return EXIT_OK;
-}
-
-static int parse_id(const char *s, uint32_t *id)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || !*s || v == 0 || v > UINT32_MAX)
-		return -EINVAL;
-	*id = (uint32_t)v;
-	return 0;
+	cli_pin_dir_close_fds(&pd);
+	if (cli_interrupted()) {
+		cli_pin_dir_release(&pd);
+		fprintf(stderr, "rawload: %s: interrupted after the detach finished: not waiting for the "
+			"kernel to free the ids\n", dev);
+		return EXIT_USER;
+	}
+	cli_watch_freed(id, false, info.name);
+	for (int i = 0; i < nmaps; i++)
+		cli_watch_freed(map_ids[i], true, "");
+	for (int i = 0; found && i < pd.n; i++) /* maps pinned beside it that the program did not use */
+		if (pd.e[i].o.kind == CLI_OBJ_MAP && !cli_id_in(pd.e[i].o.id, map_ids, (uint32_t)nmaps))
+			cli_watch_freed(pd.e[i].o.id, true, pd.e[i].o.name);
+	cli_pin_dir_release(&pd);
+	return rc;
 }
 
 static int detach_xdp(int argc, char **argv)
@@ -223,8 +254,9 @@ static int detach_xdp(int argc, char **argv)
 
 	if (cli_parse_args("detach", argc, argv, opts, pos, 1, 1, &npos))
 		return EXIT_USAGE;
-	if (id_s && parse_id(id_s, &want))
+	if (id_s && cli_parse_id(id_s, &want))
 		return cli_usage_error("detach", "--id takes a program id, not '%s'", id_s);
+	cli_block_signals(); /* a signal stops us between steps, never inside one */
 	ifindex = (int)if_nametoindex(pos[0]);
 	if (!ifindex) {
 		fprintf(stderr, "rawload: device '%s': %s (see `ip link`)\n", pos[0], strerror(errno));

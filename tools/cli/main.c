@@ -43,20 +43,27 @@ static const struct cli_cmd commands[] = {
 	  "print the verdict by name, the output packet length and the mean ns/run.\n"
 	  "--packet FILE takes a raw Ethernet frame; the canned frames are IPv4 from\n"
 	  "192.0.2.1 to 192.0.2.2.  Everything is unloaded when the command ends." },
-	{ "detach", cmd_detach, "detach xdp DEV [--pin DIR] [--id N] | detach sockops [--cgroup PATH] [--pin DIR]",
+	{ "detach", cmd_detach, "detach xdp DEV [--pin DIR] [--id N] | detach sockops [--cgroup PATH] [--pin DIR] [--id N]",
 	  "xdp: take the XDP program off DEV (only if it is still the one looked at:\n"
 	  "IFLA_XDP_EXPECTED_FD), remove its pin directory, and wait until the kernel has\n"
 	  "freed the program and its maps (their ids are gone).  Only a program rawload\n"
 	  "attached is detached: one pinned under --pin DIR or <bpffs>/rawload; --id N\n"
 	  "detaches program N whoever attached it.\n"
-	  "sockops: detach what `rawload sockops` attached (see `rawload sockops --help`)." },
+	  "sockops: detach what `rawload sockops` attached (see `rawload sockops --help`): its\n"
+	  "sockops programs from the cgroup, its sk_msg program from the sockhash, its pins.\n"
+	  "A detach that stopped half-way keeps the pins, and running it again finishes it.\n"
+	  "--id N detaches sockops program N from the cgroup whoever attached it; the\n"
+	  "programs left on the cgroup that rawload did not attach are named.\n"
+	  "Pin directories are read and emptied without following symbolic links." },
 	{ "show", cmd_show, "show [DEV | --cgroup PATH | --pin DIR] [--json]",
 	  "What is attached where and what keeps it alive.  DEV: the XDP program on the\n"
 	  "device (mode, id, name, type), each map it uses (id, type, sizes; the\n"
 	  "dropped/passed counters of xdp_stats summed over the possible CPUs).  --pin DIR:\n"
-	  "every pin in DIR.  Nothing: every directory under <bpffs>/rawload.  For each\n"
-	  "object, its holders (pins, XDP slots, cgroup and sockmap attachments, prog-array\n"
-	  "slots, programs using a map, other processes' fds) and what would free it." },
+	  "every pin in DIR.  --cgroup PATH: the sockops programs attached there, their\n"
+	  "maps (a sockhash's sk_msg program, its entries).  Nothing: every directory\n"
+	  "under <bpffs>/rawload.  For each object, its holders (pins, XDP slots, cgroup\n"
+	  "and sockmap attachments, prog-array slots, programs using a map, other\n"
+	  "processes' fds) and what would free it." },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

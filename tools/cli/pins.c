@@ -1,4 +1,5 @@
-/* pins.c - choosing and preparing the pin directory for a command.
+/* pins.c - choosing and preparing the pin directory for a command, and
+ * reading one back (for detach) without following links.
  *
  * Default: <bpffs>/rawload/<object name>/ (SPEC §1), bpffs mounted at
  * /sys/fs/bpf first if the machine has none.  A --pin DIR must be on bpffs:
@@ -9,7 +10,13 @@
 #include "cli.h"
 #include "undo.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static void object_name(const char *path, char *out, size_t len)
 {
@@ -71,5 +78,120 @@ int cli_prepare_pin_dir(const char *pin, const char *obj_path, char out[PATH_MAX
 		if (rl_undo_push(undo, &s, &d))
 			return cli_fail("--pin", &d);
 	}
+	return 0;
+}
+
+/* ---- a pin directory, read without following links -------------------
+ *
+ * detach removes what a pin directory holds, as root, so the directory is
+ * opened with an O_NOFOLLOW walk (rl_bpffs_open_dir) and each entry is
+ * looked at relative to that fd: fstatat(AT_SYMLINK_NOFOLLOW) tells pins
+ * (regular files on bpffs) from symbolic links, which are never opened,
+ * and BPF_OBJ_GET is handed /proc/self/fd/<dir fd>/<name>, a path the
+ * kernel resolves through the open directory itself (proc's magic link),
+ * not through the names above it.  Removal is unlinkat() on the same fd.
+ */
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct cli_pin_entry *)a)->name, ((const struct cli_pin_entry *)b)->name);
+}
+
+static void add_entry(int dfd, const char *dir, struct cli_pin_entry *e, const char *name)
+{
+	char via_fd[PATH_MAX];
+	struct rl_diag d = { "" };
+	struct stat st;
+
+	memset(e, 0, sizeof(*e));
+	e->fd = -1;
+	snprintf(e->name, sizeof(e->name), "%s", name);
+	snprintf(e->path, sizeof(e->path), "%.3800s/%.255s", dir, name);
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW)) {
+		e->err = -errno;
+		snprintf(e->why, sizeof(e->why), "fstatat: %s", strerror(errno));
+		return;
+	}
+	e->what = S_ISLNK(st.st_mode) ? CLI_PIN_LINK : S_ISDIR(st.st_mode) ? CLI_PIN_SUBDIR :
+		  S_ISREG(st.st_mode) ? CLI_PIN_OBJ : CLI_PIN_OTHER;
+	if (e->what != CLI_PIN_OBJ)
+		return;
+	snprintf(via_fd, sizeof(via_fd), "/proc/self/fd/%d/%s", dfd, name);
+	e->fd = cli_pin_open(via_fd, &e->o, &d);
+	if (e->fd < 0) {
+		e->err = e->fd;
+		snprintf(e->why, sizeof(e->why), "%s", d.msg);
+	}
+}
+
+int cli_pin_dir_read(struct cli_pin_dir *pd, const char *dir, struct rl_diag *d)
+{
+	struct dirent *de;
+	DIR *dh;
+	int fd;
+
+	pd->n = 0;
+	snprintf(pd->path, sizeof(pd->path), "%s", dir);
+	for (size_t n = strlen(pd->path); n > 1 && pd->path[n - 1] == '/'; n--)
+		pd->path[n - 1] = '\0';
+	pd->dfd = rl_bpffs_open_dir(pd->path, d);
+	if (pd->dfd < 0)
+		return pd->dfd;
+	fd = dup(pd->dfd);
+	dh = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!dh) {
+		int err = errno;
+
+		if (fd >= 0)
+			close(fd);
+		cli_pin_dir_release(pd);
+		return rl_err(d, err, "'%s': %s", dir, strerror(err));
+	}
+	while ((de = readdir(dh))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (pd->n >= CLI_PIN_DIR_MAX) {
+			closedir(dh);
+			cli_pin_dir_release(pd);
+			return rl_err(d, E2BIG, "'%s' holds more than %d entries: not a pin directory "
+				      "rawload made", dir, CLI_PIN_DIR_MAX);
+		}
+		add_entry(pd->dfd, pd->path, &pd->e[pd->n++], de->d_name);
+	}
+	closedir(dh);
+	qsort(pd->e, (size_t)pd->n, sizeof(pd->e[0]), by_name);
+	return 0;
+}
+
+int cli_pin_dir_check(const struct cli_pin_dir *pd, struct rl_diag *d)
+{
+	for (int i = 0; i < pd->n; i++)
+		if (pd->e[i].err)
+			return rl_err(d, pd->e[i].err, "cannot open pin '%s': %s", pd->e[i].path,
+				      pd->e[i].why);
+	return 0;
+}
+
+void cli_pin_dir_close_fds(struct cli_pin_dir *pd)
+{
+	for (int i = 0; i < pd->n; i++)
+		if (pd->e[i].fd >= 0) {
+			close(pd->e[i].fd);
+			pd->e[i].fd = -1;
+		}
+}
+
+void cli_pin_dir_release(struct cli_pin_dir *pd)
+{
+	cli_pin_dir_close_fds(pd);
+	if (pd->dfd >= 0)
+		close(pd->dfd);
+	pd->dfd = -1;
+}
+
+int cli_pin_dir_unlink(struct cli_pin_dir *pd, int i, struct rl_diag *d)
+{
+	/* unlinkat never follows the name: a link is removed, not its target */
+	if (unlinkat(pd->dfd, pd->e[i].name, 0))
+		return rl_err(d, errno, "unlink '%s': %s", pd->e[i].path, strerror(errno));
 	return 0;
 }

@@ -1,6 +1,6 @@
-/* sockops_find.c - finding again what `rawload sockops` attached:
- * `rawload detach sockops [--cgroup PATH] [--pin DIR]` takes exactly that
- * away, `rawload show --cgroup PATH` lists it.
+/* sockops_find.c - finding again what `rawload sockops` attached, so that
+ * `rawload detach sockops [--cgroup PATH] [--pin DIR] [--id N]` takes
+ * exactly that away (`rawload show --cgroup PATH` is sockops_show.c).
  *
  * The kernel keeps no record of who attached a program.  What rawload has
  * is its pins: `rawload sockops` pinned every program and map under DIR.  So
@@ -15,6 +15,13 @@
  * BPF_SK_MSG_VERDICT), then the pins are removed and the kernel frees what
  * nothing holds any more.  Without --pin, every <bpffs>/rawload/<name>/
  * directory whose pinned sockops program is attached to the cgroup is taken.
+ *
+ * A detach can stop half-way (a refused call, a signal).  Its pins stay,
+ * and they are how the next try finds the rest: a directory whose sockops
+ * programs are attached nowhere any more, but whose sk_msg program is still
+ * on its sockhash or whose pins remain, is finished by a second run.  What
+ * is attached to *another* cgroup is never touched.  --id N detaches
+ * program N whoever attached it (as `detach xdp --id` does).
  */
 #include "bpffs.h"
 #include "cgroup.h"
@@ -23,544 +30,456 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#define PINS_MAX 64        /* entries read from one pin directory */
 #define CG_PROGS_MAX 64    /* BPF_CGROUP_SOCK_OPS holds at most 64 (BPF_CGROUP_MAX_PROGS) */
-#define FREE_TIMEOUT_MS 2000
+#define HOLDERS_MAX 32
 
-/* One pinned BPF object, opened with BPF_OBJ_GET. */
-struct pinned {
-	char path[PATH_MAX];
-	int fd;
-	struct cli_obj o;      /* kind, id, type, name */
+struct detach_run {
+	int cg_fd;
+	const char *cgroup;
+	uint32_t ids[CG_PROGS_MAX];     /* attached to the cgroup when we looked */
+	uint32_t n;
+	struct cli_pin_dir pd;
+	int found;                      /* pin directories taken */
+	uint32_t seen[CG_PROGS_MAX];    /* sockops programs found pinned: ours */
+	uint32_t nr_seen;
+	bool unsure;                    /* a pin directory could not be read */
 };
 
-struct pin_dir {
-	struct pinned e[PINS_MAX];
-	int n;
+/* What a pin directory holds, for this cgroup. */
+struct dir_state {
+	int here;          /* sockops programs pinned here and attached to this cgroup */
+	int elsewhere;     /* ... attached to another cgroup: never ours to take */
+	int loose;         /* ... attached to no cgroup (an earlier detach got that far) */
+	uint32_t other_id; /* one of `elsewhere`, for the message */
+	char other_cg[PATH_MAX];
 };
 
-static int collect(void *ctx, const char *path)
+static bool is_prog(const struct cli_pin_entry *e, uint32_t type)
 {
-	struct pin_dir *set = ctx;
-	struct pinned *p = &set->e[set->n];
-
-	if (set->n >= PINS_MAX)
-		return 1;
-	p->fd = cli_pin_open(path, &p->o, NULL);
-	if (p->fd < 0)
-		return 0; /* not a BPF object we can open: not ours */
-	if (p->o.kind != CLI_OBJ_PROG && p->o.kind != CLI_OBJ_MAP) {
-		close(p->fd);
-		return 0;
-	}
-	snprintf(p->path, sizeof(p->path), "%s", path);
-	set->n++;
-	return 0;
+	return e->fd >= 0 && e->o.kind == CLI_OBJ_PROG && e->o.type == type;
 }
 
-/* Open every pinned program and map directly under dir (not below). */
-static int read_pin_dir(const char *dir, struct pin_dir *set)
+static bool is_sockmap(const struct cli_pin_entry *e)
 {
-	int err;
-
-	set->n = 0;
-	err = cli_pin_walk(dir, 0, collect, set);
-	return err < 0 ? err : 0;
+	return e->fd >= 0 && e->o.kind == CLI_OBJ_MAP &&
+	       (e->o.type == BPF_MAP_TYPE_SOCKHASH || e->o.type == BPF_MAP_TYPE_SOCKMAP);
 }
 
-static bool is_prog(const struct pinned *p, uint32_t type)
+/* The first cgroup other than ours that program `id` is attached to, by
+ * looking at every cgroup (holders.c).  false: none. */
+static bool attached_to_other_cgroup(uint32_t id, char cg[PATH_MAX])
 {
-	return p->o.kind == CLI_OBJ_PROG && p->o.type == type;
-}
+	static struct cli_holder h[HOLDERS_MAX];
+	int n = cli_find_holders(id, false, h, HOLDERS_MAX);
 
-static void close_pin_dir(struct pin_dir *set)
-{
-	for (int i = 0; i < set->n; i++)
-		close(set->e[i].fd);
-	set->n = 0;
-}
-
-static bool id_in(uint32_t id, const uint32_t *ids, uint32_t n)
-{
-	for (uint32_t i = 0; i < n; i++)
-		if (ids[i] == id)
+	for (int i = 0; i < n; i++)
+		if (h[i].kind == CLI_HOLD_CGROUP && h[i].slot == BPF_CGROUP_SOCK_OPS) {
+			snprintf(cg, PATH_MAX, "%s", h[i].path);
 			return true;
+		}
 	return false;
 }
 
-static bool is_sockmap(const struct pinned *p)
+/* Count this directory's sockops programs by where they are attached.
+ * Looking at every other cgroup costs a walk of the cgroup tree per
+ * program, so only when asked (look_around); without it every program not
+ * attached here counts as loose. */
+static void classify(struct detach_run *r, struct dir_state *st, bool look_around)
 {
-	return p->o.kind == CLI_OBJ_MAP &&
-	       (p->o.type == BPF_MAP_TYPE_SOCKHASH || p->o.type == BPF_MAP_TYPE_SOCKMAP);
-}
+	memset(st, 0, sizeof(*st));
+	for (int i = 0; i < r->pd.n; i++) {
+		const struct cli_pin_entry *e = &r->pd.e[i];
 
-/* What a pin directory holds for this cgroup: how many of its sockops
- * programs are attached there and how many are not. */
-static void count_sockops(const struct pin_dir *set, const uint32_t *ids, uint32_t n,
-			  int *attached, int *elsewhere)
-{
-	*attached = *elsewhere = 0;
-	for (int i = 0; i < set->n; i++) {
-		const struct pinned *p = &set->e[i];
-
-		if (!is_prog(p, BPF_PROG_TYPE_SOCK_OPS))
+		if (!is_prog(e, BPF_PROG_TYPE_SOCK_OPS))
 			continue;
-		if (id_in(p->o.id, ids, n))
-			(*attached)++;
+		if (!cli_id_in(e->o.id, r->seen, r->nr_seen) && r->nr_seen < CG_PROGS_MAX)
+			r->seen[r->nr_seen++] = e->o.id;
+		if (cli_id_in(e->o.id, r->ids, r->n))
+			st->here++;
+		else if (look_around && attached_to_other_cgroup(e->o.id, st->other_cg))
+			st->elsewhere++, st->other_id = e->o.id;
 		else
-			(*elsewhere)++;
+			st->loose++;
 	}
 }
 
-/* The proof that nothing else holds them: drop our own fds, then wait for
- * each id to leave the kernel (a program's maps go an RCU grace period
- * after the program, bpf_prog_free_deferred). */
-static void watch_freed(struct pin_dir *set)
+/* Is an sk_msg program pinned here still on a sockhash pinned here?  Only
+ * `rawload sockops` attaches them (`rawload load` attaches nothing), so this
+ * marks a detach that stopped half-way. */
+static bool msg_still_attached(const struct cli_pin_dir *pd)
 {
-	struct cli_obj objs[PINS_MAX];
-	int n = set->n;
-
-	for (int i = 0; i < n; i++)
-		objs[i] = set->e[i].o;
-	close_pin_dir(set);
-	for (int i = 0; i < n; i++) {
-		bool is_map = objs[i].kind == CLI_OBJ_MAP;
-
-		printf("%s id %u '%s' %s\n", cli_obj_kind_name(objs[i].kind), objs[i].id, objs[i].name,
-		       cli_wait_freed(objs[i].id, is_map, FREE_TIMEOUT_MS) == 0 ? "freed" :
-		       "still exists: something else holds it (rawload show, bpftool)");
-	}
-}
-
-/* sk_msg programs pinned here that sit on a sockhash pinned here. */
-static int detach_msg(struct pin_dir *set)
-{
-	int err = 0;
-
-	for (int m = 0; m < set->n; m++) {
+	for (int m = 0; m < pd->n; m++) {
 		uint32_t ids[4], cnt = 4;
-		struct rl_diag d = { "" };
 
-		if (!is_sockmap(&set->e[m]) ||
-		    rl_sockmap_query_msg_verdict(set->e[m].fd, ids, &cnt, NULL) || cnt == 0)
+		if (!is_sockmap(&pd->e[m]) ||
+		    rl_sockmap_query_msg_verdict(pd->e[m].fd, ids, &cnt, NULL) || cnt == 0)
 			continue;
-		for (int p = 0; p < set->n; p++) {
-			const struct pinned *pr = &set->e[p];
+		for (int p = 0; p < pd->n; p++)
+			if (is_prog(&pd->e[p], BPF_PROG_TYPE_SK_MSG) && pd->e[p].o.id == ids[0])
+				return true;
+	}
+	return false;
+}
 
-			if (!is_prog(pr, BPF_PROG_TYPE_SK_MSG) || pr->o.id != ids[0])
+/* Every sk_msg program pinned here off every sockhash pinned here.  No
+ * query first (it needs Linux 5.19): BPF_PROG_DETACH of a program that is
+ * not on that map fails with ENOENT (psock_replace_prog), which is fine. */
+static int detach_msg(struct cli_pin_dir *pd)
+{
+	struct rl_diag d = { "" };
+	int rc = 0;
+
+	for (int m = 0; m < pd->n; m++) {
+		if (!is_sockmap(&pd->e[m]))
+			continue;
+		for (int p = 0; p < pd->n; p++) {
+			const struct cli_pin_entry *pr = &pd->e[p];
+			int err;
+
+			if (!is_prog(pr, BPF_PROG_TYPE_SK_MSG))
 				continue;
-			if (rl_sockmap_detach_msg_verdict(set->e[m].fd, pr->fd, &d)) {
-				err = cli_fail(pr->path, &d);
+			err = rl_sockmap_detach_msg_verdict(pd->e[m].fd, pr->fd, &d);
+			if (err == -ENOENT)
+				continue;
+			if (err) {
+				rc = cli_fail(pr->path, &d);
 				continue;
 			}
 			printf("detached sk_msg  %-16s (prog id %u) from %s (map id %u)\n", pr->o.name,
-			       pr->o.id, set->e[m].o.name, set->e[m].o.id);
+			       pr->o.id, pd->e[m].o.name, pd->e[m].o.id);
 		}
 	}
-	return err;
+	return rc;
+}
+
+static void watch_all(struct cli_pin_dir *pd)
+{
+	cli_pin_dir_close_fds(pd);
+	if (cli_interrupted()) {
+		fprintf(stderr, "rawload: interrupted after the detach finished: not waiting for the "
+			"kernel to free the ids\n");
+		return;
+	}
+	for (int i = 0; i < pd->n; i++)
+		if (pd->e[i].o.kind == CLI_OBJ_PROG || pd->e[i].o.kind == CLI_OBJ_MAP)
+			cli_watch_freed(pd->e[i].o.id, pd->e[i].o.kind == CLI_OBJ_MAP, pd->e[i].o.name);
+}
+
+/* Remove every entry (a link as a link, never followed), then the directory. */
+static int unpin_all(struct cli_pin_dir *pd)
+{
+	struct rl_diag d = { "" };
+	int rc = 0, n = 0;
+
+	for (int i = 0; i < pd->n; i++) {
+		if (pd->e[i].what == CLI_PIN_SUBDIR)
+			continue; /* the rmdir below says it is there */
+		if (cli_pin_dir_unlink(pd, i, &d))
+			rc = cli_fail("unpin", &d);
+		else if (pd->e[i].what == CLI_PIN_LINK)
+			printf("removed symbolic link %s (not followed)\n", pd->e[i].path);
+		else
+			n++;
+	}
+	if (!rc && rl_bpffs_rmdir(pd->path, &d))
+		rc = cli_fail("", &d);
+	if (!rc)
+		printf("unpinned %d object%s and removed %s\n", n, n == 1 ? "" : "s", pd->path);
+	return rc;
 }
 
 /* Detach this directory's sockops programs from the cgroup and its sk_msg
- * programs from its sockhash, then remove the pins and the directory. */
-static int detach_dir(const char *dir, struct pin_dir *set, int cg_fd, const char *cgroup,
-		      const uint32_t *ids, uint32_t n)
+ * programs from its sockhash, then remove the pins and the directory.  On
+ * a failure the pins stay: they are how the next try finds the rest. */
+static int detach_dir(struct detach_run *r)
 {
+	struct cli_pin_dir *pd = &r->pd;
 	struct rl_diag d = { "" };
-	int err = 0;
+	int rc = 0;
 
-	for (int i = 0; i < set->n; i++) {
-		const struct pinned *p = &set->e[i];
+	r->found++;
+	if (cli_interrupted()) {
+		fprintf(stderr, "rawload: %s: interrupted: nothing changed there\n", pd->path);
+		return EXIT_USER;
+	}
+	for (int i = 0; i < pd->n; i++) {
+		const struct cli_pin_entry *e = &pd->e[i];
 
-		if (!is_prog(p, BPF_PROG_TYPE_SOCK_OPS) || !id_in(p->o.id, ids, n))
+		if (!is_prog(e, BPF_PROG_TYPE_SOCK_OPS) || !cli_id_in(e->o.id, r->ids, r->n))
 			continue;
-		if (rl_cgroup_detach_sockops(cg_fd, p->fd, &d)) {
-			err = cli_fail(p->path, &d);
+		if (rl_cgroup_detach_sockops(r->cg_fd, e->fd, &d)) {
+			rc = cli_fail(e->path, &d);
 			continue;
 		}
-		printf("detached sockops %-16s (prog id %u) from cgroup %s\n", p->o.name, p->o.id, cgroup);
+		printf("detached sockops %-16s (prog id %u) from cgroup %s\n", e->o.name, e->o.id,
+		       r->cgroup);
 	}
-	if (detach_msg(set))
-		err = EXIT_USER;
-	if (err)
-		return err; /* keep the pins: they are how a second try finds the rest */
-	for (int i = 0; i < set->n; i++)
-		if (rl_bpffs_unpin(set->e[i].path, &d))
-			err = cli_fail("unpin", &d);
-	if (!err && rl_bpffs_rmdir(dir, &d))
-		err = cli_fail("", &d);
-	if (!err)
-		printf("unpinned %d object%s and removed %s\n", set->n, set->n == 1 ? "" : "s", dir);
-	if (!err)
-		watch_freed(set);
+	if (detach_msg(pd))
+		rc = EXIT_USER;
+	if (!rc)
+		rc = unpin_all(pd);
+	if (rc) {
+		fprintf(stderr, "rawload: %s: detach incomplete, its pins kept; run `rawload detach "
+			"sockops --cgroup %s --pin %s` again to finish\n", pd->path, r->cgroup, pd->path);
+		return rc;
+	}
+	watch_all(pd);
+	return 0;
+}
+
+/* Read a pin directory; every entry must open (a pin we cannot look at
+ * would be left behind, holding what it pins). */
+static int read_dir(struct detach_run *r, const char *dir)
+{
+	struct rl_diag d = { "" };
+	int err = cli_pin_dir_read(&r->pd, dir, &d);
+
+	if (!err && (err = cli_pin_dir_check(&r->pd, &d)) != 0)
+		cli_pin_dir_release(&r->pd);
+	if (err) {
+		fprintf(stderr, "rawload: %s: nothing changed there\n", d.msg);
+		r->unsure = true;
+	}
 	return err;
 }
 
-/* --pin DIR: everything there must belong to this cgroup, else nothing is
- * changed (its sockops program may serve another cgroup). */
-static int detach_named(const char *dir, int cg_fd, const char *cgroup, const uint32_t *ids,
-			uint32_t n, struct pin_dir *set)
+/* --pin DIR: nothing of DIR may be attached to another cgroup, else
+ * nothing is changed (its sockops program serves that cgroup). */
+static int detach_named(struct detach_run *r, const char *dir)
 {
 	struct rl_diag d = { "" };
-	int attached, elsewhere, err;
+	struct dir_state st;
+	int rc;
 
 	if (rl_bpffs_check(dir, &d))
 		return cli_fail("--pin", &d);
-	err = read_pin_dir(dir, set);
-	if (err) {
-		fprintf(stderr, "rawload: --pin %s: %s\n", dir, strerror(-err));
+	if (read_dir(r, dir))
+		return EXIT_USER;
+	classify(r, &st, true);
+	if (st.elsewhere) {
+		fprintf(stderr, "rawload: %s: sockops program %u pinned here is attached to cgroup %s, "
+			"not %s: nothing changed (is --cgroup right? `rawload show --cgroup PATH` lists "
+			"them)\n", r->pd.path, st.other_id, st.other_cg, r->cgroup);
+		cli_pin_dir_release(&r->pd);
 		return EXIT_USER;
 	}
-	count_sockops(set, ids, n, &attached, &elsewhere);
-	if (attached == 0 || elsewhere > 0) {
-		fprintf(stderr, "rawload: %s: %d sockops program%s pinned here, %d attached to cgroup %s: "
-			"nothing changed (is --cgroup right? `rawload show --cgroup PATH` lists them)\n",
-			dir, attached + elsewhere, attached + elsewhere == 1 ? "" : "s", attached, cgroup);
-		close_pin_dir(set);
-		return EXIT_USER;
-	}
-	err = detach_dir(dir, set, cg_fd, cgroup, ids, n);
-	close_pin_dir(set);
-	return err;
+	if (!st.here)
+		printf("nothing pinned in %s is attached to cgroup %s or another: removing what is "
+		       "left (an earlier detach that stopped half-way)\n", r->pd.path, r->cgroup);
+	rc = detach_dir(r);
+	cli_pin_dir_release(&r->pd);
+	return rc;
 }
 
-/* No --pin: every <bpffs>/rawload/<name>/ whose sockops program is attached
- * to this cgroup (and has no sockops program attached anywhere else). */
-static int detach_found(int cg_fd, const char *cgroup, const uint32_t *ids, uint32_t n,
-			struct pin_dir *set, int *found)
+/* No --pin: one <bpffs>/rawload/<name>/ directory.  Taken when its sockops
+ * program is attached to this cgroup, or when a detach stopped half-way
+ * there (sockops attached nowhere, sk_msg still on its map). */
+static int consider_dir(struct detach_run *r, const char *dir)
+{
+	struct dir_state st;
+	int rc = 0;
+
+	if (read_dir(r, dir))
+		return EXIT_USER;
+	classify(r, &st, false);
+	if (st.here || (st.loose && msg_still_attached(&r->pd))) {
+		classify(r, &st, true);
+		if (st.elsewhere)
+			fprintf(stderr, "rawload: %s: left alone: its sockops program %u is attached to "
+				"cgroup %s\n", r->pd.path, st.other_id, st.other_cg);
+		else if (st.here)
+			rc = detach_dir(r);
+		else {
+			printf("%s: its sockops program is attached nowhere, its sk_msg program still "
+			       "is: finishing an earlier detach\n", r->pd.path);
+			rc = detach_dir(r);
+		}
+	}
+	cli_pin_dir_release(&r->pd);
+	return rc;
+}
+
+static int detach_found(struct detach_run *r)
 {
 	char root[PATH_MAX], dir[PATH_MAX];
+	struct rl_diag d = { "" };
 	struct dirent *de;
-	int rc = 0;
+	struct stat st;
+	int rc = 0, dfd;
 	DIR *dh;
 
-	*found = 0;
 	if (cli_pin_root(root))
 		return 0; /* no bpffs mounted: nothing was pinned */
-	dh = opendir(root);
-	if (!dh)
+	dfd = rl_bpffs_open_dir(root, &d);
+	if (dfd < 0)
+		return dfd == -ENOENT ? 0 : cli_fail("", &d);
+	dh = fdopendir(dfd);
+	if (!dh) {
+		close(dfd);
 		return 0;
+	}
 	while ((de = readdir(dh))) {
-		int attached, elsewhere;
-
-		if (de->d_name[0] == '.' ||
-		    snprintf(dir, sizeof(dir), "%s/%s", root, de->d_name) >= (int)sizeof(dir) ||
-		    read_pin_dir(dir, set))
+		if (de->d_name[0] == '.' || fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) ||
+		    !S_ISDIR(st.st_mode) ||
+		    snprintf(dir, sizeof(dir), "%s/%s", root, de->d_name) >= (int)sizeof(dir))
 			continue;
-		count_sockops(set, ids, n, &attached, &elsewhere);
-		if (attached && elsewhere)
-			fprintf(stderr, "rawload: %s: left alone: %d of its sockops programs are not "
-				"attached to %s\n", dir, elsewhere, cgroup);
-		else if (attached) {
-			(*found)++;
-			if (detach_dir(dir, set, cg_fd, cgroup, ids, n))
-				rc = EXIT_USER;
-		}
-		close_pin_dir(set);
+		if (cli_interrupted())
+			break;
+		if (consider_dir(r, dir))
+			rc = EXIT_USER;
 	}
 	closedir(dh);
 	return rc;
 }
 
+/* --id N: program N off the cgroup, whoever attached it.  If rawload
+ * pinned it (under --pin DIR or <bpffs>/rawload), its whole directory goes
+ * the usual way. */
+static int detach_id(struct detach_run *r, uint32_t id, const char *pin)
+{
+	char pins[1][PATH_MAX], *slash;
+	struct rl_diag d = { "" };
+	struct cli_obj o;
+	int fd, err;
+
+	if (!cli_id_in(id, r->ids, r->n)) {
+		fprintf(stderr, "rawload: program %u is not attached to cgroup %s (%u sockops program%s "
+			"there)\n", id, r->cgroup, r->n, r->n == 1 ? " is" : "s are");
+		return EXIT_USER;
+	}
+	if (cli_find_pins_for_id(pin, id, false, pins, 1) > 0 && (slash = strrchr(pins[0], '/')) &&
+	    slash != pins[0]) {
+		char mnt[PATH_MAX] = "", root[PATH_MAX] = "";
+
+		*slash = '\0';
+		cli_bpffs_root(mnt);
+		cli_pin_root(root);
+		if (strcmp(pins[0], mnt) && strcmp(pins[0], root))
+			return detach_named(r, pins[0]);
+	}
+	fd = rl_sys_prog_get_fd_by_id(id);
+	if (fd < 0) {
+		fprintf(stderr, "rawload: program %u: BPF_PROG_GET_FD_BY_ID: %s\n", id, strerror(-fd));
+		return EXIT_USER;
+	}
+	err = cli_obj_describe(fd, &o);
+	if (!err && cli_interrupted())
+		err = -EINTR;
+	if (!err)
+		err = rl_cgroup_detach_sockops(r->cg_fd, fd, &d);
+	close(fd);
+	if (err) {
+		fprintf(stderr, "rawload: program %u: %s: nothing changed\n", id,
+			err == -EINTR ? "interrupted" : d.msg[0] ? d.msg : strerror(-err));
+		return EXIT_USER;
+	}
+	printf("detached sockops %-16s (prog id %u) from cgroup %s (--id; no pins removed: not "
+	       "found under %s)\n", o.name, id, r->cgroup, pin ? pin : "<bpffs>/rawload");
+	r->found++;
+	cli_watch_freed(id, false, o.name);
+	return 0;
+}
+
+/* What is left on the cgroup after we are done is somebody else's: say so
+ * (unless a pin directory could not be read: then we cannot tell). */
+static void report_others(const struct detach_run *r)
+{
+	uint32_t ids[CG_PROGS_MAX], n = CG_PROGS_MAX;
+
+	if (r->unsure || rl_cgroup_query_sockops(r->cg_fd, ids, &n, NULL, NULL))
+		return;
+	for (uint32_t i = 0; i < n && i < CG_PROGS_MAX; i++) {
+		struct cli_obj o = { .name = "" };
+		int fd;
+
+		if (cli_id_in(ids[i], r->seen, r->nr_seen))
+			continue; /* ours, and a failure above said why it is still there */
+		fd = rl_sys_prog_get_fd_by_id(ids[i]);
+		if (fd >= 0) {
+			cli_obj_describe(fd, &o);
+			close(fd);
+		}
+		fprintf(stderr, "rawload: note: cgroup %s also has sockops program %u '%s' that rawload "
+			"did not attach (no pin of it under the pin directories looked at): left alone; "
+			"`rawload detach sockops --cgroup %s --id %u` detaches it\n", r->cgroup, ids[i],
+			o.name, r->cgroup, ids[i]);
+	}
+}
+
+static int detach_sockops(struct detach_run *r, const char *pin, const char *id_s)
+{
+	uint32_t id = 0;
+	int rc;
+
+	if (id_s)
+		rc = cli_parse_id(id_s, &id) ? EXIT_USAGE : detach_id(r, id, pin);
+	else if (pin)
+		rc = detach_named(r, pin);
+	else
+		rc = detach_found(r);
+	if (rc == EXIT_USAGE)
+		return cli_usage_error("detach", "--id takes a program id, not '%s'", id_s);
+	if (cli_interrupted() && !rc) {
+		fprintf(stderr, "rawload: interrupted\n");
+		rc = EXIT_USER;
+	}
+	if (!r->found && !pin && !id_s) {
+		if (r->n == 0)
+			fprintf(stderr, "rawload: nothing to detach: no sockops program is attached to %s\n",
+				r->cgroup);
+		else
+			fprintf(stderr, "rawload: nothing to detach: none of the %u sockops program%s on %s "
+				"is pinned under <bpffs>/rawload/*/ (pass --pin DIR if it was pinned "
+				"elsewhere; programs rawload did not attach are left alone)\n", r->n,
+				r->n == 1 ? "" : "s", r->cgroup);
+		rc = EXIT_USER;
+	}
+	report_others(r);
+	return rc;
+}
+
 int cli_detach_sockops(int argc, char **argv, struct cli *cli)
 {
-	const char *cgroup_arg = NULL, *pin = NULL;
+	const char *cgroup_arg = NULL, *pin = NULL, *id_s = NULL;
 	const struct cli_opt opts[] = {
-		{ "--cgroup", &cgroup_arg, NULL }, { "--pin", &pin, NULL }, { NULL, NULL, NULL },
+		{ "--cgroup", &cgroup_arg, NULL }, { "--pin", &pin, NULL }, { "--id", &id_s, NULL },
+		{ NULL, NULL, NULL },
 	};
-	uint32_t ids[CG_PROGS_MAX], n = CG_PROGS_MAX;
 	char cgroup[PATH_MAX];
 	struct rl_diag d = { "" };
-	struct pin_dir *set;
-	int npos, cg_fd, found = 1, rc;
+	struct detach_run *r;
+	int npos, rc;
 
 	(void)cli;
 	if (cli_parse_args("detach", argc, argv, opts, NULL, 0, 0, &npos))
 		return EXIT_USAGE;
 	if (cli_sockops_cgroup(cgroup_arg, cgroup, "detach sockops"))
 		return EXIT_USER;
-	cg_fd = rl_cgroup_open(cgroup, &d);
-	if (cg_fd < 0)
-		return cli_fail("--cgroup", &d);
-	if (rl_cgroup_query_sockops(cg_fd, ids, &n, NULL, &d)) {
-		close(cg_fd);
-		return cli_fail(cgroup, &d);
-	}
-	set = calloc(1, sizeof(*set));
-	if (!set) {
-		close(cg_fd);
+	cli_block_signals(); /* a signal stops us between steps, never inside one */
+	r = calloc(1, sizeof(*r));
+	if (!r) {
 		fprintf(stderr, "rawload: out of memory\n");
 		return EXIT_USER;
 	}
-	if (pin)
-		rc = detach_named(pin, cg_fd, cgroup, ids, n, set);
+	r->cgroup = cgroup;
+	r->pd.dfd = -1;
+	r->n = CG_PROGS_MAX;
+	r->cg_fd = rl_cgroup_open(cgroup, &d);
+	if (r->cg_fd < 0) {
+		free(r);
+		return cli_fail("--cgroup", &d);
+	}
+	if (rl_cgroup_query_sockops(r->cg_fd, r->ids, &r->n, NULL, &d))
+		rc = cli_fail(cgroup, &d);
 	else
-		rc = detach_found(cg_fd, cgroup, ids, n, set, &found);
-	if (!found && n == 0)
-		fprintf(stderr, "rawload: nothing to detach: no sockops program is attached to %s\n",
-			cgroup);
-	else if (!found)
-		fprintf(stderr, "rawload: nothing to detach: none of the %u sockops program%s on %s is "
-			"pinned under <bpffs>/rawload/*/ (pass --pin DIR if it was pinned elsewhere; "
-			"programs rawload did not attach are left alone)\n", n, n == 1 ? "" : "s", cgroup);
-	if (!found)
-		rc = EXIT_USER;
-	free(set);
-	close(cg_fd);
+		rc = detach_sockops(r, pin, id_s);
+	close(r->cg_fd);
+	free(r);
 	return rc;
-}
-
-/* ---- rawload show --cgroup PATH ------------------------------------- */
-
-#define SHOW_MAPS_MAX 8
-#define PIN_INDEX_MAX 2048
-
-struct shown_map {
-	uint32_t id, type, key_size, max_entries;
-	char name[BPF_OBJ_NAME_LEN];
-	long entries;                   /* -1: not countable */
-	uint32_t msg_id;                /* sk_msg program on a sockhash/sockmap, 0: none */
-	char msg_name[BPF_OBJ_NAME_LEN];
-};
-
-struct shown_prog {
-	uint32_t id;
-	char name[BPF_OBJ_NAME_LEN];
-	struct shown_map maps[SHOW_MAPS_MAX];
-	uint32_t nr_maps;
-};
-
-/* Every pin on the bpffs mount (4 levels deep), walked once, looked up by id. */
-struct pin_index {
-	struct { char path[PATH_MAX]; struct cli_obj o; } *e;
-	int n;
-};
-
-static int index_pin(void *ctx, const char *path)
-{
-	struct pin_index *ix = ctx;
-	int fd;
-
-	if (ix->n >= PIN_INDEX_MAX)
-		return 1;
-	fd = cli_pin_open(path, &ix->e[ix->n].o, NULL);
-	if (fd < 0)
-		return 0;
-	close(fd);
-	snprintf(ix->e[ix->n++].path, PATH_MAX, "%s", path);
-	return 0;
-}
-
-static bool pin_matches(const struct pin_index *ix, int i, bool is_map, uint32_t id)
-{
-	return ix->e[i].o.id == id && ix->e[i].o.kind == (is_map ? CLI_OBJ_MAP : CLI_OBJ_PROG);
-}
-
-/* Keys are readable even where values are not (a sockhash's value is a
- * socket: looking it up from user space with a 4-byte value gives ENOSPC),
- * so count with BPF_MAP_GET_NEXT_KEY, bounded by max_entries. */
-static long count_entries(int fd, uint32_t key_size, uint32_t max_entries)
-{
-	unsigned char *key = malloc(key_size ? key_size : 1), *next = malloc(key_size ? key_size : 1);
-	long n = 0;
-	int err;
-
-	if (!key || !next) {
-		free(key);
-		free(next);
-		return -1;
-	}
-	for (err = rl_sys_map_get_next_key(fd, NULL, next); !err && n <= (long)max_entries;
-	     err = rl_sys_map_get_next_key(fd, key, next)) {
-		memcpy(key, next, key_size);
-		n++;
-	}
-	free(key);
-	free(next);
-	return err == -ENOENT ? n : -1;
-}
-
-static void fill_map(uint32_t id, struct shown_map *m)
-{
-	struct bpf_map_info mi;
-	uint32_t len = sizeof(mi), ids[4], cnt = 4;
-	int fd = rl_sys_map_get_fd_by_id(id);
-
-	memset(m, 0, sizeof(*m));
-	m->id = id;
-	m->entries = -1;
-	if (fd < 0)
-		return;
-	memset(&mi, 0, sizeof(mi));
-	if (rl_sys_obj_info(fd, &mi, &len) == 0) {
-		m->type = mi.type, m->key_size = mi.key_size, m->max_entries = mi.max_entries;
-		memcpy(m->name, mi.name, sizeof(m->name) - 1);
-		m->entries = count_entries(fd, mi.key_size, mi.max_entries);
-	}
-	if ((m->type == BPF_MAP_TYPE_SOCKHASH || m->type == BPF_MAP_TYPE_SOCKMAP) &&
-	    rl_sockmap_query_msg_verdict(fd, ids, &cnt, NULL) == 0 && cnt > 0) {
-		int pfd = rl_sys_prog_get_fd_by_id(ids[0]);
-		struct cli_obj p;
-
-		m->msg_id = ids[0];
-		if (pfd >= 0 && cli_obj_describe(pfd, &p) == 0)
-			snprintf(m->msg_name, sizeof(m->msg_name), "%s", p.name);
-		if (pfd >= 0)
-			close(pfd);
-	}
-	close(fd);
-}
-
-static void fill_prog(uint32_t id, struct shown_prog *sp)
-{
-	uint32_t map_ids[SHOW_MAPS_MAX];
-	struct bpf_prog_info pi;
-	int fd = rl_sys_prog_get_fd_by_id(id), nr;
-
-	memset(sp, 0, sizeof(*sp));
-	sp->id = id;
-	if (fd < 0)
-		return;
-	nr = cli_prog_info(fd, &pi, map_ids, SHOW_MAPS_MAX);
-	if (nr >= 0) {
-		memcpy(sp->name, pi.name, sizeof(sp->name) - 1);
-		sp->nr_maps = nr < SHOW_MAPS_MAX ? (uint32_t)nr : SHOW_MAPS_MAX;
-		for (uint32_t i = 0; i < sp->nr_maps; i++)
-			fill_map(map_ids[i], &sp->maps[i]);
-	}
-	close(fd);
-}
-
-static void print_pins_text(const struct pin_index *ix, bool is_map, uint32_t id, const char *indent)
-{
-	int n = 0;
-
-	for (int i = 0; i < ix->n; i++)
-		if (pin_matches(ix, i, is_map, id))
-			printf("%s%s %s\n", indent, n++ ? "    " : "pin:", ix->e[i].path);
-	if (!n)
-		printf("%spin: none\n", indent);
-}
-
-static void print_text(const char *path, uint32_t flags, const struct shown_prog *progs, uint32_t n,
-		       const struct pin_index *ix)
-{
-	printf("cgroup %s\n", path);
-	printf("  sock_ops (BPF_CGROUP_SOCK_OPS): %u program%s%s\n", n, n == 1 ? "" : "s",
-	       n ? (flags & BPF_F_ALLOW_MULTI ? ", attach flags multi" : ", attach flags 0") : "");
-	for (uint32_t i = 0; i < n; i++) {
-		const struct shown_prog *p = &progs[i];
-
-		printf("  prog id %-6u %s\n", p->id, p->name);
-		print_pins_text(ix, false, p->id, "      ");
-		for (uint32_t k = 0; k < p->nr_maps; k++) {
-			const struct shown_map *m = &p->maps[k];
-
-			printf("      map id %-6u %-16s %s, %ld of %u entries\n", m->id, m->name,
-			       rl_map_type_name(m->type), m->entries, m->max_entries);
-			if (m->type == BPF_MAP_TYPE_SOCKHASH || m->type == BPF_MAP_TYPE_SOCKMAP) {
-				if (m->msg_id)
-					printf("          sk_msg (BPF_SK_MSG_VERDICT): prog id %u %s\n",
-					       m->msg_id, m->msg_name);
-				else
-					printf("          sk_msg (BPF_SK_MSG_VERDICT): none\n");
-				if (m->msg_id)
-					print_pins_text(ix, false, m->msg_id, "          sk_msg ");
-			}
-			print_pins_text(ix, true, m->id, "          ");
-		}
-	}
-	printf("  (programs attached directly here; those of ancestor cgroups also run: "
-	       "bpftool cgroup tree)\n");
-}
-
-static void print_pins_json(const struct pin_index *ix, bool is_map, uint32_t id)
-{
-	int n = 0;
-
-	printf("\"pins\":[");
-	for (int i = 0; i < ix->n; i++)
-		if (pin_matches(ix, i, is_map, id)) {
-			printf("%s", n++ ? "," : "");
-			json_str(stdout, ix->e[i].path);
-		}
-	printf("]");
-}
-
-static void print_json(const char *path, uint32_t flags, const struct shown_prog *progs, uint32_t n,
-		       const struct pin_index *ix)
-{
-	printf("{\"cgroup\":");
-	json_str(stdout, path);
-	printf(",\"attach_type\":\"sock_ops\",\"attach_flags\":%u,\"programs\":[", flags);
-	for (uint32_t i = 0; i < n; i++) {
-		const struct shown_prog *p = &progs[i];
-
-		printf("%s{\"id\":%u,\"name\":", i ? "," : "", p->id);
-		json_str(stdout, p->name);
-		printf(",");
-		print_pins_json(ix, false, p->id);
-		printf(",\"maps\":[");
-		for (uint32_t k = 0; k < p->nr_maps; k++) {
-			const struct shown_map *m = &p->maps[k];
-
-			printf("%s{\"id\":%u,\"name\":", k ? "," : "", m->id);
-			json_str(stdout, m->name);
-			printf(",\"type\":");
-			json_str(stdout, rl_map_type_name(m->type));
-			printf(",\"max_entries\":%u,\"entries\":%ld,", m->max_entries, m->entries);
-			if (m->msg_id) {
-				printf("\"sk_msg\":{\"id\":%u,\"name\":", m->msg_id);
-				json_str(stdout, m->msg_name);
-				printf(",");
-				print_pins_json(ix, false, m->msg_id);
-				printf("},");
-			}
-			print_pins_json(ix, true, m->id);
-			printf("}");
-		}
-		printf("]}");
-	}
-	printf("]}\n");
-}
-
-int cli_show_cgroup(const char *path, struct cli *cli)
-{
-	uint32_t ids[CG_PROGS_MAX], n = CG_PROGS_MAX, flags = 0;
-	struct pin_index ix = { NULL, 0 };
-	struct shown_prog *progs;
-	struct rl_diag d = { "" };
-	char mnt[PATH_MAX];
-	int cg_fd;
-
-	cg_fd = rl_cgroup_open(path, &d);
-	if (cg_fd < 0)
-		return cli_fail("--cgroup", &d);
-	if (rl_cgroup_query_sockops(cg_fd, ids, &n, &flags, &d)) {
-		close(cg_fd);
-		return cli_fail(path, &d);
-	}
-	close(cg_fd);
-	progs = calloc(n ? n : 1, sizeof(*progs));
-	ix.e = calloc(PIN_INDEX_MAX, sizeof(*ix.e));
-	if (!progs || !ix.e) {
-		free(progs);
-		free(ix.e);
-		fprintf(stderr, "rawload: out of memory\n");
-		return EXIT_USER;
-	}
-	for (uint32_t i = 0; i < n; i++)
-		fill_prog(ids[i], &progs[i]);
-	if (cli_bpffs_root(mnt) == 0)
-		cli_pin_walk(mnt, 4, index_pin, &ix);
-	if (cli->json)
-		print_json(path, flags, progs, n, &ix);
-	else
-		print_text(path, flags, progs, n, &ix);
-	free(progs);
-	free(ix.e);
-	return EXIT_OK;
 }
