@@ -1,7 +1,7 @@
 /* xfer.c - a TCP client and server in one process, for the sockops tests.
  *
  *   xfer v4|v6|dual [--in FILE | --bytes N] [--out FILE] [--conns N]
- *                   [--serial] [--sync] [--timeout S]
+ *                   [--serial] [--sync] [--timeout S] [--join-cgroup DIR]
  *
  *   v4    server AF_INET  on 127.0.0.1, client AF_INET  to 127.0.0.1
  *   v6    server AF_INET6 on ::1,       client AF_INET6 to ::1
@@ -18,6 +18,14 @@
  * write that races the peer's PASSIVE_ESTABLISHED callback.  --sync instead
  * makes each client wait until the server has accepted (every connection,
  * or with --serial its own) before writing anything.
+ *
+ * --join-cgroup DIR: after the listening socket is made, move this process
+ * into cgroup DIR, so that only the client sockets belong to it.  A socket
+ * keeps the cgroup of the task that created it (sk_cgrp_data, set in
+ * sk_alloc), and an accepted socket the listener's (sk_clone_lock): a
+ * sockops program on DIR then sees the client side only, and the server
+ * side is never put in its sockhash - the peer an sk_msg program looks up
+ * is missing.
  *
  * EAGAIN: with an sk_msg redirect, a blocking read() was seen to return
  * EAGAIN now and then.  We count it, wait in poll() and retry; the counts are
@@ -59,6 +67,7 @@ static struct {
 	int conns;
 	int serial, sync;
 	const char *out;
+	const char *join_cgroup;
 } cfg;
 
 static atomic_int accepted, intact, lost;
@@ -225,6 +234,18 @@ static int listen_socket(void)
 	return fd;
 }
 
+static void join_cgroup(const char *dir)
+{
+	char path[4096], pid[32];
+	int fd, n = snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, pid, (size_t)n) != n)
+		die(path);
+	close(fd);
+}
+
 static void wait_accepted(int n)
 {
 	pthread_mutex_lock(&lock);
@@ -291,7 +312,7 @@ static void load_payload(const char *in, long bytes)
 static void usage(void)
 {
 	fprintf(stderr, "usage: xfer v4|v6|dual [--in FILE | --bytes N] [--out FILE] [--conns N] "
-		"[--serial] [--sync] [--timeout S]\n");
+		"[--serial] [--sync] [--timeout S] [--join-cgroup DIR]\n");
 	exit(2);
 }
 
@@ -326,6 +347,8 @@ static void parse(int argc, char **argv, const char **in, long *bytes, int *time
 			cfg.conns = atoi(v), i++;
 		else if (!strcmp(a, "--timeout"))
 			*timeout = atoi(v), i++;
+		else if (!strcmp(a, "--join-cgroup"))
+			cfg.join_cgroup = v, i++;
 		else
 			usage();
 	}
@@ -345,6 +368,8 @@ int main(int argc, char **argv)
 	alarm((unsigned)timeout); /* SIGALRM ends a hung run with a non-zero status */
 	load_payload(in, bytes);
 	lfd = listen_socket();
+	if (cfg.join_cgroup)
+		join_cgroup(cfg.join_cgroup); /* the client sockets, made after this, are its */
 	if (pthread_create(&srv, NULL, accept_loop, (void *)(intptr_t)lfd))
 		die("pthread_create");
 	for (int i = 0; i < cfg.conns; i++) {
