@@ -43,6 +43,8 @@ static int symbol_offset(void *ctx, const char *sec_name, const char *var_name, 
 	return 0;
 }
 
+#define RELATION_TYPES 8
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct rl_btf_fixup_ops ops = { section_size, symbol_offset, NULL };
@@ -67,7 +69,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			(void)rl_btf_find_all_by_name(&btf, name, ids, 4);
 			(void)rl_btf_find_all_by_essential_name(&btf, name, ids, 4);
 		}
-		/* the CO-RE relations against the type itself and its neighbour */
+		/* the CO-RE relations against the type itself and its neighbour,
+		 * for the first types only: each comparison may walk up to its
+		 * visit budget (core_match.c), and doing it for every type of a
+		 * big input would make the harness, not the reader, the slow part */
+		if (id >= RELATION_TYPES)
+			continue;
 		(void)rl_core_types_match(&btf, id, &btf, id);
 		(void)rl_core_types_compat(&btf, id, &btf, (id + 1) % btf.nr_types);
 		(void)rl_core_fields_compat(&btf, id, &btf, id);

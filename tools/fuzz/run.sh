@@ -10,6 +10,8 @@
 # .BTF.ext cut out of them by seeds.py) plus the kept corpus/TARGET/.
 # First, every kept reproducer in crashes/TARGET/ must run clean.  A new
 # crash lands in crashes/TARGET/ (keep it: it becomes a regression case).
+# FUZZ_TIMEOUT=S (default 10) is the wall time one input may take before it
+# counts as a hang: raise it when the fuzzers run niced beside other work.
 # KEEP_CORPUS=1 merges what the run found into corpus/TARGET/ (libFuzzer's
 # -merge=1 keeps only the inputs that add coverage).
 set -eu
@@ -40,7 +42,7 @@ for t in $targets; do
 done
 
 for t in $targets; do
-	"build/fuzz_$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=262144 \
+	"build/fuzz_$t" -max_total_time="$secs" -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 -max_len=262144 \
 		-artifact_prefix="tools/fuzz/crashes/$t/" -print_final_stats=1 "$work/$t" \
 		>"$work/$t.out" 2>"$work/$t.log" &
 	echo $! >"$work/$t.pid"
