@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bpffs.h"
@@ -13,8 +14,24 @@ int rl_undo_push(struct rl_undo *u, const struct rl_undo_step *s, struct rl_diag
 {
 	if (u->n >= RL_UNDO_MAX)
 		return rl_err(d, ENOSPC, "undo list full (%d steps)", RL_UNDO_MAX);
+	if (u->n == u->cap) {
+		int cap = u->cap ? u->cap * 2 : 4;
+		struct rl_undo_step *steps = realloc(u->steps, (size_t)cap * sizeof(*steps));
+
+		if (!steps)
+			return rl_err(d, ENOMEM, "out of memory for the undo list");
+		u->steps = steps;
+		u->cap = cap;
+	}
 	u->steps[u->n++] = *s;
 	return 0;
+}
+
+void rl_undo_forget(struct rl_undo *u)
+{
+	free(u->steps);
+	u->steps = NULL;
+	u->n = u->cap = 0;
 }
 
 static int undo_one(const struct rl_undo_step *s, struct rl_diag *d)
@@ -57,5 +74,6 @@ int rl_undo_run(struct rl_undo *u, struct rl_diag *d)
 				*d = one;
 		}
 	}
+	rl_undo_forget(u);
 	return first;
 }

@@ -31,14 +31,20 @@ struct rl_undo_step {
 
 #define RL_UNDO_MAX 64
 
+/* The steps live on the heap and grow as they are pushed: a step carries a
+ * PATH_MAX path, and 64 of them inline made every command zero 256 KiB of
+ * stack first (65 page faults, a third of `rawload load`'s).  `{ .n = 0 }`
+ * is an empty list; rl_undo_run and rl_undo_forget both release it. */
 struct rl_undo {
-	struct rl_undo_step steps[RL_UNDO_MAX];
-	int n;
+	struct rl_undo_step *steps;
+	int n, cap;
 };
 
 int rl_undo_push(struct rl_undo *u, const struct rl_undo_step *s, struct rl_diag *d);
-/* Run every step, newest first.  Returns 0 or the first error (all steps are tried). */
+/* Run every step, newest first, then empty the list.  Returns 0 or the
+ * first error (all steps are tried). */
 int rl_undo_run(struct rl_undo *u, struct rl_diag *d);
-static inline void rl_undo_forget(struct rl_undo *u) { u->n = 0; }
+/* Success: keep every change, empty the list. */
+void rl_undo_forget(struct rl_undo *u);
 
 #endif

@@ -64,6 +64,7 @@ int cmd_load(int argc, char **argv, struct cli *cli)
 		rl_object_unpin_created(&l.obj);
 		rl_undo_run(&undo, NULL);
 	}
+	rl_undo_forget(&undo);
 	cli_unload_object(&l);
 	return rc;
 }
