@@ -180,11 +180,17 @@ static int refuse_foreign(const char *dev, uint32_t id, const char *name, const 
 static int detach_one(const char *dev, int ifindex, enum rl_xdp_mode mode, uint32_t id,
 		      const char *pin, bool forced)
 {
-	static struct cli_pin_dir pd = { .dfd = -1 };
+	/* static: a directory listing is ~300 KiB, too big for the stack.  Set
+	 * at run time, not by an initialiser, which would put all of it in the
+	 * binary's .data */
+	static struct cli_pin_dir pd;
 	struct bpf_prog_info info;
 	uint32_t map_ids[64];
 	struct rl_diag d = { "" };
 	int fd, nmaps, found, err, rc;
+
+	pd.dfd = -1;
+	pd.n = 0;
 
 	fd = rl_sys_prog_get_fd_by_id(id);
 	if (fd < 0) {
