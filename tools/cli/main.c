@@ -75,7 +75,7 @@ static void usage(FILE *f)
 		fprintf(f, "  rawload %s\n", commands[i].usage);
 	fprintf(f, "\nglobal flags:\n"
 		   "  --explain  narrate each kernel interaction (syscall, netlink message, kernel path)\n"
-		   "  -v         full verifier log even on success\n"
+		   "  -v         full verifier log even on success, and each CO-RE resolution\n"
 		   "  --json     machine-readable output for show/inspect/run\n"
 		   "\n`rawload COMMAND --help` explains one command; see also rawload(8).\n");
 }
