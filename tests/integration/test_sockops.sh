@@ -332,6 +332,13 @@ check_eq "contrack and redirect use one map id (the shared sock_ops_map)" "$(ech
 json=$("$RL" --json show --cgroup "$CG")
 check_contains "show --cgroup: the sockops program's sockhash carries the sk_msg program" \
 	"$json" "\"id\":$shared,\"name\":\"sock_ops_map\""
+# the JSON parses, and names the cgroup attachment as a holder of each
+# sockops program (the same "holders" shape as show DEV / show --pin)
+check_eq "show --cgroup --json: valid JSON, each program held by the cgroup" "$(printf '%s' "$json" |
+	python3 -c 'import json, sys
+d = json.load(sys.stdin)
+progs = d["programs"]
+print(len(progs) > 0 and all(any(h["kind"] == "cgroup" for h in p["holders"]) for p in progs))' 2>&1)" True
 transfer seed-v4 v4 redirect
 transfer seed-dual dual redirect
 "$RL" detach sockops --cgroup "$CG" >"$TMP/seed-detach.out" 2>&1 || true

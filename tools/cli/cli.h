@@ -224,9 +224,11 @@ void cli_holder_release(const struct cli_holder *h, char *buf, size_t len);
 /* "detach xdp veth-b + unpin PATH": every holder's release, joined. */
 void cli_freed_when(const struct cli_holder *h, int n, char *buf, size_t len);
 
-/* "held by: ..." one holder a line, then "freed when: ...", every line
- * starting with indent (sockops_show.c). */
-void cli_print_holders_text(uint32_t id, bool is_map, const char *indent);
+/* The holders of an object and what would free it: as text, "held by: ..."
+ * one holder a line then "freed when: ...", every line starting with indent;
+ * as JSON, the members ,"holders":[{"kind":..,"text":..[,"path":..]}],"freed_when":".."
+ * (show DEV, show --pin and show --cgroup all print them this way). */
+void cli_print_holders(uint32_t id, bool is_map, bool json, const char *indent);
 
 /* Provided by the sockops command (tools/cli/cmd_sockops.c); weak
  * placeholders keep the build whole until it exists. */

@@ -29,7 +29,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define MAX_HOLDERS 32
 #define MAX_MAP_IDS 64
 
 __attribute__((weak)) int cli_show_cgroup(const char *path, struct cli *cli)
@@ -104,53 +103,6 @@ static int read_xdp_stats(uint32_t map_id, const struct bpf_map_info *m, struct 
 
 /* ---- printing --------------------------------------------------------- */
 
-static const char *holder_kind_key(enum cli_holder_kind k)
-{
-	static const char *const names[] = {
-		[CLI_HOLD_PIN] = "pin", [CLI_HOLD_XDP] = "xdp", [CLI_HOLD_CGROUP] = "cgroup",
-		[CLI_HOLD_SOCKMAP] = "sockmap", [CLI_HOLD_PROG_ARRAY] = "prog_array",
-		[CLI_HOLD_OUTER_MAP] = "outer_map", [CLI_HOLD_PROG_USES] = "program",
-		[CLI_HOLD_FD] = "fd",
-	};
-	return names[k];
-}
-
-/* "held by" and "freed when", as text lines or JSON members. */
-static void print_holders(uint32_t id, bool is_map, const struct cli *cli)
-{
-	static struct cli_holder h[MAX_HOLDERS];
-	static char freed[8192];
-	char text[PATH_MAX + 128];
-	int n = cli_find_holders(id, is_map, h, MAX_HOLDERS);
-
-	if (n < 0)
-		n = 0;
-	cli_freed_when(h, n, freed, sizeof(freed));
-	if (cli->json) {
-		printf(",\"holders\":[");
-		for (int i = 0; i < n; i++) {
-			cli_holder_text(&h[i], text, sizeof(text));
-			printf("%s{\"kind\":\"%s\",\"text\":", i ? "," : "", holder_kind_key(h[i].kind));
-			json_str(stdout, text);
-			if (h[i].kind == CLI_HOLD_PIN) {
-				printf(",\"path\":");
-				json_str(stdout, h[i].path);
-			}
-			printf("}");
-		}
-		printf("],\"freed_when\":");
-		json_str(stdout, freed);
-		return;
-	}
-	for (int i = 0; i < n; i++) {
-		cli_holder_text(&h[i], text, sizeof(text));
-		printf("  %-12s%s\n", i ? "" : "held by:", text);
-	}
-	if (!n)
-		printf("  %-12s%s\n", "held by:", "nothing but fds (none found in other processes)");
-	printf("  %-12s%s\n", "freed when:", freed);
-}
-
 /* One program: 0, or -ENOENT when the id is gone.  Its map ids go to
  * map_ids (up to max) and their count is returned in *nmaps. */
 static int show_prog(uint32_t id, const struct cli *cli, uint32_t *map_ids, int max, int *nmaps)
@@ -184,7 +136,7 @@ static int show_prog(uint32_t id, const struct cli *cli, uint32_t *map_ids, int 
 			printf("%s%u", i ? ", " : "", map_ids[i]);
 		printf("%s\n", *nmaps ? "" : "none");
 	}
-	print_holders(id, false, cli);
+	cli_print_holders(id, false, cli->json, "  ");
 	if (cli->json)
 		printf("}");
 	return 0;
@@ -225,7 +177,7 @@ static int show_map(uint32_t id, const struct cli *cli)
 			       "counters:", (unsigned long long)c.dropped,
 			       (unsigned long long)c.passed, c.cpus);
 	}
-	print_holders(id, true, cli);
+	cli_print_holders(id, true, cli->json, "  ");
 	if (cli->json)
 		printf("}");
 	return 0;

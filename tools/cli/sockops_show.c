@@ -24,7 +24,6 @@
 #include <unistd.h>
 
 #define CG_PROGS_MAX 64    /* BPF_CGROUP_SOCK_OPS holds at most 64 (BPF_CGROUP_MAX_PROGS) */
-#define HOLDERS_MAX 32
 
 #define SHOW_MAPS_MAX 8
 #define PIN_INDEX_MAX 2048
@@ -145,29 +144,6 @@ static void fill_prog(uint32_t id, struct shown_prog *sp)
 	close(fd);
 }
 
-/* "held by:" and "freed when:" (holders.c's words), each line indented. */
-void cli_print_holders_text(uint32_t id, bool is_map, const char *indent)
-{
-	static struct cli_holder h[HOLDERS_MAX];
-	static char freed[8192];
-	char text[PATH_MAX + 128];
-	int n = cli_find_holders(id, is_map, h, HOLDERS_MAX);
-
-	if (n < 0) {
-		printf("%s%-12s%s\n", indent, "held by:", n == -ENOENT ? "(gone: freed meanwhile)" :
-		       "(cannot tell: the kernel refused to show it)");
-		return;
-	}
-	for (int i = 0; i < n; i++) {
-		cli_holder_text(&h[i], text, sizeof(text));
-		printf("%s%-12s%s\n", indent, i ? "" : "held by:", text);
-	}
-	if (!n)
-		printf("%s%-12s%s\n", indent, "held by:", "nothing but fds (none found in other processes)");
-	cli_freed_when(h, n, freed, sizeof(freed));
-	printf("%s%-12s%s\n", indent, "freed when:", freed);
-}
-
 static void print_text(const char *path, uint32_t flags, const struct shown_prog *progs, uint32_t n)
 {
 	printf("cgroup %s\n", path);
@@ -180,13 +156,13 @@ static void print_text(const char *path, uint32_t flags, const struct shown_prog
 		const struct shown_prog *p = &progs[i];
 
 		printf("  prog id %-6u %s\n", p->id, p->name);
-		cli_print_holders_text(p->id, false, "      ");
+		cli_print_holders(p->id, false, false, "      ");
 		for (uint32_t k = 0; k < p->nr_maps; k++) {
 			const struct shown_map *m = &p->maps[k];
 
 			printf("      map id %-6u %-16s %s, %ld of %u entries\n", m->id, m->name,
 			       rl_map_type_name(m->type), m->entries, m->max_entries);
-			cli_print_holders_text(m->id, true, "          ");
+			cli_print_holders(m->id, true, false, "          ");
 			if (m->type != BPF_MAP_TYPE_SOCKHASH && m->type != BPF_MAP_TYPE_SOCKMAP)
 				continue;
 			if (!m->msg_id) {
@@ -195,7 +171,7 @@ static void print_text(const char *path, uint32_t flags, const struct shown_prog
 			}
 			printf("          sk_msg (BPF_SK_MSG_VERDICT): prog id %u %s\n", m->msg_id,
 			       m->msg_name);
-			cli_print_holders_text(m->msg_id, false, "              ");
+			cli_print_holders(m->msg_id, false, false, "              ");
 		}
 	}
 	printf("  (programs attached directly here; those of ancestor cgroups also run: "
@@ -215,27 +191,6 @@ static void print_pins_json(const struct pin_index *ix, bool is_map, uint32_t id
 	printf("]");
 }
 
-/* ,"held_by":["cgroup ... (CGROUP_SOCK_OPS attachment)", ...],"freed_when":"..." */
-static void print_holders_json(uint32_t id, bool is_map)
-{
-	static struct cli_holder h[HOLDERS_MAX];
-	static char freed[8192];
-	char text[PATH_MAX + 128];
-	int n = cli_find_holders(id, is_map, h, HOLDERS_MAX);
-
-	if (n < 0)
-		n = 0;
-	printf(",\"held_by\":[");
-	for (int i = 0; i < n; i++) {
-		cli_holder_text(&h[i], text, sizeof(text));
-		printf("%s", i ? "," : "");
-		json_str(stdout, text);
-	}
-	cli_freed_when(h, n, freed, sizeof(freed));
-	printf("],\"freed_when\":");
-	json_str(stdout, freed);
-}
-
 static void print_json(const char *path, uint32_t flags, const struct shown_prog *progs, uint32_t n,
 		       const struct pin_index *ix)
 {
@@ -249,7 +204,7 @@ static void print_json(const char *path, uint32_t flags, const struct shown_prog
 		json_str(stdout, p->name);
 		printf(",");
 		print_pins_json(ix, false, p->id);
-		print_holders_json(p->id, false);
+		cli_print_holders(p->id, false, true, "");
 		printf(",\"maps\":[");
 		for (uint32_t k = 0; k < p->nr_maps; k++) {
 			const struct shown_map *m = &p->maps[k];
@@ -264,11 +219,11 @@ static void print_json(const char *path, uint32_t flags, const struct shown_prog
 				json_str(stdout, m->msg_name);
 				printf(",");
 				print_pins_json(ix, false, m->msg_id);
-				print_holders_json(m->msg_id, false);
+				cli_print_holders(m->msg_id, false, true, "");
 				printf("},");
 			}
 			print_pins_json(ix, true, m->id);
-			print_holders_json(m->id, true);
+			cli_print_holders(m->id, true, true, "");
 			printf("}");
 		}
 		printf("]}");
