@@ -42,7 +42,7 @@ for t in $targets; do
 done
 
 for t in $targets; do
-	"build/fuzz_$t" -max_total_time="$secs" -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 -max_len=262144 \
+	"build/fuzz_$t" -max_total_time="$secs" -timeout="${FUZZ_TIMEOUT:-10}" -report_slow_units="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 -max_len=262144 \
 		-artifact_prefix="tools/fuzz/crashes/$t/" -print_final_stats=1 "$work/$t" \
 		>"$work/$t.out" 2>"$work/$t.log" &
 	echo $! >"$work/$t.pid"
