@@ -296,6 +296,12 @@ int rl_bpffs_mkdir_p(const char *dir, int *created, struct rl_diag *d)
 	return err;
 }
 
+void rl_path_trim_slashes(char *path)
+{
+	for (size_t n = strlen(path); n > 1 && path[n - 1] == '/'; n--)
+		path[n - 1] = '\0';
+}
+
 int rl_bpffs_open_dir(const char *dir, struct rl_diag *d)
 {
 	char opened[PATH_MAX];
@@ -311,8 +317,7 @@ int rl_bpffs_remove(const char *path, int flags, struct rl_diag *d)
 	int dfd, err = 0;
 
 	snprintf(parent, sizeof(parent), "%s", path);
-	for (size_t n = strlen(parent); n > 1 && parent[n - 1] == '/'; n--)
-		parent[n - 1] = '\0';   /* "a/b/" removes b */
+	rl_path_trim_slashes(parent);   /* "a/b/" removes b */
 	slash = strrchr(parent, '/');
 	name = slash ? slash + 1 : parent;
 	if (slash == parent)
@@ -344,9 +349,7 @@ int rl_bpffs_rmdir_created(const char *dir, int created)
 
 	snprintf(buf, sizeof(buf), "%s", dir);
 	for (int i = 0; i < created; i++) {
-		/* drop trailing slashes so "a/b/" removes b, then a */
-		for (size_t n = strlen(buf); n > 1 && buf[n - 1] == '/'; n--)
-			buf[n - 1] = '\0';
+		rl_path_trim_slashes(buf); /* so "a/b/" removes b, then a */
 		err = rl_bpffs_remove(buf, AT_REMOVEDIR, NULL);
 		if (err)
 			return err;

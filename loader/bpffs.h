@@ -55,6 +55,10 @@ int rl_bpffs_mkdir_p(const char *dir, int *created, struct rl_diag *d);
  * deepest first, stopping at the first that is not empty. */
 int rl_bpffs_rmdir_created(const char *dir, int created);
 
+/* Drop trailing slashes in place: "a/b/" names the directory b, as "a/b"
+ * does ("/" stays "/"). */
+void rl_path_trim_slashes(char *path);
+
 /* Open directory `dir` for *at() calls with the same walk as mkdir -p: no
  * component may be a symbolic link, nothing is created.  The fd or -errno. */
 int rl_bpffs_open_dir(const char *dir, struct rl_diag *d);

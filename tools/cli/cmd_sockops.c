@@ -182,11 +182,8 @@ static int load_all(struct sockops_run *r, const char **paths, int n, const stru
 			.share_with = r->shared, .nr_share_with = (uint32_t)i,
 		};
 
-		if (cli_load_parsed(&r->objs[i], &lo, cli)) {
-			/* cli_load_parsed freed it; the later ones are parsed only */
-			r->shared[i] = NULL;
-			return EXIT_USER;
-		}
+		if (cli_load_parsed(&r->objs[i], &lo, cli))
+			return EXIT_USER; /* it freed objs[i]; the later ones are parsed only */
 		r->shared[i] = &r->objs[i].obj;
 		if (pin_object(r, &r->objs[i].obj, &d))
 			return cli_fail(paths[i], &d);

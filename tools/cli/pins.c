@@ -48,10 +48,8 @@ int cli_prepare_pin_dir(const char *pin, const char *obj_path, char out[PATH_MAX
 		fprintf(stderr, "rawload: mounted bpffs at %s (none was mounted; under `ip netns exec` "
 			"it would vanish with the command: use `nsenter --net=/run/netns/NAME` instead)\n", mnt);
 	if (pin) {
-		size_t n = (size_t)snprintf(out, PATH_MAX, "%s", pin);
-
-		while (n > 1 && out[n - 1] == '/') /* "DIR/" names the same directory */
-			out[--n] = '\0';
+		snprintf(out, PATH_MAX, "%s", pin);
+		rl_path_trim_slashes(out); /* "DIR/" names the same directory */
 	} else {
 		object_name(obj_path, name, sizeof(name));
 		rl_bpffs_default_dir(mnt, name, out, PATH_MAX);
@@ -131,8 +129,7 @@ int cli_pin_dir_read(struct cli_pin_dir *pd, const char *dir, struct rl_diag *d)
 
 	pd->n = 0;
 	snprintf(pd->path, sizeof(pd->path), "%s", dir);
-	for (size_t n = strlen(pd->path); n > 1 && pd->path[n - 1] == '/'; n--)
-		pd->path[n - 1] = '\0';
+	rl_path_trim_slashes(pd->path);
 	pd->dfd = rl_bpffs_open_dir(pd->path, d);
 	if (pd->dfd < 0)
 		return pd->dfd;
