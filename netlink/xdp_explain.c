@@ -13,7 +13,7 @@
  * XDP_SETUP_PROG lands - the driver's ndo_bpf, or generic XDP in skb mode.
  */
 #include "xdp_explain.h"
-#include "xdp_link.h"   /* the kernel paths, constant strings */
+#include "xdp_attach.h"   /* the kernel paths, constant strings */
 #include "xdp_msg.h"
 
 #include <stdarg.h>

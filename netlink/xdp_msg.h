@@ -2,7 +2,7 @@
  *
  * Pure: bytes in, bytes out.  Nothing here opens a socket, so the exact
  * bytes that --explain prints, that the unit tests compare and that
- * xdp_link.c sends are produced by the same functions.
+ * xdp_attach.c sends are produced by the same functions.
  *
  * Attach / replace / detach is one RTM_SETLINK request:
  *

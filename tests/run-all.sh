@@ -29,6 +29,7 @@ if want unit; then
 		[ -x "$t" ] && run "unit/$(basename "$t")" "$t"
 	done
 	run purity tests/check-purity.sh
+	run layers tests/check-layers.sh
 	[ -x tests/elf-cases/run.sh ] && run elf-cases tests/elf-cases/run.sh
 fi
 

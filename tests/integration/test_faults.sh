@@ -81,7 +81,7 @@ count_calls() { # bpf|netlink CMD... -> calls a clean run makes
 	if [ "$kind" = bpf ]; then
 		strace -f -qq -e trace=bpf -o "$trace" "$@" >/dev/null 2>&1
 		grep -c 'bpf(' "$trace"
-	else    # one netlink socket per exchange (netlink/xdp_link.c)
+	else    # one netlink socket per exchange (netlink/xdp_attach.c)
 		strace -f -qq -e trace=socket -o "$trace" "$@" >/dev/null 2>&1
 		grep -c 'socket(AF_NETLINK, .*NETLINK_ROUTE' "$trace"
 	fi

@@ -2,7 +2,7 @@
  * with no existence check in front of it.
  *
  * The loader cannot give the offset a value, so it turns the instruction
- * into a call to helper 0xbad2310 (RL_CORE_POISON_HELPER, loader/core.h).
+ * into a call to helper 0xbad2310 (RL_CORE_POISON_HELPER, loader/core/core.h).
  * The code is reachable, so the verifier refuses the program with
  * "invalid func unknown#195896080", and rawload must say which relocation
  * that was and why: the one behind the instruction the verifier names, not

@@ -1,4 +1,4 @@
-/* test_btf.c - the BTF and .BTF.ext readers (loader/btf.c, btf_query.c,
+/* test_btf.c - the BTF and .BTF.ext readers (loader/object/btf.c, btf_query.c,
  * btf_ext.c) on a real compiled object, on the running kernel's BTF, and on
  * hand-made damaged blobs that must fail with an exact reason.
  *

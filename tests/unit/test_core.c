@@ -1,6 +1,6 @@
 /* test_core.c - the CO-RE resolver (loader/core*.c) on hand-built local and
  * target BTF, instruction patching, split-BTF merging, and the kernel BTF
- * reader (loader/kernel_btf.c) on this machine's /sys/kernel/btf/vmlinux.
+ * reader (loader/kernel/kernel_btf.c) on this machine's /sys/kernel/btf/vmlinux.
  *
  * Each case builds a small "program" BTF and a small "kernel" BTF that
  * differ in exactly the way the case is about (fields reordered, renamed
@@ -19,7 +19,7 @@
 
 #include "core.h"
 #include "kernel_btf.h"
-#include "link.h"
+#include "linker.h"
 #include "unit.h"
 
 /* ---- a tiny BTF builder ------------------------------------------------------ */

@@ -1,4 +1,4 @@
-/* test_elf.c - the ELF view (loader/elf.c) on hand-built objects, no files.
+/* test_elf.c - the ELF view (loader/object/elf.c) on hand-built objects, no files.
  *
  * mini_build() lays out the smallest object the loader accepts, in the
  * order clang uses (headers last):

@@ -1,4 +1,4 @@
-/* test_link.c - the linker (loader/link.c): one program spec in, the final
+/* test_link.c - the linker (loader/object/linker.c): one program spec in, the final
  * instruction array and func/line info for BPF_PROG_LOAD out.
  *
  * Pure: map fds are made-up numbers (FD_BASE + map index), so this runs
@@ -25,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "link.h"
+#include "linker.h"
 #include "object.h"
 #include "unit.h"
 

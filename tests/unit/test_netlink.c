@@ -16,7 +16,7 @@
 #include <linux/rtnetlink.h>
 
 #include "xdp_explain.h"
-#include "xdp_link.h"
+#include "xdp_attach.h"
 #include "xdp_msg.h"
 
 #define ALIGNED __attribute__((aligned(8)))

@@ -23,7 +23,7 @@
 
 #include "sys_bpf.h"
 #include "xdp_explain.h"
-#include "xdp_link.h"
+#include "xdp_attach.h"
 
 #define DEV "rlnl0"
 

@@ -8,7 +8,7 @@
 # on xdp_drop_ping (UAPI headers, no CO-RE) and xdp_core (vmlinux.h, a CO-RE
 # relocation on every access), plus the tests/objects/core_*.bpf.c both
 # loaders accept; CO-RE objects also with rawload's kernel-BTF cache off and
-# cold (RAWLOAD_BTF_CACHE, loader/kernel_btf.c).  Whole
+# cold (RAWLOAD_BTF_CACHE, loader/kernel/kernel_btf.c).  Whole
 # processes, timed by runstat (fork/exec/wait4, no shell in the loop), the
 # variants interleaved run by run so drift hits all sides alike; pins and the
 # XDP attachment are removed between runs.  The XDP runs use a veth pair in a
@@ -114,7 +114,7 @@ md "$(machine_facts); $($BPFTOOL version | head -1), $(ip -V)."
 md "Median of $RUNS whole-process runs (runstat: fork/exec/wait4), interleaved; pins removed between runs."
 md ""
 md "$TABLE_HEAD"
-# rawload keeps the kernel's parsed BTF in a per-boot cache (loader/kernel_btf.c);
+# rawload keeps the kernel's parsed BTF in a per-boot cache (loader/kernel/kernel_btf.c);
 # for CO-RE objects also time it without (RAWLOAD_BTF_CACHE=off: read + parse
 # every time) and cold (an empty cache dir: parse and write the cache, as
 # the first load after boot does)

@@ -26,7 +26,7 @@
 #include <unistd.h>
 
 #include "btf.h"
-#include "link.h"
+#include "linker.h"
 #include "object.h"
 
 static double budget_ms = 300;

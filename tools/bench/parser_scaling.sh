@@ -22,27 +22,23 @@ SHAPES="one-legacy per-btf one-btfmaps"
 GEN=$OUT/gen
 mkdir -p "$GEN"
 
-# the pure half of the loader, as the Makefile's PURE_SRCS names it (plus
-# btf_query for name lookups), built by the Makefile's own rules; if the
-# parser has grown a dependency, retry with core*.c, then with everything
+# the pure half of the loader (loader/object/ + loader/core/, the Makefile's
+# PURE_SRCS), built by the Makefile's own rules
 pure_objs() {
-	local p
-	for p in "$@"; do
-		make -C "$ROOT" -s "build/loader/$p.o" >/dev/null || return 1
-		echo "$ROOT/build/loader/$p.o"
+	local src
+	for src in "$ROOT"/loader/object/*.c "$ROOT"/loader/core/*.c; do
+		src=${src#"$ROOT"/}
+		make -C "$ROOT" -s "build/${src%.c}.o" >/dev/null || return 1
+		echo "$ROOT/build/${src%.c}.o"
 	done
 }
-link_parse_bench() {
-	# shellcheck disable=SC2046 # one object path per word
-	$CC -O2 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-missing-field-initializers \
-		-iquote "$ROOT/loader" -o "$OUT/parse_bench" "$BENCH_DIR/parse_bench.c" "$@" 2>"$OUT/parse_bench.err"
+inc_flags() {
+	local d
+	for d in "$ROOT"/loader/*/ "$ROOT"/netlink; do printf -- '-iquote %s ' "${d%/}"; done
 }
-PURE="diag elf btf btf_ext btf_query object object_maps object_relo sec_def link"
-CORE=$(cd "$ROOT/loader" && ls core*.c 2>/dev/null | sed 's/\.c$//' | tr '\n' ' ')
-# shellcheck disable=SC2046,SC2086
-link_parse_bench $(pure_objs $PURE) ||
-	link_parse_bench $(pure_objs $PURE $CORE) ||
-	{ make -C "$ROOT" -s all >/dev/null && link_parse_bench "$ROOT"/build/loader/*.o "$ROOT"/build/netlink/*.o -lmnl; } ||
+# shellcheck disable=SC2046 # one object path / flag per word
+$CC -O2 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-missing-field-initializers \
+	$(inc_flags) -o "$OUT/parse_bench" "$BENCH_DIR/parse_bench.c" $(pure_objs) 2>"$OUT/parse_bench.err" ||
 	{ cat "$OUT/parse_bench.err" >&2; die "cannot link parse_bench against the loader objects"; }
 
 shape_args() {

@@ -29,9 +29,10 @@ struct cli {
 struct cli_cmd {
 	const char *name;
 	int (*run)(int argc, char **argv, struct cli *cli);
-	const char *usage;   /* one line: "xdp OBJ DEV [--prog NAME] ..." */
-	const char *help;    /* a paragraph for `rawload CMD --help` */
 };
+
+/* usage.c: every command's usage lines, for `rawload --help` and errors */
+void cli_usage(FILE *f);
 
 /* one line on stderr: "rawload: <what>: <diag>" and return EXIT_USER */
 int cli_fail(const char *what, const struct rl_diag *d);

@@ -30,7 +30,7 @@
 #include "bpffs.h"
 #include "cli.h"
 #include "sys_bpf.h"
-#include "xdp_link.h"
+#include "xdp_attach.h"
 
 #include <errno.h>
 #include <limits.h>

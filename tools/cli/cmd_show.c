@@ -20,7 +20,7 @@
  */
 #include "cli.h"
 #include "sys_bpf.h"
-#include "xdp_link.h"
+#include "xdp_attach.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -3,7 +3,7 @@
  *
  * The sequence, each step undone if a later one fails:
  *   1. load the object (BTF, maps, programs)             load.c
- *   2. attach one XDP program to DEV over rtnetlink        netlink/xdp_link.c
+ *   2. attach one XDP program to DEV over rtnetlink        netlink/xdp_attach.c
  *      RTM_SETLINK -> do_setlink -> dev_change_xdp_fd -> dev_xdp_install
  *      -> the driver's ndo_bpf(XDP_SETUP_PROG)
  *   3. pin programs and maps under DIR so `show` and `detach` find them
@@ -17,7 +17,7 @@
 #include "cli.h"
 #include "sys_bpf.h"
 #include "undo.h"
-#include "xdp_link.h"
+#include "xdp_attach.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -99,8 +99,7 @@ static int current_prog_fd(int ifindex, enum rl_xdp_mode mode, int *fd, struct r
 static int attach(struct cli_loaded *l, struct rl_prog *p, const char *dev, int ifindex,
 		  enum rl_xdp_mode mode, bool replace, struct rl_undo *undo)
 {
-	struct rl_undo_step step = { .kind = RL_UNDO_XDP_DETACH, .ifindex = ifindex, .mode = (int)mode,
-				     .prog_fd = p->fd };
+	struct rl_undo_step step = rl_xdp_undo_step(ifindex, mode, p->fd);
 	struct rl_diag d = { "" };
 	int expected, err;
 

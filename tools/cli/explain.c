@@ -3,11 +3,11 @@
  *
  * Two hooks carry the story out of the library, which never prints:
  *
- *   loader/sys_bpf.c   rl_sys_set_observer()  after every bpf(2) call
- *   netlink/xdp_link.c rl_nl_set_observer()   after every netlink exchange
+ *   loader/kernel/sys_bpf.c   rl_sys_set_observer()  after every bpf(2) call
+ *   netlink/xdp_attach.c rl_nl_set_observer()   after every netlink exchange
  *
  * and two pure formatters turn what they see into a whole numbered step:
- * rl_explain_bpf_step() (loader/explain_bpf.c) and rl_nl_explain_step()
+ * rl_explain_bpf_step() (loader/explain/explain_bpf.c) and rl_nl_explain_step()
  * (netlink/xdp_explain.c), whose text tests/unit/test_explain.c holds as a
  * golden sequence.  This file only adds what a formatter cannot know: what
  * an fd *is* (from /proc/self/fd and /proc/self/fdinfo), which driver a
@@ -35,7 +35,7 @@
 #include "insn_dump.h"
 #include "sys_bpf.h"
 #include "xdp_explain.h"
-#include "xdp_link.h"
+#include "xdp_attach.h"
 
 #include <fcntl.h>
 #include <limits.h>

@@ -25,7 +25,7 @@
 #include "bpffs.h"
 #include "cli.h"
 #include "sys_bpf.h"
-#include "xdp_link.h"
+#include "xdp_attach.h"
 
 #include <dirent.h>
 #include <errno.h>

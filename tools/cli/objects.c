@@ -6,7 +6,11 @@
 #include "object.h"
 #include "vlog.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <string.h>
 
 int cli_open_object(const char *path, void **bytes, struct rl_object_spec *obj)
@@ -98,4 +102,40 @@ void cli_unload_object(struct cli_loaded *l)
 	free(l->bytes);
 	memset(l, 0, sizeof(*l));
 	l->obj.btf_fd = -1; /* safe to unload twice */
+}
+
+int cli_read_file(const char *path, void **bytes, size_t *size, struct rl_diag *d)
+{
+	struct stat st;
+	size_t done = 0;
+	char *buf;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return rl_err(d, errno, "cannot open: %s", strerror(errno));
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > (1 << 30)) {
+		close(fd);
+		return rl_err(d, EINVAL, "not a regular file of at most 1 GiB");
+	}
+	buf = malloc(st.st_size ? (size_t)st.st_size : 1);
+	if (!buf) {
+		close(fd);
+		return rl_err(d, ENOMEM, "out of memory for %lld bytes", (long long)st.st_size);
+	}
+	while (done < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + done, (size_t)st.st_size - done);
+
+		if (n <= 0) {
+			int e = n < 0 ? errno : EIO;
+
+			free(buf);
+			close(fd);
+			return rl_err(d, e, "read failed: %s", strerror(e));
+		}
+		done += (size_t)n;
+	}
+	close(fd);
+	*bytes = buf;
+	*size = done;
+	return 0;
 }

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 
 #include "core.h"
-#include "link.h"
+#include "linker.h"
 #include "object.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

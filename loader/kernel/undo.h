@@ -1,10 +1,16 @@
 /* undo.h - the list of kernel changes to take back if a later step fails.
  *
  * "All or nothing" (SPEC §3): every command that changes kernel state pushes
- * the inverse of each change as it makes it - a pin is undone by unlink, an
- * XDP attach by a detach that names the program it expects, a cgroup attach
- * by BPF_PROG_DETACH with the program fd - and on failure or signal runs the
- * list backwards.  On success the list is simply forgotten.
+ * the inverse of each change as it makes it - a pin is undone by unlink, a
+ * cgroup attach by BPF_PROG_DETACH with the program fd, an XDP attach by the
+ * netlink backend's own detach that names the program it expects - and on
+ * failure or signal runs the list backwards.  On success the list is simply
+ * forgotten.
+ *
+ * This file sits in the kernel layer and knows only bpf(2) and bpffs.  An
+ * attach backend above it (netlink/, loader/attach/) undoes its own change
+ * through RL_UNDO_CALL: the step carries the backend's function, so the
+ * lower layer never calls up by name.
  */
 #ifndef RL_UNDO_H
 #define RL_UNDO_H
@@ -17,12 +23,16 @@
 enum rl_undo_kind {
 	RL_UNDO_UNLINK,       /* a pin we created */
 	RL_UNDO_RMDIR,        /* a pin directory we created */
-	RL_UNDO_XDP_DETACH,   /* ifindex, mode, expected prog fd */
 	RL_UNDO_PROG_DETACH,  /* prog fd from target fd, attach type */
+	RL_UNDO_CALL,         /* fn(step): an attach backend's own inverse */
 };
+
+struct rl_undo_step;
+typedef int (*rl_undo_fn)(const struct rl_undo_step *s, struct rl_diag *d);
 
 struct rl_undo_step {
 	enum rl_undo_kind kind;
+	rl_undo_fn fn;            /* RL_UNDO_CALL: reads the fields below it needs */
 	int ifindex, mode;
 	int prog_fd, target_fd;   /* not owned: the caller closes them after rl_undo_run */
 	uint32_t attach_type;

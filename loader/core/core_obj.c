@@ -161,7 +161,7 @@ int rl_core_fixup_function(void *session, const struct rl_prog_spec *fn, struct 
 	uint32_t base, at;
 
 	/* the linker places a program's entry first, at final instruction 0,
-	 * and its subprograms after it in the same array (link.h) */
+	 * and its subprograms after it in the same array (linker.h) */
 	if (!fn->is_subprog) {
 		s->prog_name = fn->name;
 		s->prog_insns = insns;

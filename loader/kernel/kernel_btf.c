@@ -160,26 +160,6 @@ static int read_via_bpf(void *dst, size_t size)
 	return err;
 }
 
-int rl_kbtf_read_file(const char *path, void *dst, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t n = 0;
-
-	if (fd < 0)
-		return -errno;
-	while (n < size) {
-		ssize_t r = read(fd, (char *)dst + n, size - n);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		n += (size_t)r;
-	}
-	close(fd);
-	return n == size ? 0 : -EIO;
-}
-
 /* Try the one-call path, fall back to sysfs (no root, old kernel). */
 static int read_vmlinux(void *dst, size_t size, enum rl_kernel_btf_source *src)
 {

@@ -1,6 +1,7 @@
 /* explain_bpf_internal.h - shared by explain_bpf.c (objects being created:
- * programs, maps, BTF) and explain_bpf_obj.c (everything done to them
- * afterwards: elements, pins, attachments, queries, ids).  Not an API. */
+ * programs, maps, BTF), explain_bpf_obj.c (everything done to them
+ * afterwards: elements, pins, attachments, queries, ids) and explain_frame.c
+ * (the field printers both use).  Not an API. */
 #ifndef RL_EXPLAIN_BPF_INTERNAL_H
 #define RL_EXPLAIN_BPF_INTERNAL_H
 
@@ -14,7 +15,7 @@ struct ex {
 
 #define EX_NAME_W 16   /* width of the field-name column */
 
-/* "  name             value\n" */
+/* explain_frame.c: "  name             value\n" */
 void ex_field(struct ex *x, const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* "fd 7 = prog id 57" (or "fd 7" when nobody can tell) into out */
@@ -27,6 +28,9 @@ void ex_hex_field(struct ex *x, const char *name, uint64_t uptr, uint32_t n);
 const char *ex_attach_name(uint32_t type, char *buf, size_t len);
 /* a NUL-terminated string in our memory, at most max bytes looked at */
 const char *ex_user_str(uint64_t uptr, size_t max, size_t *len);
+
+/* BPF_F_* program flags as "A|B" */
+size_t ex_prog_flags_text(char *out, size_t outlen, uint32_t flags);
 
 /* explain_bpf_obj.c: one function per family of commands */
 void ex_map_elem(struct ex *x, int cmd, const union bpf_attr *a, long result);

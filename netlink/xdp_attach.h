@@ -1,4 +1,4 @@
-/* xdp_link.h - attach, replace, detach and query XDP programs over rtnetlink.
+/* xdp_attach.h - attach, replace, detach and query XDP programs over rtnetlink.
  *
  * The socket side of netlink/: each call opens an AF_NETLINK/NETLINK_ROUTE
  * socket with libmnl, sends one request built by xdp_msg.c, reads the one
@@ -14,13 +14,14 @@
  *
  * Never prints: the CLI's --explain mode watches through an observer.
  */
-#ifndef RL_XDP_LINK_H
-#define RL_XDP_LINK_H
+#ifndef RL_XDP_ATTACH_H
+#define RL_XDP_ATTACH_H
 
 #include <stdbool.h>
 #include <sys/types.h>
 
 #include "diag.h"
+#include "undo.h"
 #include "xdp_msg.h"
 
 /* Attach prog_fd to the device in `mode`.  Without `replace` the kernel
@@ -42,6 +43,12 @@ int rl_xdp_detach(int ifindex, struct rl_diag *d);
  * which never removes somebody else's program.  -EEXIST if it is not ours. */
 int rl_xdp_detach_expected(int ifindex, enum rl_xdp_mode mode, int expected_fd,
 			   struct rl_diag *d);
+
+/* The undo step of an attach (struct rl_undo_step's RL_UNDO_CALL): detach
+ * s->prog_fd from s->ifindex in s->mode with rl_xdp_detach_expected, so it
+ * never removes someone else's program.  rl_xdp_undo_step() fills one. */
+int rl_xdp_undo_attach(const struct rl_undo_step *s, struct rl_diag *d);
+struct rl_undo_step rl_xdp_undo_step(int ifindex, enum rl_xdp_mode mode, int prog_fd);
 
 /* What is attached to the device now (RTM_GETLINK). */
 int rl_xdp_query(int ifindex, struct rl_xdp_state *st, struct rl_diag *d);

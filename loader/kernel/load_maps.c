@@ -15,6 +15,26 @@
 #include <string.h>
 #include <unistd.h>
 
+/* bpffs reserves names with a dot for itself (bpf_mkobj_ops -> bpf_lookup
+ * refuses them with EPERM), so ".rodata" is pinned as "_rodata". */
+void rl_pin_path(char out[PATH_MAX], const char *dir, const char *name)
+{
+	size_t n = (size_t)snprintf(out, PATH_MAX, "%s/", dir);
+
+	for (; *name && n < PATH_MAX - 1; name++)
+		out[n++] = *name == '.' ? '_' : *name;
+	out[n] = '\0';
+}
+
+/* A loaded map by its spec name, or NULL. */
+struct rl_map *rl_object_map(struct rl_object *o, const char *name)
+{
+	for (uint32_t i = 0; i < o->nr_maps; i++)
+		if (!strcmp(o->maps[i].spec->name, name))
+			return &o->maps[i];
+	return NULL;
+}
+
 /* Kernel object names: at most 15 chars of [A-Za-z0-9_.] (bpf_obj_name_cpy). */
 void rl_kernel_name(char out[BPF_OBJ_NAME_LEN], const char *prefix, const char *name)
 {

@@ -1,4 +1,4 @@
-/* link.h - turn one program spec into the final instruction array the kernel gets.
+/* linker.h - turn one program spec into the final instruction array the kernel gets.
  *
  * Pure arithmetic over instructions; map fds come in as plain numbers, so it
  * runs (and is tested) without root.
@@ -16,8 +16,8 @@
  * appended once, in the order first reached, and each call's imm becomes the
  * pc-relative distance to the callee's new position.
  */
-#ifndef RL_LINK_H
-#define RL_LINK_H
+#ifndef RL_LINKER_H
+#define RL_LINKER_H
 
 #include <linux/bpf.h>
 

@@ -26,6 +26,30 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+/* Read exactly size bytes of a sysfs file (a module's BTF here, vmlinux's
+ * when the one-call path is refused, in kernel_btf.c). */
+int rl_kbtf_read_file(const char *path, void *dst, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t n = 0;
+
+	if (fd < 0)
+		return -errno;
+	while (n < size) {
+		ssize_t r = read(fd, (char *)dst + n, size - n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	return n == size ? 0 : -EIO;
+}
 
 struct rl_kbtf_module {
 	char name[64];

@@ -74,7 +74,7 @@ const char *rl_kernel_btf_source_name(enum rl_kernel_btf_source s);
 int rl_kernel_btf_merge_split(const void *base, size_t base_size, const void *split,
 			      size_t split_size, void **out, size_t *out_size, struct rl_diag *d);
 
-/* ---- shared by kernel_btf.c and kernel_btf_mod.c ---------------------------- */
+/* ---- kernel_btf_mod.c, used by kernel_btf.c (never the other way) ------- */
 
 /* struct rl_core_target's `module` callback: module i's BTF (vmlinux +
  * module, merged) if its strings mention `ess_name`, else *btf = NULL. */

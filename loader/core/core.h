@@ -222,7 +222,7 @@ int rl_core_relo_str(const struct rl_btf *local, const struct bpf_core_relo *rel
 
 /* ---- a whole object (core_obj.c) ------------------------------------------ *
  *
- * The link step (link.h) calls rl_core_fixup_function for every function it
+ * The link step (linker.h) calls rl_core_fixup_function for every function it
  * places in a program's final instruction array.  Each .BTF.ext record is
  * resolved once per object (a .text function placed into three programs is
  * resolved once, patched three times), candidates once per local type. */

@@ -8,7 +8,6 @@
 
 #include "bpffs.h"
 #include "sys_bpf.h"
-#include "xdp_link.h"
 
 int rl_undo_push(struct rl_undo *u, const struct rl_undo_step *s, struct rl_diag *d)
 {
@@ -47,9 +46,8 @@ static int undo_one(const struct rl_undo_step *s, struct rl_diag *d)
 		if (err == -ENOENT)
 			err = 0;
 		break;
-	case RL_UNDO_XDP_DETACH:
-		/* names the program it expects, so it never removes someone else's */
-		err = rl_xdp_detach_expected(s->ifindex, (enum rl_xdp_mode)s->mode, s->prog_fd, d);
+	case RL_UNDO_CALL:
+		err = s->fn ? s->fn(s, d) : 0;
 		break;
 	case RL_UNDO_PROG_DETACH:
 		err = rl_sys_prog_detach(s->prog_fd, s->target_fd, s->attach_type);

@@ -1,6 +1,6 @@
-/* link.c - subprogram appending, relocation patching and func/line info
- * remapping for one program (see link.h for the picture). */
-#include "link.h"
+/* linker.c - subprogram appending, relocation patching and func/line info
+ * remapping for one program (see linker.h for the picture). */
+#include "linker.h"
 #include "object_internal.h"
 
 #include <errno.h>

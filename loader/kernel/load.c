@@ -3,7 +3,7 @@
 #include "load_internal.h"
 #include "core.h"
 #include "kernel_btf.h"
-#include "link.h"
+#include "linker.h"
 #include "vlog.h"
 
 #include <errno.h>
@@ -276,17 +276,6 @@ int rl_object_load(struct rl_object *o, struct rl_object_spec *spec,
 	return err;
 }
 
-/* bpffs reserves names with a dot for itself (bpf_mkobj_ops -> bpf_lookup
- * refuses them with EPERM), so ".rodata" is pinned as "_rodata". */
-void rl_pin_path(char out[PATH_MAX], const char *dir, const char *name)
-{
-	size_t n = (size_t)snprintf(out, PATH_MAX, "%s/", dir);
-
-	for (; *name && n < PATH_MAX - 1; name++)
-		out[n++] = *name == '.' ? '_' : *name;
-	out[n] = '\0';
-}
-
 static int pin_one(char *pin_path, bool *pinned_here, int fd, const char *dir,
 		   const char *name, struct rl_diag *d)
 {
@@ -356,13 +345,5 @@ struct rl_prog *rl_object_prog(struct rl_object *o, const char *name)
 	for (uint32_t i = 0; i < o->nr_progs; i++)
 		if (!strcmp(o->progs[i].spec->name, name))
 			return &o->progs[i];
-	return NULL;
-}
-
-struct rl_map *rl_object_map(struct rl_object *o, const char *name)
-{
-	for (uint32_t i = 0; i < o->nr_maps; i++)
-		if (!strcmp(o->maps[i].spec->name, name))
-			return &o->maps[i];
 	return NULL;
 }

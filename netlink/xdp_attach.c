@@ -1,4 +1,4 @@
-/* xdp_link.c - the NETLINK_ROUTE socket that carries the XDP messages.
+/* xdp_attach.c - the NETLINK_ROUTE socket that carries the XDP messages.
  *
  * One exchange, every time:
  *
@@ -14,7 +14,7 @@
  * left behind between calls; an attach waits milliseconds in the kernel
  * anyway (dev_xdp_install on veth ends in synchronize_rcu()).
  */
-#include "xdp_link.h"
+#include "xdp_attach.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -130,7 +130,7 @@ exit_socket:
 }
 
 /* RAWLOAD_NL_FAULT="N:ERRNO" (a number) arms a fault in test builds only,
- * like RAWLOAD_FAULT for bpf(2) in loader/sys_bpf.c. */
+ * like RAWLOAD_FAULT for bpf(2) in loader/kernel/sys_bpf.c. */
 static void read_fault_env(void)
 {
 #ifdef RL_FAULT_INJECTION
@@ -322,4 +322,15 @@ int rl_xdp_query(int ifindex, struct rl_xdp_state *st, struct rl_diag *d)
 	if (err)
 		rl_diag_prefix(d, "RTM_GETLINK on ifindex %d: ", ifindex);
 	return err;
+}
+
+int rl_xdp_undo_attach(const struct rl_undo_step *s, struct rl_diag *d)
+{
+	return rl_xdp_detach_expected(s->ifindex, (enum rl_xdp_mode)s->mode, s->prog_fd, d);
+}
+
+struct rl_undo_step rl_xdp_undo_step(int ifindex, enum rl_xdp_mode mode, int prog_fd)
+{
+	return (struct rl_undo_step){ .kind = RL_UNDO_CALL, .fn = rl_xdp_undo_attach,
+				      .ifindex = ifindex, .mode = (int)mode, .prog_fd = prog_fd };
 }
