@@ -48,10 +48,10 @@ __attribute__((weak)) int cli_detach_sockops(int argc, char **argv, struct cli *
 	return EXIT_USAGE;
 }
 
-static bool has_prog(const struct cli_pin_dir *pd, uint32_t id)
+static bool has_prog(const struct rl_pin_dir *pd, uint32_t id)
 {
 	for (int i = 0; i < pd->n; i++)
-		if (pd->e[i].fd >= 0 && pd->e[i].o.kind == CLI_OBJ_PROG && pd->e[i].o.id == id)
+		if (pd->e[i].fd >= 0 && pd->e[i].o.kind == RL_OBJ_PROG && pd->e[i].o.id == id)
 			return true;
 	return false;
 }
@@ -61,33 +61,33 @@ static bool has_prog(const struct cli_pin_dir *pd, uint32_t id)
  * changed, and every entry must open: a pin we could not look at would be
  * silently left behind, keeping what it holds alive.  1 found, 0 not
  * pinned there, or -1 after printing why (nothing changed). */
-static int find_pin_dir(const char *dev, const char *pin, uint32_t id, struct cli_pin_dir *pd)
+static int find_pin_dir(const char *dev, const char *pin, uint32_t id, struct rl_pin_dir *pd)
 {
 	char pins[1][PATH_MAX];
 	struct rl_diag d = { "" };
 	char *slash;
 	int n, err;
 
-	if (pin && cli_pin_dir_read(pd, pin, &d) == 0) {
-		if (has_prog(pd, id) || (err = cli_pin_dir_check(pd, &d)) != 0)
+	if (pin && rl_pin_dir_read(pd, pin, &d) == 0) {
+		if (has_prog(pd, id) || (err = rl_pin_dir_check(pd, &d)) != 0)
 			goto check;
-		cli_pin_dir_release(pd); /* perhaps one level down: DIR/<object>/ */
+		rl_pin_dir_release(pd); /* perhaps one level down: DIR/<object>/ */
 	}
-	n = cli_find_pins_for_id(pin, id, false, pins, 1);
+	n = rl_find_pins_for_id(pin, id, false, pins, 1);
 	if (n <= 0)
 		return 0;
 	slash = strrchr(pins[0], '/');
 	if (slash && slash != pins[0])
 		*slash = '\0';
-	err = cli_pin_dir_read(pd, pins[0], &d);
+	err = rl_pin_dir_read(pd, pins[0], &d);
 	if (err) {
 		fprintf(stderr, "rawload: %s: program %u's pin directory: %s: nothing changed\n", dev, id, d.msg);
 		return -1;
 	}
 check:
-	err = cli_pin_dir_check(pd, &d);
+	err = rl_pin_dir_check(pd, &d);
 	if (err) {
-		cli_pin_dir_release(pd);
+		rl_pin_dir_release(pd);
 		fprintf(stderr, "rawload: %s: %s: nothing changed\n", dev, d.msg);
 		return -1;
 	}
@@ -99,34 +99,34 @@ check:
  * shared with others - the bpffs root or <bpffs>/rawload itself - keeps
  * everything but the pins of this program and its maps.  0, or EXIT_USER
  * after saying what was kept. */
-static int unpin_object(struct cli_pin_dir *pd, uint32_t prog_id, const uint32_t *map_ids, int nmaps)
+static int unpin_object(struct rl_pin_dir *pd, uint32_t prog_id, const uint32_t *map_ids, int nmaps)
 {
 	char mnt[PATH_MAX] = "", root[PATH_MAX] = "";
 	struct rl_diag d = { "" };
 	bool shared;
 	int rc = 0;
 
-	cli_bpffs_root(mnt);
-	cli_pin_root(root);
+	rl_bpffs_mount_root(mnt);
+	rl_pin_root(root);
 	shared = !strcmp(pd->path, mnt) || !strcmp(pd->path, root);
 	for (int i = 0; i < pd->n; i++) {
-		struct cli_pin_entry *e = &pd->e[i];
-		bool ours = e->fd >= 0 && ((e->o.kind == CLI_OBJ_PROG && e->o.id == prog_id) ||
-					   (e->o.kind == CLI_OBJ_MAP && cli_id_in(e->o.id, map_ids, (uint32_t)nmaps)));
+		struct rl_pin_entry *e = &pd->e[i];
+		bool ours = e->fd >= 0 && ((e->o.kind == RL_OBJ_PROG && e->o.id == prog_id) ||
+					   (e->o.kind == RL_OBJ_MAP && cli_id_in(e->o.id, map_ids, (uint32_t)nmaps)));
 
 		if (shared && !ours) {
-			e->o.kind = CLI_OBJ_UNKNOWN; /* somebody else's: not ours to watch */
+			e->o.kind = RL_OBJ_UNKNOWN; /* somebody else's: not ours to watch */
 			continue;
 		}
-		if (e->what == CLI_PIN_SUBDIR)
+		if (e->what == RL_PIN_SUBDIR)
 			continue; /* the rmdir below says it is there */
-		if (cli_pin_dir_unlink(pd, i, &d)) {
+		if (rl_pin_dir_unlink(pd, i, &d)) {
 			fprintf(stderr, "rawload: could not unpin: %s\n", d.msg);
 			rc = EXIT_USER;
-		} else if (e->what == CLI_PIN_LINK) {
+		} else if (e->what == RL_PIN_LINK) {
 			printf("  removed symbolic link %s (not followed)\n", e->path);
 		} else {
-			printf("  unpinned %s (%s %u '%s')\n", e->path, cli_obj_kind_name(e->o.kind),
+			printf("  unpinned %s (%s %u '%s')\n", e->path, rl_obj_kind_name(e->o.kind),
 			       e->o.id, e->o.name);
 		}
 	}
@@ -143,19 +143,19 @@ static int unpin_object(struct cli_pin_dir *pd, uint32_t prog_id, const uint32_t
 /* Step 3: the proof.  Our own fds are all closed by now. */
 void cli_watch_freed(uint32_t id, bool is_map, const char *name)
 {
-	struct cli_holder h[16];
+	struct rl_holder h[16];
 	char text[PATH_MAX + 128];
 	int n;
 
-	if (cli_wait_freed(id, is_map, FREE_TIMEOUT_MS) == 0) {
+	if (rl_wait_freed(id, is_map, FREE_TIMEOUT_MS) == 0) {
 		printf("%s id %u freed\n", is_map ? "map" : "program", id);
 		return;
 	}
-	n = cli_find_holders(id, is_map, h, 16);
+	n = rl_find_holders(id, is_map, h, 16);
 	printf("%s id %u '%s' still exists after %d ms%s\n", is_map ? "map" : "program", id, name,
 	       FREE_TIMEOUT_MS, n > 0 ? "; held by:" : "");
 	for (int i = 0; i < n; i++) {
-		cli_holder_text(&h[i], text, sizeof(text));
+		rl_holder_text(&h[i], text, sizeof(text));
 		printf("  %s\n", text);
 	}
 }
@@ -167,11 +167,11 @@ static int refuse_foreign(const char *dev, uint32_t id, const char *name, const 
 	if (pin)
 		snprintf(root, sizeof(root), "%s", pin);
 	else
-		cli_pin_root(root);
+		rl_pin_root(root);
 	fprintf(stderr, "rawload: %s has XDP program %u '%s' that rawload did not attach (no pin under %s); "
 		"pass --id %u to detach it anyway\n", dev, id, name, root, id);
 	/* pinned somewhere else on bpffs: probably ours with another --pin */
-	if (!cli_bpffs_root(mnt) && cli_find_pins_for_id(mnt, id, false, elsewhere, 1) > 0)
+	if (!rl_bpffs_mount_root(mnt) && rl_find_pins_for_id(mnt, id, false, elsewhere, 1) > 0)
 		fprintf(stderr, "rawload: note: it is pinned at %s; if rawload attached it with --pin, "
 			"pass the same --pin DIR\n", elsewhere[0]);
 	return EXIT_USER;
@@ -183,7 +183,7 @@ static int detach_one(const char *dev, int ifindex, enum rl_xdp_mode mode, uint3
 	/* static: a directory listing is ~300 KiB, too big for the stack.  Set
 	 * at run time, not by an initialiser, which would put all of it in the
 	 * binary's .data */
-	static struct cli_pin_dir pd;
+	static struct rl_pin_dir pd;
 	struct bpf_prog_info info;
 	uint32_t map_ids[64];
 	struct rl_diag d = { "" };
@@ -197,7 +197,7 @@ static int detach_one(const char *dev, int ifindex, enum rl_xdp_mode mode, uint3
 		fprintf(stderr, "rawload: %s: program %u: BPF_PROG_GET_FD_BY_ID: %s\n", dev, id, strerror(-fd));
 		return EXIT_USER;
 	}
-	nmaps = cli_prog_info(fd, &info, map_ids, 64);
+	nmaps = rl_prog_info(fd, &info, map_ids, 64);
 	if (nmaps < 0) {
 		close(fd);
 		fprintf(stderr, "rawload: %s: program %u: BPF_OBJ_GET_INFO_BY_FD: %s: nothing changed\n",
@@ -212,14 +212,14 @@ static int detach_one(const char *dev, int ifindex, enum rl_xdp_mode mode, uint3
 	}
 	if (cli_interrupted()) {
 		close(fd);
-		cli_pin_dir_release(&pd);
+		rl_pin_dir_release(&pd);
 		fprintf(stderr, "rawload: %s: interrupted: nothing changed\n", dev);
 		return EXIT_USER;
 	}
 	err = rl_xdp_detach_expected(ifindex, mode, fd, &d);
 	close(fd); /* from here on we hold no reference but the pins' fds */
 	if (err) {
-		cli_pin_dir_release(&pd);
+		rl_pin_dir_release(&pd);
 		fprintf(stderr, "rawload: %s: %s%s: nothing changed\n", dev, d.msg,
 			err == -EEXIST ? " (the program changed since we looked: run the command again)" : "");
 		return EXIT_USER;
@@ -229,9 +229,9 @@ static int detach_one(const char *dev, int ifindex, enum rl_xdp_mode mode, uint3
 	rc = found ? unpin_object(&pd, id, map_ids, nmaps) : EXIT_OK;
 	if (!found)
 		printf("  no pins removed (--id: not found under %s)\n", pin ? pin : "<bpffs>/rawload");
-	cli_pin_dir_close_fds(&pd);
+	rl_pin_dir_close_fds(&pd);
 	if (cli_interrupted()) {
-		cli_pin_dir_release(&pd);
+		rl_pin_dir_release(&pd);
 		fprintf(stderr, "rawload: %s: interrupted after the detach finished: not waiting for the "
 			"kernel to free the ids\n", dev);
 		return EXIT_USER;
@@ -240,9 +240,9 @@ static int detach_one(const char *dev, int ifindex, enum rl_xdp_mode mode, uint3
 	for (int i = 0; i < nmaps; i++)
 		cli_watch_freed(map_ids[i], true, "");
 	for (int i = 0; found && i < pd.n; i++) /* maps pinned beside it that the program did not use */
-		if (pd.e[i].o.kind == CLI_OBJ_MAP && !cli_id_in(pd.e[i].o.id, map_ids, (uint32_t)nmaps))
+		if (pd.e[i].o.kind == RL_OBJ_MAP && !cli_id_in(pd.e[i].o.id, map_ids, (uint32_t)nmaps))
 			cli_watch_freed(pd.e[i].o.id, true, pd.e[i].o.name);
-	cli_pin_dir_release(&pd);
+	rl_pin_dir_release(&pd);
 	return rc;
 }
 

@@ -112,7 +112,7 @@ static int show_prog(uint32_t id, const struct cli *cli, uint32_t *map_ids, int 
 
 	if (fd < 0)
 		return fd;
-	n = cli_prog_info(fd, &info, map_ids, (uint32_t)max);
+	n = rl_prog_info(fd, &info, map_ids, (uint32_t)max);
 	close(fd);
 	if (n < 0)
 		return n;
@@ -261,8 +261,8 @@ static int show_one_pin(void *ctx, const char *path)
 {
 	struct pin_list *pl = ctx;
 	uint32_t map_ids[MAX_MAP_IDS];
-	struct cli_obj o;
-	int fd = cli_pin_open(path, &o, NULL), nmaps;
+	struct rl_bpf_obj o;
+	int fd = rl_pin_open(path, &o, NULL), nmaps;
 
 	if (fd < 0)
 		return 0; /* not a pinned object (a bpf_iter file, say) */
@@ -275,9 +275,9 @@ static int show_one_pin(void *ctx, const char *path)
 		printf("%spin %s\n", pl->n ? "\n" : "", path);
 	}
 	pl->n++;
-	if (o.kind == CLI_OBJ_PROG)
+	if (o.kind == RL_OBJ_PROG)
 		show_prog(o.id, pl->cli, map_ids, MAX_MAP_IDS, &nmaps);
-	else if (o.kind == CLI_OBJ_MAP)
+	else if (o.kind == RL_OBJ_MAP)
 		show_map(o.id, pl->cli);
 	else if (pl->cli->json)
 		printf("{\"kind\":\"link\",\"id\":%u,\"type\":%u}", o.id, o.type);
@@ -300,7 +300,7 @@ static int show_pin_dir(const char *dir, const struct cli *cli)
 	} else {
 		printf("== %s\n", dir);
 	}
-	err = cli_pin_walk(dir, 2, show_one_pin, &pl);
+	err = rl_pin_walk(dir, 2, show_one_pin, &pl);
 	if (cli->json)
 		printf("]}");
 	else if (!err && !pl.n)
@@ -321,7 +321,7 @@ static int show_all(const struct cli *cli)
 	struct dirent **names;
 	int n, shown = 0, rc = EXIT_OK;
 
-	if (cli_pin_root(root))
+	if (rl_pin_root(root))
 		snprintf(root, sizeof(root), "<bpffs>/rawload (no bpffs is mounted)");
 	n = scandir(root, &names, NULL, alphasort);
 	if (n < 0) {

@@ -45,7 +45,7 @@ struct shown_prog {
 
 /* Every pin on the bpffs mount (4 levels deep), walked once, looked up by id. */
 struct pin_index {
-	struct { char path[PATH_MAX]; struct cli_obj o; } *e;
+	struct { char path[PATH_MAX]; struct rl_bpf_obj o; } *e;
 	int n;
 };
 
@@ -56,7 +56,7 @@ static int index_pin(void *ctx, const char *path)
 
 	if (ix->n >= PIN_INDEX_MAX)
 		return 1;
-	fd = cli_pin_open(path, &ix->e[ix->n].o, NULL);
+	fd = rl_pin_open(path, &ix->e[ix->n].o, NULL);
 	if (fd < 0)
 		return 0;
 	close(fd);
@@ -66,7 +66,7 @@ static int index_pin(void *ctx, const char *path)
 
 static bool pin_matches(const struct pin_index *ix, int i, bool is_map, uint32_t id)
 {
-	return ix->e[i].o.id == id && ix->e[i].o.kind == (is_map ? CLI_OBJ_MAP : CLI_OBJ_PROG);
+	return ix->e[i].o.id == id && ix->e[i].o.kind == (is_map ? RL_OBJ_MAP : RL_OBJ_PROG);
 }
 
 /* Keys are readable even where values are not (a sockhash's value is a
@@ -113,10 +113,10 @@ static void fill_map(uint32_t id, struct shown_map *m)
 	if ((m->type == BPF_MAP_TYPE_SOCKHASH || m->type == BPF_MAP_TYPE_SOCKMAP) &&
 	    rl_sockmap_query_msg_verdict(fd, ids, &cnt, NULL) == 0 && cnt > 0) {
 		int pfd = rl_sys_prog_get_fd_by_id(ids[0]);
-		struct cli_obj p;
+		struct rl_bpf_obj p;
 
 		m->msg_id = ids[0];
-		if (pfd >= 0 && cli_obj_describe(pfd, &p) == 0)
+		if (pfd >= 0 && rl_obj_describe(pfd, &p) == 0)
 			snprintf(m->msg_name, sizeof(m->msg_name), "%s", p.name);
 		if (pfd >= 0)
 			close(pfd);
@@ -134,7 +134,7 @@ static void fill_prog(uint32_t id, struct shown_prog *sp)
 	sp->id = id;
 	if (fd < 0)
 		return;
-	nr = cli_prog_info(fd, &pi, map_ids, SHOW_MAPS_MAX);
+	nr = rl_prog_info(fd, &pi, map_ids, SHOW_MAPS_MAX);
 	if (nr >= 0) {
 		memcpy(sp->name, pi.name, sizeof(sp->name) - 1);
 		sp->nr_maps = nr < SHOW_MAPS_MAX ? (uint32_t)nr : SHOW_MAPS_MAX;
@@ -259,8 +259,8 @@ int cli_show_cgroup(const char *path, struct cli *cli)
 	for (uint32_t i = 0; i < n; i++)
 		fill_prog(ids[i], &progs[i]);
 	if (cli->json) {
-		if (cli_bpffs_root(mnt) == 0)
-			cli_pin_walk(mnt, 4, index_pin, &ix);
+		if (rl_bpffs_mount_root(mnt) == 0)
+			rl_pin_walk(mnt, 4, index_pin, &ix);
 		print_json(path, flags, progs, n, &ix);
 	} else {
 		print_text(path, flags, progs, n);

@@ -22,8 +22,11 @@
  * is closed before the function returns.  (Turning pins and fds into ids
  * is bpfobj.c's job.)
  */
+#include "holders.h"
+
+#include "bpf_objects.h"
 #include "bpffs.h"
-#include "cli.h"
+#include "object.h"
 #include "sys_bpf.h"
 #include "xdp_attach.h"
 
@@ -31,6 +34,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -42,14 +46,14 @@
 /* ---- the search for holders ----------------------------------------- */
 
 struct holders {
-	struct cli_holder *out;
+	struct rl_holder *out;
 	int max, n;
-	struct cli_obj obj;     /* the object whose holders we collect */
+	struct rl_bpf_obj obj;     /* the object whose holders we collect */
 };
 
-static struct cli_holder *add(struct holders *hs, enum cli_holder_kind kind)
+static struct rl_holder *add(struct holders *hs, enum rl_holder_kind kind)
 {
-	struct cli_holder *h;
+	struct rl_holder *h;
 
 	if (hs->n >= hs->max)
 		return NULL;
@@ -64,11 +68,11 @@ static void add_pins(struct holders *hs)
 	char mnt[PATH_MAX], paths[16][PATH_MAX];
 	int n;
 
-	if (cli_bpffs_root(mnt))
+	if (rl_bpffs_mount_root(mnt))
 		return;
-	n = cli_find_pins_for_id(mnt, hs->obj.id, hs->obj.kind == CLI_OBJ_MAP, paths, 16);
+	n = rl_find_pins_for_id(mnt, hs->obj.id, hs->obj.kind == RL_OBJ_MAP, paths, 16);
 	for (int i = 0; i < n && i < 16; i++) {
-		struct cli_holder *h = add(hs, CLI_HOLD_PIN);
+		struct rl_holder *h = add(hs, RL_HOLD_PIN);
 
 		if (h)
 			memcpy(h->path, paths[i], sizeof(h->path));
@@ -93,9 +97,9 @@ static void add_xdp_slots(struct holders *hs)
 		for (int m = 0; m < 3; m++) {
 			/* rtnl_xdp_report_one: one *_PROG_ID per mode */
 			uint32_t id = m == 0 ? st.drv_prog_id : m == 1 ? st.skb_prog_id : st.hw_prog_id;
-			struct cli_holder *h;
+			struct rl_holder *h;
 
-			if (id != hs->obj.id || !(h = add(hs, CLI_HOLD_XDP)))
+			if (id != hs->obj.id || !(h = add(hs, RL_HOLD_XDP)))
 				continue;
 			h->ifindex = (int)i->if_index;
 			h->slot = (uint32_t)modes[m];
@@ -147,7 +151,7 @@ static int cgroup_attach_types(uint32_t prog_type, uint32_t types[8])
 }
 
 /* Programs attached to (target_fd, type) that are ours: one holder each. */
-static void query_target(struct holders *hs, int target_fd, uint32_t type, struct cli_holder *tmpl)
+static void query_target(struct holders *hs, int target_fd, uint32_t type, struct rl_holder *tmpl)
 {
 	uint32_t ids[64], cnt = 64;
 	int err = rl_sys_prog_query(target_fd, type, NULL, ids, &cnt);
@@ -155,7 +159,7 @@ static void query_target(struct holders *hs, int target_fd, uint32_t type, struc
 	if (err && err != -ENOSPC)
 		return;
 	for (uint32_t i = 0; i < cnt && i < 64; i++) {
-		struct cli_holder *h;
+		struct rl_holder *h;
 
 		if (ids[i] != hs->obj.id || !(h = add(hs, tmpl->kind)))
 			continue;
@@ -167,7 +171,7 @@ static void query_target(struct holders *hs, int target_fd, uint32_t type, struc
 static void walk_cgroups(struct holders *hs, const char *dir, int depth, const uint32_t *types,
 			 int ntypes, int *visited)
 {
-	struct cli_holder tmpl = { .kind = CLI_HOLD_CGROUP };
+	struct rl_holder tmpl = { .kind = RL_HOLD_CGROUP };
 	struct dirent *e;
 	DIR *dp;
 	int fd;
@@ -224,7 +228,7 @@ static void for_each_map(struct holders *hs, void (*fn)(struct holders *, int, c
 	}
 }
 
-static void set_holder_map(struct cli_holder *h, const struct bpf_map_info *m, uint32_t slot)
+static void set_holder_map(struct rl_holder *h, const struct bpf_map_info *m, uint32_t slot)
 {
 	h->id = m->id;
 	h->slot = slot;
@@ -235,11 +239,11 @@ static void set_holder_map(struct cli_holder *h, const struct bpf_map_info *m, u
 /* Array-like fd maps (prog arrays, arrays of maps): a user-space lookup
  * returns the id of the object in the slot (map_fd_sys_lookup_elem). */
 static void scan_fd_array(struct holders *hs, int fd, const struct bpf_map_info *m,
-			  enum cli_holder_kind kind)
+			  enum rl_holder_kind kind)
 {
 	for (uint32_t k = 0; k < m->max_entries && k < SLOT_SCAN_MAX; k++) {
 		uint32_t held = 0;
-		struct cli_holder *h;
+		struct rl_holder *h;
 
 		if (rl_sys_map_lookup(fd, &k, &held) || held != hs->obj.id)
 			continue;
@@ -258,13 +262,13 @@ static void scan_fd_hash(struct holders *hs, int fd, const struct bpf_map_info *
 		return;
 	for (int n = 0; n < SLOT_SCAN_MAX && !rl_sys_map_get_next_key(fd, cur, next); n++) {
 		uint32_t held = 0;
-		struct cli_holder *h;
+		struct rl_holder *h;
 
 		memcpy(key, next, m->key_size);
 		cur = key;
 		if (rl_sys_map_lookup(fd, key, &held) || held != hs->obj.id)
 			continue;
-		if ((h = add(hs, CLI_HOLD_OUTER_MAP)))
+		if ((h = add(hs, RL_HOLD_OUTER_MAP)))
 			set_holder_map(h, m, UINT32_MAX);
 	}
 }
@@ -277,11 +281,11 @@ static void map_holds_prog(struct holders *hs, int fd, const struct bpf_map_info
 	};
 
 	if (m->type == BPF_MAP_TYPE_PROG_ARRAY) {
-		scan_fd_array(hs, fd, m, CLI_HOLD_PROG_ARRAY);
+		scan_fd_array(hs, fd, m, RL_HOLD_PROG_ARRAY);
 	} else if ((m->type == BPF_MAP_TYPE_SOCKMAP || m->type == BPF_MAP_TYPE_SOCKHASH) &&
 		   (hs->obj.type == BPF_PROG_TYPE_SK_MSG || hs->obj.type == BPF_PROG_TYPE_SK_SKB)) {
 		/* sock_map_bpf_prog_query: programs attached to a sockmap */
-		struct cli_holder tmpl = { .kind = CLI_HOLD_SOCKMAP };
+		struct rl_holder tmpl = { .kind = RL_HOLD_SOCKMAP };
 
 		set_holder_map(&tmpl, m, 0);
 		for (size_t i = 0; i < sizeof(sock_types) / sizeof(sock_types[0]); i++)
@@ -292,7 +296,7 @@ static void map_holds_prog(struct holders *hs, int fd, const struct bpf_map_info
 static void map_holds_map(struct holders *hs, int fd, const struct bpf_map_info *m)
 {
 	if (m->type == BPF_MAP_TYPE_ARRAY_OF_MAPS)
-		scan_fd_array(hs, fd, m, CLI_HOLD_OUTER_MAP);
+		scan_fd_array(hs, fd, m, RL_HOLD_OUTER_MAP);
 	else if (m->type == BPF_MAP_TYPE_HASH_OF_MAPS)
 		scan_fd_hash(hs, fd, m);
 }
@@ -305,14 +309,14 @@ static void add_prog_users(struct holders *hs)
 		struct bpf_prog_info info;
 		uint32_t ids[64];
 		int fd = rl_sys_prog_get_fd_by_id(id), n;
-		struct cli_holder *h;
+		struct rl_holder *h;
 
 		if (fd < 0)
 			continue;
-		n = cli_prog_info(fd, &info, ids, 64);
+		n = rl_prog_info(fd, &info, ids, 64);
 		close(fd);
 		for (int i = 0; i < n && i < 64; i++) {
-			if (ids[i] != hs->obj.id || !(h = add(hs, CLI_HOLD_PROG_USES)))
+			if (ids[i] != hs->obj.id || !(h = add(hs, RL_HOLD_PROG_USES)))
 				continue;
 			h->id = info.id;
 			memcpy(h->name, info.name, sizeof(h->name));
@@ -342,8 +346,8 @@ static uint32_t fdinfo_id(int pid, const char *fd, const char *field)
 
 static void scan_process(struct holders *hs, int pid)
 {
-	const char *want = hs->obj.kind == CLI_OBJ_MAP ? "anon_inode:bpf-map" : "anon_inode:bpf-prog";
-	const char *field = hs->obj.kind == CLI_OBJ_MAP ? "map_id:" : "prog_id:";
+	const char *want = hs->obj.kind == RL_OBJ_MAP ? "anon_inode:bpf-map" : "anon_inode:bpf-prog";
+	const char *field = hs->obj.kind == RL_OBJ_MAP ? "map_id:" : "prog_id:";
 	char dir[64], link[128], target[64];
 	struct dirent *e;
 	DIR *dp;
@@ -353,7 +357,7 @@ static void scan_process(struct holders *hs, int pid)
 	if (!dp)
 		return;
 	while ((e = readdir(dp))) {
-		struct cli_holder *h;
+		struct rl_holder *h;
 		ssize_t n;
 
 		snprintf(link, sizeof(link), "%s/%.16s", dir, e->d_name);
@@ -363,7 +367,7 @@ static void scan_process(struct holders *hs, int pid)
 		target[n] = '\0';
 		if (strcmp(target, want) || fdinfo_id(pid, e->d_name, field) != hs->obj.id)
 			continue;
-		if (!(h = add(hs, CLI_HOLD_FD)))
+		if (!(h = add(hs, RL_HOLD_FD)))
 			break;
 		h->pid = pid;
 		h->fd = atoi(e->d_name);
@@ -395,14 +399,14 @@ static void add_fds(struct holders *hs)
 	closedir(proc);
 }
 
-int cli_find_holders(uint32_t id, bool is_map, struct cli_holder *out, int max)
+int rl_find_holders(uint32_t id, bool is_map, struct rl_holder *out, int max)
 {
 	struct holders hs = { out, max, 0, { 0 } };
 	int fd = is_map ? rl_sys_map_get_fd_by_id(id) : rl_sys_prog_get_fd_by_id(id), err;
 
 	if (fd < 0)
 		return fd;
-	err = cli_obj_describe(fd, &hs.obj);
+	err = rl_obj_describe(fd, &hs.obj);
 	close(fd);
 	if (err)
 		return err;
@@ -423,59 +427,59 @@ int cli_find_holders(uint32_t id, bool is_map, struct cli_holder *out, int max)
 
 /* ---- words ---------------------------------------------------------- */
 
-void cli_holder_text(const struct cli_holder *h, char *buf, size_t len)
+void rl_holder_text(const struct rl_holder *h, char *buf, size_t len)
 {
 	switch (h->kind) {
-	case CLI_HOLD_PIN:
+	case RL_HOLD_PIN:
 		snprintf(buf, len, "pin %s", h->path);
 		break;
-	case CLI_HOLD_XDP:
+	case RL_HOLD_XDP:
 		snprintf(buf, len, "XDP slot of %s (ifindex %d, %s mode)", h->path, h->ifindex,
 			 rl_xdp_mode_name((enum rl_xdp_mode)h->slot));
 		break;
-	case CLI_HOLD_CGROUP:
+	case RL_HOLD_CGROUP:
 		snprintf(buf, len, "cgroup %s (%s attachment)", h->path, rl_attach_type_name(h->slot));
 		break;
-	case CLI_HOLD_SOCKMAP:
+	case RL_HOLD_SOCKMAP:
 		snprintf(buf, len, "map %u '%s' (%s attachment)", h->id, h->name,
 			 rl_attach_type_name(h->slot));
 		break;
-	case CLI_HOLD_PROG_ARRAY:
+	case RL_HOLD_PROG_ARRAY:
 		snprintf(buf, len, "map %u '%s' (prog array) holds this program in slot %u", h->id,
 			 h->name, h->slot);
 		break;
-	case CLI_HOLD_OUTER_MAP:
+	case RL_HOLD_OUTER_MAP:
 		if (h->slot == UINT32_MAX)
 			snprintf(buf, len, "map %u '%s' (hash of maps) holds this map", h->id, h->name);
 		else
 			snprintf(buf, len, "map %u '%s' (array of maps) holds this map in slot %u",
 				 h->id, h->name, h->slot);
 		break;
-	case CLI_HOLD_PROG_USES:
+	case RL_HOLD_PROG_USES:
 		snprintf(buf, len, "program %u '%s' uses this map", h->id, h->name);
 		break;
-	case CLI_HOLD_FD:
+	case RL_HOLD_FD:
 		snprintf(buf, len, "process %d (%s) has it open as fd %d", h->pid, h->name, h->fd);
 		break;
 	}
 }
 
-void cli_holder_release(const struct cli_holder *h, char *buf, size_t len)
+void rl_holder_release(const struct rl_holder *h, char *buf, size_t len)
 {
 	switch (h->kind) {
-	case CLI_HOLD_PIN:
+	case RL_HOLD_PIN:
 		snprintf(buf, len, "unpin %s", h->path);
 		break;
-	case CLI_HOLD_XDP:
+	case RL_HOLD_XDP:
 		snprintf(buf, len, "detach xdp %s", h->path);
 		break;
-	case CLI_HOLD_CGROUP:
+	case RL_HOLD_CGROUP:
 		snprintf(buf, len, "detach from cgroup %s", h->path);
 		break;
-	case CLI_HOLD_SOCKMAP:
+	case RL_HOLD_SOCKMAP:
 		snprintf(buf, len, "detach from map %u", h->id);
 		break;
-	case CLI_HOLD_PROG_ARRAY:
+	case RL_HOLD_PROG_ARRAY:
 		/* a prog array is emptied when its last *user* reference - pin
 		 * or fd, not a program using it - goes (map->usercnt,
 		 * bpf_map_put_uref -> prog_array_map_clear), which breaks the
@@ -483,19 +487,19 @@ void cli_holder_release(const struct cli_holder *h, char *buf, size_t len)
 		snprintf(buf, len, "map %u drops slot %u (deleted, or that map loses its last pin and fd)",
 			 h->id, h->slot);
 		break;
-	case CLI_HOLD_OUTER_MAP:
+	case RL_HOLD_OUTER_MAP:
 		snprintf(buf, len, "map %u drops it (element deleted or that map freed)", h->id);
 		break;
-	case CLI_HOLD_PROG_USES:
+	case RL_HOLD_PROG_USES:
 		snprintf(buf, len, "program %u is freed", h->id);
 		break;
-	case CLI_HOLD_FD:
+	case RL_HOLD_FD:
 		snprintf(buf, len, "process %d closes fd %d", h->pid, h->fd);
 		break;
 	}
 }
 
-void cli_freed_when(const struct cli_holder *h, int n, char *buf, size_t len)
+void rl_freed_when(const struct rl_holder *h, int n, char *buf, size_t len)
 {
 	size_t used = 0;
 
@@ -508,11 +512,11 @@ void cli_freed_when(const struct cli_holder *h, int n, char *buf, size_t len)
 		char step[PATH_MAX + 64];
 		bool dup = false;
 
-		cli_holder_release(&h[i], step, sizeof(step));
+		rl_holder_release(&h[i], step, sizeof(step));
 		for (int k = 0; k < i && !dup; k++) {
 			char prev[PATH_MAX + 64];
 
-			cli_holder_release(&h[k], prev, sizeof(prev));
+			rl_holder_release(&h[k], prev, sizeof(prev));
 			dup = !strcmp(prev, step);
 		}
 		if (!dup)
@@ -520,64 +524,4 @@ void cli_freed_when(const struct cli_holder *h, int n, char *buf, size_t len)
 	}
 }
 
-/* ---- printing ------------------------------------------------------------ */
 
-#define PRINT_HOLDERS_MAX 32
-
-static const char *holder_kind_key(enum cli_holder_kind k)
-{
-	static const char *const names[] = {
-		[CLI_HOLD_PIN] = "pin", [CLI_HOLD_XDP] = "xdp", [CLI_HOLD_CGROUP] = "cgroup",
-		[CLI_HOLD_SOCKMAP] = "sockmap", [CLI_HOLD_PROG_ARRAY] = "prog_array",
-		[CLI_HOLD_OUTER_MAP] = "outer_map", [CLI_HOLD_PROG_USES] = "program",
-		[CLI_HOLD_FD] = "fd",
-	};
-	return names[k];
-}
-
-static void print_holders_json(const struct cli_holder *h, int n, const char *freed)
-{
-	char text[PATH_MAX + 128];
-
-	printf(",\"holders\":[");
-	for (int i = 0; i < n; i++) {
-		cli_holder_text(&h[i], text, sizeof(text));
-		printf("%s{\"kind\":\"%s\",\"text\":", i ? "," : "", holder_kind_key(h[i].kind));
-		json_str(stdout, text);
-		if (h[i].kind == CLI_HOLD_PIN) {
-			printf(",\"path\":");
-			json_str(stdout, h[i].path);
-		}
-		printf("}");
-	}
-	printf("],\"freed_when\":");
-	json_str(stdout, freed);
-}
-
-void cli_print_holders(uint32_t id, bool is_map, bool json, const char *indent)
-{
-	static struct cli_holder h[PRINT_HOLDERS_MAX];  /* static: each is PATH_MAX-sized */
-	static char freed[8192];
-	char text[PATH_MAX + 128];
-	int n = cli_find_holders(id, is_map, h, PRINT_HOLDERS_MAX);
-
-	if (n < 0 && !json) {
-		printf("%s%-12s%s\n", indent, "held by:", n == -ENOENT ? "(gone: freed meanwhile)" :
-		       "(cannot tell: the kernel refused to show it)");
-		return;
-	}
-	if (n < 0)
-		n = 0;
-	cli_freed_when(h, n, freed, sizeof(freed));
-	if (json) {
-		print_holders_json(h, n, freed);
-		return;
-	}
-	for (int i = 0; i < n; i++) {
-		cli_holder_text(&h[i], text, sizeof(text));
-		printf("%s%-12s%s\n", indent, i ? "" : "held by:", text);
-	}
-	if (!n)
-		printf("%s%-12s%s\n", indent, "held by:", "nothing but fds (none found in other processes)");
-	printf("%s%-12s%s\n", indent, "freed when:", freed);
-}

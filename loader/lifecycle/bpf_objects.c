@@ -1,4 +1,4 @@
-/* bpfobj.c - what a BPF fd or pin is, where pins are, and when an id is gone.
+/* bpf_objects.c - what a BPF fd or pin is, where pins are, and when an id is gone.
  *
  * User space names kernel BPF objects three ways: by fd (this process's
  * reference), by pin (a bpffs path holding a reference) and by id (global,
@@ -10,11 +10,13 @@
  * The kind of an fd is not in the info struct: the kernel's anon inode name
  * tells it ("anon_inode:bpf-prog" in /proc/self/fd/N).
  */
+#include "bpf_objects.h"
+
 #include "bpffs.h"
-#include "cli.h"
 #include "sys_bpf.h"
 
 #include <dirent.h>
+#include <stdio.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +28,7 @@
 
 /* ---- what an fd is ------------------------------------------------------ */
 
-enum cli_obj_kind cli_fd_kind(int fd)
+enum rl_obj_kind rl_fd_kind(int fd)
 {
 	char link[64], target[64];
 	ssize_t n;
@@ -34,27 +36,27 @@ enum cli_obj_kind cli_fd_kind(int fd)
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
 	n = readlink(link, target, sizeof(target) - 1);
 	if (n <= 0)
-		return CLI_OBJ_UNKNOWN;
+		return RL_OBJ_UNKNOWN;
 	target[n] = '\0';
 	/* bpf_prog_new_fd / bpf_map_new_fd / bpf_link_new_fd call
 	 * anon_inode_getfd("bpf-prog" | "bpf-map" | "bpf-link"); a link made by
 	 * BPF_LINK_CREATE is "bpf_link" (bpf_link_prime). */
 	if (!strcmp(target, "anon_inode:bpf-prog"))
-		return CLI_OBJ_PROG;
+		return RL_OBJ_PROG;
 	if (!strcmp(target, "anon_inode:bpf-map"))
-		return CLI_OBJ_MAP;
+		return RL_OBJ_MAP;
 	if (!strcmp(target, "anon_inode:bpf-link") || !strcmp(target, "anon_inode:bpf_link"))
-		return CLI_OBJ_LINK;
-	return CLI_OBJ_UNKNOWN;
+		return RL_OBJ_LINK;
+	return RL_OBJ_UNKNOWN;
 }
 
-const char *cli_obj_kind_name(enum cli_obj_kind k)
+const char *rl_obj_kind_name(enum rl_obj_kind k)
 {
-	return k == CLI_OBJ_PROG ? "program" : k == CLI_OBJ_MAP ? "map" :
-	       k == CLI_OBJ_LINK ? "link" : "object";
+	return k == RL_OBJ_PROG ? "program" : k == RL_OBJ_MAP ? "map" :
+	       k == RL_OBJ_LINK ? "link" : "object";
 }
 
-int cli_obj_describe(int fd, struct cli_obj *o)
+int rl_obj_describe(int fd, struct rl_bpf_obj *o)
 {
 	union {
 		struct bpf_prog_info prog;
@@ -66,19 +68,19 @@ int cli_obj_describe(int fd, struct cli_obj *o)
 
 	memset(o, 0, sizeof(*o));
 	memset(&info, 0, sizeof(info));
-	o->kind = cli_fd_kind(fd);
-	if (o->kind == CLI_OBJ_UNKNOWN)
+	o->kind = rl_fd_kind(fd);
+	if (o->kind == RL_OBJ_UNKNOWN)
 		return -EBADF;
 	/* one command for every kind: bpf_obj_get_info_by_fd looks at the
 	 * file's f_op and fills the matching struct */
 	err = rl_sys_obj_info(fd, &info, &len);
 	if (err)
 		return err;
-	if (o->kind == CLI_OBJ_PROG) {
+	if (o->kind == RL_OBJ_PROG) {
 		o->id = info.prog.id;
 		o->type = info.prog.type;
 		memcpy(o->name, info.prog.name, sizeof(o->name));
-	} else if (o->kind == CLI_OBJ_MAP) {
+	} else if (o->kind == RL_OBJ_MAP) {
 		o->id = info.map.id;
 		o->type = info.map.type;
 		memcpy(o->name, info.map.name, sizeof(o->name));
@@ -90,14 +92,14 @@ int cli_obj_describe(int fd, struct cli_obj *o)
 	return 0;
 }
 
-int cli_pin_open(const char *path, struct cli_obj *o, struct rl_diag *d)
+int rl_pin_open(const char *path, struct rl_bpf_obj *o, struct rl_diag *d)
 {
 	/* flags 0 (read-write): bpf_obj_get_user refuses any other for programs */
 	int fd = rl_sys_obj_get(path, 0), err;
 
 	if (fd < 0)
 		return rl_err(d, fd, "BPF_OBJ_GET: %s", strerror(-fd));
-	err = cli_obj_describe(fd, o);
+	err = rl_obj_describe(fd, o);
 	if (err) {
 		close(fd);
 		return rl_err(d, err, "BPF_OBJ_GET_INFO_BY_FD: %s", strerror(-err));
@@ -105,7 +107,7 @@ int cli_pin_open(const char *path, struct cli_obj *o, struct rl_diag *d)
 	return fd;
 }
 
-int cli_prog_info(int fd, struct bpf_prog_info *info, uint32_t *map_ids, uint32_t max)
+int rl_prog_info(int fd, struct bpf_prog_info *info, uint32_t *map_ids, uint32_t max)
 {
 	uint32_t len = sizeof(*info), nr;
 	int err;
@@ -130,15 +132,15 @@ int cli_prog_info(int fd, struct bpf_prog_info *info, uint32_t *map_ids, uint32_
 
 /* ---- pins ----------------------------------------------------------- */
 
-int cli_bpffs_root(char out[PATH_MAX])
+int rl_bpffs_mount_root(char out[PATH_MAX])
 {
 	return rl_mountinfo_find("bpf", RL_BPFFS_DEFAULT_MNT, out, PATH_MAX, NULL);
 }
 
-int cli_pin_root(char out[PATH_MAX])
+int rl_pin_root(char out[PATH_MAX])
 {
 	char mnt[PATH_MAX];
-	int err = cli_bpffs_root(mnt);
+	int err = rl_bpffs_mount_root(mnt);
 
 	if (err)
 		return err;
@@ -146,7 +148,7 @@ int cli_pin_root(char out[PATH_MAX])
 	return 0;
 }
 
-int cli_pin_walk(const char *dir, int max_depth, cli_pin_fn fn, void *ctx)
+int rl_pin_walk(const char *dir, int max_depth, rl_pin_fn fn, void *ctx)
 {
 	struct dirent **names;
 	int n = scandir(dir, &names, NULL, alphasort), rc = 0;
@@ -165,7 +167,7 @@ int cli_pin_walk(const char *dir, int max_depth, cli_pin_fn fn, void *ctx)
 			continue;
 		if (S_ISDIR(st.st_mode)) {
 			if (max_depth > 0) {
-				rc = cli_pin_walk(path, max_depth - 1, fn, ctx);
+				rc = rl_pin_walk(path, max_depth - 1, fn, ctx);
 				if (rc < 0 && rc != -EACCES && rc != -ENOENT)
 					rc = 0; /* an unreadable subdir is not the caller's error */
 			}
@@ -181,7 +183,7 @@ int cli_pin_walk(const char *dir, int max_depth, cli_pin_fn fn, void *ctx)
 
 struct pin_search {
 	uint32_t id;
-	enum cli_obj_kind kind;
+	enum rl_obj_kind kind;
 	char (*paths)[PATH_MAX];
 	int max, found;
 };
@@ -189,8 +191,8 @@ struct pin_search {
 static int match_pin(void *ctx, const char *path)
 {
 	struct pin_search *s = ctx;
-	struct cli_obj o;
-	int fd = cli_pin_open(path, &o, NULL);
+	struct rl_bpf_obj o;
+	int fd = rl_pin_open(path, &o, NULL);
 
 	if (fd < 0)
 		return 0; /* not a BPF pin we can open (e.g. a bpf_iter file): skip */
@@ -203,25 +205,25 @@ static int match_pin(void *ctx, const char *path)
 	return 0;
 }
 
-int cli_find_pins_for_id(const char *root, uint32_t id, bool is_map, char paths[][PATH_MAX], int max)
+int rl_find_pins_for_id(const char *root, uint32_t id, bool is_map, char paths[][PATH_MAX], int max)
 {
-	struct pin_search s = { id, is_map ? CLI_OBJ_MAP : CLI_OBJ_PROG, paths, max, 0 };
+	struct pin_search s = { id, is_map ? RL_OBJ_MAP : RL_OBJ_PROG, paths, max, 0 };
 	char dflt[PATH_MAX];
 	int err;
 
 	if (!root) {
-		err = cli_pin_root(dflt);
+		err = rl_pin_root(dflt);
 		if (err)
 			return err;
 		root = dflt;
 	}
-	err = cli_pin_walk(root, PIN_SEARCH_DEPTH, match_pin, &s);
+	err = rl_pin_walk(root, PIN_SEARCH_DEPTH, match_pin, &s);
 	if (err == -ENOENT)
 		return 0; /* no such directory: nothing is pinned there */
 	return err < 0 ? err : s.found;
 }
 
-int cli_wait_freed(uint32_t id, bool is_map, int timeout_ms)
+int rl_wait_freed(uint32_t id, bool is_map, int timeout_ms)
 {
 	struct timespec tick = { 0, 10 * 1000 * 1000 };
 

@@ -1,4 +1,4 @@
-/* sockops_find.c - finding again what `rawload sockops` attached, so that
+/* detach_sockops.c - finding again what `rawload sockops` attached, so that
  * `rawload detach sockops [--cgroup PATH] [--pin DIR] [--id N]` takes
  * exactly that away (`rawload show --cgroup PATH` is sockops_show.c).
  *
@@ -26,6 +26,7 @@
 #include "bpffs.h"
 #include "cgroup.h"
 #include "cli.h"
+#include "sockops_own.h"
 #include "sys_bpf.h"
 
 #include <dirent.h>
@@ -37,112 +38,52 @@
 #include <unistd.h>
 
 #define CG_PROGS_MAX 64    /* BPF_CGROUP_SOCK_OPS holds at most 64 (BPF_CGROUP_MAX_PROGS) */
-#define HOLDERS_MAX 32
 
 struct detach_run {
 	int cg_fd;
 	const char *cgroup;
 	uint32_t ids[CG_PROGS_MAX];     /* attached to the cgroup when we looked */
 	uint32_t n;
-	struct cli_pin_dir pd;
+	struct rl_pin_dir pd;
 	int found;                      /* pin directories taken */
 	uint32_t seen[CG_PROGS_MAX];    /* sockops programs found pinned: ours */
 	uint32_t nr_seen;
 	bool unsure;                    /* a pin directory could not be read */
 };
 
-/* What a pin directory holds, for this cgroup. */
-struct dir_state {
-	int here;          /* sockops programs pinned here and attached to this cgroup */
-	int elsewhere;     /* ... attached to another cgroup: never ours to take */
-	int loose;         /* ... attached to no cgroup (an earlier detach got that far) */
-	uint32_t other_id; /* one of `elsewhere`, for the message */
-	char other_cg[PATH_MAX];
-};
-
-static bool is_prog(const struct cli_pin_entry *e, uint32_t type)
+/* Count this directory's sockops programs by where they are attached
+ * (loader/lifecycle/sockops_own.c), and remember each one as ours.  Looking
+ * at every other cgroup costs a walk of the cgroup tree per program, so
+ * only when asked (look_around). */
+static void classify(struct detach_run *r, struct rl_sockops_dir_state *st, bool look_around)
 {
-	return e->fd >= 0 && e->o.kind == CLI_OBJ_PROG && e->o.type == type;
-}
-
-static bool is_sockmap(const struct cli_pin_entry *e)
-{
-	return e->fd >= 0 && e->o.kind == CLI_OBJ_MAP &&
-	       (e->o.type == BPF_MAP_TYPE_SOCKHASH || e->o.type == BPF_MAP_TYPE_SOCKMAP);
-}
-
-/* The first cgroup other than ours that program `id` is attached to, by
- * looking at every cgroup (holders.c).  false: none. */
-static bool attached_to_other_cgroup(uint32_t id, char cg[PATH_MAX])
-{
-	static struct cli_holder h[HOLDERS_MAX];
-	int n = cli_find_holders(id, false, h, HOLDERS_MAX);
-
-	for (int i = 0; i < n; i++)
-		if (h[i].kind == CLI_HOLD_CGROUP && h[i].slot == BPF_CGROUP_SOCK_OPS) {
-			snprintf(cg, PATH_MAX, "%s", h[i].path);
-			return true;
-		}
-	return false;
-}
-
-/* Count this directory's sockops programs by where they are attached.
- * Looking at every other cgroup costs a walk of the cgroup tree per
- * program, so only when asked (look_around); without it every program not
- * attached here counts as loose. */
-static void classify(struct detach_run *r, struct dir_state *st, bool look_around)
-{
-	memset(st, 0, sizeof(*st));
+	rl_sockops_classify(&r->pd, r->ids, r->n,
+			    look_around ? rl_sockops_attached_elsewhere : NULL, st);
 	for (int i = 0; i < r->pd.n; i++) {
-		const struct cli_pin_entry *e = &r->pd.e[i];
+		const struct rl_pin_entry *e = &r->pd.e[i];
 
-		if (!is_prog(e, BPF_PROG_TYPE_SOCK_OPS))
-			continue;
-		if (!cli_id_in(e->o.id, r->seen, r->nr_seen) && r->nr_seen < CG_PROGS_MAX)
+		if (rl_pin_is_prog(e, BPF_PROG_TYPE_SOCK_OPS) &&
+		    !cli_id_in(e->o.id, r->seen, r->nr_seen) && r->nr_seen < CG_PROGS_MAX)
 			r->seen[r->nr_seen++] = e->o.id;
-		if (cli_id_in(e->o.id, r->ids, r->n))
-			st->here++;
-		else if (look_around && attached_to_other_cgroup(e->o.id, st->other_cg))
-			st->elsewhere++, st->other_id = e->o.id;
-		else
-			st->loose++;
 	}
-}
-
-/* Is an sk_msg program pinned here still on a sockhash pinned here?  Only
- * `rawload sockops` attaches them (`rawload load` attaches nothing), so this
- * marks a detach that stopped half-way. */
-static bool msg_still_attached(const struct cli_pin_dir *pd)
-{
-	for (int m = 0; m < pd->n; m++) {
-		uint32_t ids[4], cnt = 4;
-
-		if (!is_sockmap(&pd->e[m]) ||
-		    rl_sockmap_query_msg_verdict(pd->e[m].fd, ids, &cnt, NULL) || cnt == 0)
-			continue;
-		for (int p = 0; p < pd->n; p++)
-			if (is_prog(&pd->e[p], BPF_PROG_TYPE_SK_MSG) && pd->e[p].o.id == ids[0])
-				return true;
-	}
-	return false;
 }
 
 /* Every sk_msg program pinned here off every sockhash pinned here.  No
  * query first (it needs Linux 5.19): BPF_PROG_DETACH of a program that is
  * not on that map fails with ENOENT (psock_replace_prog), which is fine. */
-static int detach_msg(struct cli_pin_dir *pd)
+static int detach_msg(struct rl_pin_dir *pd)
 {
 	struct rl_diag d = { "" };
 	int rc = 0;
 
 	for (int m = 0; m < pd->n; m++) {
-		if (!is_sockmap(&pd->e[m]))
+		if (!rl_pin_is_sockmap(&pd->e[m]))
 			continue;
 		for (int p = 0; p < pd->n; p++) {
-			const struct cli_pin_entry *pr = &pd->e[p];
+			const struct rl_pin_entry *pr = &pd->e[p];
 			int err;
 
-			if (!is_prog(pr, BPF_PROG_TYPE_SK_MSG))
+			if (!rl_pin_is_prog(pr, BPF_PROG_TYPE_SK_MSG))
 				continue;
 			err = rl_sockmap_detach_msg_verdict(pd->e[m].fd, pr->fd, &d);
 			if (err == -ENOENT)
@@ -158,31 +99,31 @@ static int detach_msg(struct cli_pin_dir *pd)
 	return rc;
 }
 
-static void watch_all(struct cli_pin_dir *pd)
+static void watch_all(struct rl_pin_dir *pd)
 {
-	cli_pin_dir_close_fds(pd);
+	rl_pin_dir_close_fds(pd);
 	if (cli_interrupted()) {
 		fprintf(stderr, "rawload: interrupted after the detach finished: not waiting for the "
 			"kernel to free the ids\n");
 		return;
 	}
 	for (int i = 0; i < pd->n; i++)
-		if (pd->e[i].o.kind == CLI_OBJ_PROG || pd->e[i].o.kind == CLI_OBJ_MAP)
-			cli_watch_freed(pd->e[i].o.id, pd->e[i].o.kind == CLI_OBJ_MAP, pd->e[i].o.name);
+		if (pd->e[i].o.kind == RL_OBJ_PROG || pd->e[i].o.kind == RL_OBJ_MAP)
+			cli_watch_freed(pd->e[i].o.id, pd->e[i].o.kind == RL_OBJ_MAP, pd->e[i].o.name);
 }
 
 /* Remove every entry (a link as a link, never followed), then the directory. */
-static int unpin_all(struct cli_pin_dir *pd)
+static int unpin_all(struct rl_pin_dir *pd)
 {
 	struct rl_diag d = { "" };
 	int rc = 0, n = 0;
 
 	for (int i = 0; i < pd->n; i++) {
-		if (pd->e[i].what == CLI_PIN_SUBDIR)
+		if (pd->e[i].what == RL_PIN_SUBDIR)
 			continue; /* the rmdir below says it is there */
-		if (cli_pin_dir_unlink(pd, i, &d))
+		if (rl_pin_dir_unlink(pd, i, &d))
 			rc = cli_fail("unpin", &d);
-		else if (pd->e[i].what == CLI_PIN_LINK)
+		else if (pd->e[i].what == RL_PIN_LINK)
 			printf("removed symbolic link %s (not followed)\n", pd->e[i].path);
 		else
 			n++;
@@ -199,7 +140,7 @@ static int unpin_all(struct cli_pin_dir *pd)
  * a failure the pins stay: they are how the next try finds the rest. */
 static int detach_dir(struct detach_run *r)
 {
-	struct cli_pin_dir *pd = &r->pd;
+	struct rl_pin_dir *pd = &r->pd;
 	struct rl_diag d = { "" };
 	int rc = 0;
 
@@ -209,9 +150,9 @@ static int detach_dir(struct detach_run *r)
 		return EXIT_USER;
 	}
 	for (int i = 0; i < pd->n; i++) {
-		const struct cli_pin_entry *e = &pd->e[i];
+		const struct rl_pin_entry *e = &pd->e[i];
 
-		if (!is_prog(e, BPF_PROG_TYPE_SOCK_OPS) || !cli_id_in(e->o.id, r->ids, r->n))
+		if (!rl_pin_is_prog(e, BPF_PROG_TYPE_SOCK_OPS) || !cli_id_in(e->o.id, r->ids, r->n))
 			continue;
 		if (rl_cgroup_detach_sockops(r->cg_fd, e->fd, &d)) {
 			rc = cli_fail(e->path, &d);
@@ -238,10 +179,10 @@ static int detach_dir(struct detach_run *r)
 static int read_dir(struct detach_run *r, const char *dir)
 {
 	struct rl_diag d = { "" };
-	int err = cli_pin_dir_read(&r->pd, dir, &d);
+	int err = rl_pin_dir_read(&r->pd, dir, &d);
 
-	if (!err && (err = cli_pin_dir_check(&r->pd, &d)) != 0)
-		cli_pin_dir_release(&r->pd);
+	if (!err && (err = rl_pin_dir_check(&r->pd, &d)) != 0)
+		rl_pin_dir_release(&r->pd);
 	if (err) {
 		fprintf(stderr, "rawload: %s: nothing changed there\n", d.msg);
 		r->unsure = true;
@@ -254,7 +195,7 @@ static int read_dir(struct detach_run *r, const char *dir)
 static int detach_named(struct detach_run *r, const char *dir)
 {
 	struct rl_diag d = { "" };
-	struct dir_state st;
+	struct rl_sockops_dir_state st;
 	int rc;
 
 	if (rl_bpffs_check(dir, &d))
@@ -266,14 +207,14 @@ static int detach_named(struct detach_run *r, const char *dir)
 		fprintf(stderr, "rawload: %s: sockops program %u pinned here is attached to cgroup %s, "
 			"not %s: nothing changed (is --cgroup right? `rawload show --cgroup PATH` lists "
 			"them)\n", r->pd.path, st.other_id, st.other_cg, r->cgroup);
-		cli_pin_dir_release(&r->pd);
+		rl_pin_dir_release(&r->pd);
 		return EXIT_USER;
 	}
 	if (!st.here)
 		printf("nothing pinned in %s is attached to cgroup %s or another: removing what is "
 		       "left (an earlier detach that stopped half-way)\n", r->pd.path, r->cgroup);
 	rc = detach_dir(r);
-	cli_pin_dir_release(&r->pd);
+	rl_pin_dir_release(&r->pd);
 	return rc;
 }
 
@@ -282,13 +223,13 @@ static int detach_named(struct detach_run *r, const char *dir)
  * there (sockops attached nowhere, sk_msg still on its map). */
 static int consider_dir(struct detach_run *r, const char *dir)
 {
-	struct dir_state st;
+	struct rl_sockops_dir_state st;
 	int rc = 0;
 
 	if (read_dir(r, dir))
 		return EXIT_USER;
 	classify(r, &st, false);
-	if (st.here || (st.loose && msg_still_attached(&r->pd))) {
+	if (st.here || (st.loose && rl_sockops_msg_still_attached(&r->pd))) {
 		classify(r, &st, true);
 		if (st.elsewhere)
 			fprintf(stderr, "rawload: %s: left alone: its sockops program %u is attached to "
@@ -301,7 +242,7 @@ static int consider_dir(struct detach_run *r, const char *dir)
 			rc = detach_dir(r);
 		}
 	}
-	cli_pin_dir_release(&r->pd);
+	rl_pin_dir_release(&r->pd);
 	return rc;
 }
 
@@ -314,7 +255,7 @@ static int detach_found(struct detach_run *r)
 	int rc = 0, dfd;
 	DIR *dh;
 
-	if (cli_pin_root(root))
+	if (rl_pin_root(root))
 		return 0; /* no bpffs mounted: nothing was pinned */
 	dfd = rl_bpffs_open_dir(root, &d);
 	if (dfd < 0)
@@ -345,7 +286,7 @@ static int detach_id(struct detach_run *r, uint32_t id, const char *pin)
 {
 	char pins[1][PATH_MAX], *slash;
 	struct rl_diag d = { "" };
-	struct cli_obj o;
+	struct rl_bpf_obj o;
 	int fd, err;
 
 	if (!cli_id_in(id, r->ids, r->n)) {
@@ -353,13 +294,13 @@ static int detach_id(struct detach_run *r, uint32_t id, const char *pin)
 			"there)\n", id, r->cgroup, r->n, r->n == 1 ? " is" : "s are");
 		return EXIT_USER;
 	}
-	if (cli_find_pins_for_id(pin, id, false, pins, 1) > 0 && (slash = strrchr(pins[0], '/')) &&
+	if (rl_find_pins_for_id(pin, id, false, pins, 1) > 0 && (slash = strrchr(pins[0], '/')) &&
 	    slash != pins[0]) {
 		char mnt[PATH_MAX] = "", root[PATH_MAX] = "";
 
 		*slash = '\0';
-		cli_bpffs_root(mnt);
-		cli_pin_root(root);
+		rl_bpffs_mount_root(mnt);
+		rl_pin_root(root);
 		if (strcmp(pins[0], mnt) && strcmp(pins[0], root))
 			return detach_named(r, pins[0]);
 	}
@@ -368,7 +309,7 @@ static int detach_id(struct detach_run *r, uint32_t id, const char *pin)
 		fprintf(stderr, "rawload: program %u: BPF_PROG_GET_FD_BY_ID: %s\n", id, strerror(-fd));
 		return EXIT_USER;
 	}
-	err = cli_obj_describe(fd, &o);
+	err = rl_obj_describe(fd, &o);
 	if (!err && cli_interrupted())
 		err = -EINTR;
 	if (!err)
@@ -395,14 +336,14 @@ static void report_others(const struct detach_run *r)
 	if (r->unsure || rl_cgroup_query_sockops(r->cg_fd, ids, &n, NULL, NULL))
 		return;
 	for (uint32_t i = 0; i < n && i < CG_PROGS_MAX; i++) {
-		struct cli_obj o = { .name = "" };
+		struct rl_bpf_obj o = { .name = "" };
 		int fd;
 
 		if (cli_id_in(ids[i], r->seen, r->nr_seen))
 			continue; /* ours, and a failure above said why it is still there */
 		fd = rl_sys_prog_get_fd_by_id(ids[i]);
 		if (fd >= 0) {
-			cli_obj_describe(fd, &o);
+			rl_obj_describe(fd, &o);
 			close(fd);
 		}
 		fprintf(stderr, "rawload: note: cgroup %s also has sockops program %u '%s' that rawload "

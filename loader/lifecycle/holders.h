@@ -1,0 +1,53 @@
+/* holders.h - who keeps a BPF program or map alive, and what would free it.
+ *
+ * A program or map lives while its reference count is above zero.  Each of
+ * these holds one: an open fd (in any process), a pin in bpffs, a netdev's
+ * XDP slot, a cgroup attachment, a sockmap attachment, a prog-array slot
+ * (programs), a program that uses it or an outer map's slot (maps).  The
+ * kernel keeps no list of holders; we find them by looking everywhere the
+ * kernel lets us look.  Not searched: BPF links, tc filters, perf events.
+ */
+#ifndef RL_HOLDERS_H
+#define RL_HOLDERS_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum rl_holder_kind {
+	RL_HOLD_PIN,         /* path: a pin anywhere on the bpffs mount */
+	RL_HOLD_XDP,         /* path: device name, ifindex, slot: enum rl_xdp_mode */
+	RL_HOLD_CGROUP,      /* path: cgroup directory, slot: attach type */
+	RL_HOLD_SOCKMAP,     /* id/name: the sockmap/sockhash, slot: attach type */
+	RL_HOLD_PROG_ARRAY,  /* id/name: the prog array, slot: its index */
+	RL_HOLD_OUTER_MAP,   /* id/name: array/hash of maps holding this map */
+	RL_HOLD_PROG_USES,   /* id/name: a program that uses this map */
+	RL_HOLD_FD,          /* pid, fd, name: the process's comm */
+};
+
+struct rl_holder {
+	enum rl_holder_kind kind;
+	uint32_t id;                    /* the holding program or map */
+	uint32_t slot;
+	int ifindex, pid, fd;
+	char name[16];
+	char path[PATH_MAX];
+};
+
+/* Every holder of program `id` (map `id` when is_map) that can be seen from
+ * here: pins on the bpffs mount, XDP slots of this network namespace's
+ * devices, cgroup v2 attachments (sock_ops, skb, sock, device), sockmap
+ * attachments, prog-array slots, outer maps, programs using a map and open
+ * fds of other processes.  Writes up to max; returns the number written or
+ * -errno (-ENOENT: no such object). */
+int rl_find_holders(uint32_t id, bool is_map, struct rl_holder *out, int max);
+
+/* "pin /sys/fs/bpf/x/prog", "XDP slot of veth-b (native mode)", ... */
+void rl_holder_text(const struct rl_holder *h, char *buf, size_t len);
+/* What makes this holder let go: "detach xdp veth-b", "unpin PATH", ... */
+void rl_holder_release(const struct rl_holder *h, char *buf, size_t len);
+/* "detach xdp veth-b + unpin PATH": every holder's release, joined. */
+void rl_freed_when(const struct rl_holder *h, int n, char *buf, size_t len);
+
+#endif
