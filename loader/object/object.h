@@ -101,6 +101,7 @@ struct rl_map_spec {
 	uint32_t type;              /* enum bpf_map_type */
 	uint32_t key_size, value_size, max_entries, map_flags;
 	uint32_t numa_node;
+	uint64_t map_extra;         /* __uint(map_extra, N): bloom filter hash count, ... */
 	uint32_t btf_key_type_id;   /* local BTF ids, 0 if unknown */
 	uint32_t btf_value_type_id;
 	uint32_t btf_var_type_id;   /* for .maps: the VAR; for global data: the DATASEC */
