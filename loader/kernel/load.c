@@ -1,7 +1,9 @@
 /* load.c - rl_object_load: BTF, then maps (load_maps.c), then programs.
  * See load.h for the order and the all-or-nothing rule. */
 #include "load_internal.h"
+#include "attach_btf.h"
 #include "core.h"
+#include "kconfig.h"
 #include "kernel_btf.h"
 #include "linker.h"
 #include "vlog.h"
@@ -88,6 +90,23 @@ static void load_btf(struct rl_object *o)
 
 /* ---- programs ---------------------------------------------------------- */
 
+/* fentry/fexit/fmod_ret need a BPF trampoline patched into kernel text; a
+ * kernel in lockdown refuses them with EPERM and an empty verifier log, which
+ * alone reads like a missing privilege.  Say which lockdown. */
+static void explain_trampoline_refusal(const struct rl_prog_spec *s, int err, struct rl_diag *d)
+{
+	const char *how = "", *mode;
+
+	if (err != -EPERM || s->prog_type != BPF_PROG_TYPE_TRACING ||
+	    (s->expected_attach_type != BPF_TRACE_FENTRY && s->expected_attach_type != BPF_TRACE_FEXIT &&
+	     s->expected_attach_type != BPF_MODIFY_RETURN))
+		return;
+	mode = rl_lockdown_mode(&how);
+	if (mode)
+		snprintf(d->msg + strlen(d->msg), sizeof(d->msg) - strlen(d->msg), " (the kernel is locked down, mode '%s' per %s: it refuses fentry/fexit/fmod_ret trampolines even to root; tp_btf/raw_tp/kprobe programs still load)",
+			       mode, how);
+}
+
 static int load_one_prog(struct rl_object *o, struct rl_prog *p, const int *map_fds,
 			 struct rl_core_session *core, const struct rl_load_opts *opts,
 			 struct rl_diag *d)
@@ -99,15 +118,26 @@ static int load_one_prog(struct rl_object *o, struct rl_prog *p, const int *map_
 	struct bpf_prog_info info = { 0 };
 	uint32_t info_len = sizeof(info);
 	struct rl_vlog vlog;
+	struct rl_attach_btf ab = { .obj_fd = -1 };
 	int fd, err;
 
 	if (!s->prog_type)
-		return rl_err(d, EINVAL, "section '%s' names no known program type (known: xdp, sockops, sk_msg, sk_skb/..., tc, cgroup_skb/..., socket, kprobe/..., tracepoint/...)",
+		return rl_err(d, EINVAL, "section '%s' names no known program type (known: xdp, tc, tcx/..., socket, sk_skb/..., sk_msg, sockops, cgroup/..., kprobe/..., uprobe/..., tracepoint/..., raw_tp/..., tp_btf/..., fentry/..., lsm/..., iter/..., ...; see rawload(8))",
 			      s->sec_name);
+	if (s->unsupported)
+		return rl_err(d, EOPNOTSUPP, "section '%s': a %s program %s", s->sec_name,
+			      rl_prog_type_name(s->prog_type), s->unsupported);
+	if (s->btf_attach != RL_BTF_NONE) {
+		err = rl_attach_btf_resolve(s, &ab, d);
+		if (err)
+			return err;
+	}
 	err = rl_link_program(o->spec, (uint32_t)(s - o->spec->progs), map_fds, core ? &hooks : NULL,
 			      &lp, d);
-	if (err)
+	if (err) {
+		rl_attach_btf_release(&ab);
 		return err;
+	}
 	if (opts->on_linked)
 		opts->on_linked(opts->ctx, p, lp.insns, lp.insn_cnt);
 	rl_kernel_name(p->kname, NULL, s->name);
@@ -119,6 +149,8 @@ static int load_one_prog(struct rl_object *o, struct rl_prog *p, const int *map_
 	lo.license = o->spec->license[0] ? o->spec->license : "";
 	lo.insns = lp.insns;
 	lo.insn_cnt = lp.insn_cnt;
+	lo.attach_btf_id = ab.btf_id;
+	lo.attach_btf_obj_fd = ab.obj_fd;
 	lo.prog_btf_fd = -1;
 	if (o->btf_fd >= 0 && lp.nr_func_info) {
 		lo.prog_btf_fd = o->btf_fd;
@@ -132,6 +164,7 @@ static int load_one_prog(struct rl_object *o, struct rl_prog *p, const int *map_
 	p->final_insn_cnt = lp.insn_cnt;
 	fd = rl_prog_load_with_log(&lo, &vlog, opts->verbose_log, d);
 	rl_linked_prog_free(&lp);
+	rl_attach_btf_release(&ab);
 	if (vlog.log) {
 		free(o->verifier_log);
 		o->verifier_log = vlog.log;
@@ -142,6 +175,7 @@ static int load_one_prog(struct rl_object *o, struct rl_prog *p, const int *map_
 		rl_core_explain_poison(core, vlog.log, o->warning, sizeof(o->warning));
 		rl_diag_prefix(d, "BPF_PROG_LOAD(%s, %u insns): ", rl_prog_type_name(s->prog_type),
 			       p->final_insn_cnt);
+		explain_trampoline_refusal(s, fd, d);
 		if (vlog.log)
 			strncat(d->msg, " - the verifier says:", sizeof(d->msg) - strlen(d->msg) - 1);
 		return fd;

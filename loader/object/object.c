@@ -126,6 +126,8 @@ static int add_function(struct rl_object_spec *obj, const struct rl_elf_section 
 		p->prog_type = def->prog_type;
 		p->expected_attach_type = def->expected_attach_type;
 		p->prog_flags = def->prog_flags;
+		p->btf_attach = def->btf_attach;
+		p->unsupported = def->unsupported;
 		if (def->takes_target && strchr(sec->name, '/'))
 			p->attach_target = strchr(sec->name, '/') + 1;
 	}

@@ -48,6 +48,26 @@ struct rl_reloc {
 /* expected_attach_type for types that take none (0 is BPF_CGROUP_INET_INGRESS) */
 #define RL_ATTACH_NONE UINT32_MAX
 
+/* UAPI numbers newer than the oldest <linux/bpf.h> rawload builds with
+ * (Debian 12: 6.1); the kernel's enum bpf_attach_type / bpf_prog_type. */
+enum {
+	RL_BPF_PROG_TYPE_NETFILTER = 32,
+	RL_BPF_STRUCT_OPS = 44, RL_BPF_NETFILTER = 45, RL_BPF_TCX_INGRESS = 46,
+	RL_BPF_TCX_EGRESS = 47, RL_BPF_TRACE_UPROBE_MULTI = 48, RL_BPF_CGROUP_UNIX_CONNECT = 49,
+	RL_BPF_CGROUP_UNIX_SENDMSG = 50, RL_BPF_CGROUP_UNIX_RECVMSG = 51,
+	RL_BPF_CGROUP_UNIX_GETPEERNAME = 52, RL_BPF_CGROUP_UNIX_GETSOCKNAME = 53,
+	RL_BPF_NETKIT_PRIMARY = 54, RL_BPF_NETKIT_PEER = 55,
+};
+
+/* How a BTF-attached program names its target in the kernel's BTF. */
+enum rl_btf_attach {
+	RL_BTF_NONE,
+	RL_BTF_TRACE,        /* tp_btf/<tp>: typedef btf_trace_<tp> */
+	RL_BTF_FUNC,         /* fentry|fexit|fmod_ret/<fn>: func <fn> */
+	RL_BTF_LSM,          /* lsm/<hook>: func bpf_lsm_<hook> */
+	RL_BTF_ITER,         /* iter/<target>: func bpf_iter_<target> */
+};
+
 /* Where a function's records sit in one .BTF.ext info block: section `sec`
  * (index into rl_btf_ext_info.secs, -1 if none) records [first, first+count).
  * Consumers still check each record's insn_off: when a compiler wrote a
@@ -73,6 +93,8 @@ struct rl_prog_spec {
 	uint32_t expected_attach_type; /* enum bpf_attach_type, or RL_ATTACH_NONE */
 	uint32_t prog_flags;        /* e.g. BPF_F_XDP_HAS_FRAGS for xdp.frags */
 	const char *attach_target;  /* "kprobe/<fn>": the part after the slash, or NULL */
+	enum rl_btf_attach btf_attach; /* tp_btf, fentry, lsm, iter: attach_btf_id needed */
+	const char *unsupported;    /* the kind needs what rawload lacks (freplace, struct_ops) */
 	struct rl_reloc *relocs;    /* in instruction order (insn_idx) */
 	uint32_t nr_relocs;
 	struct rl_ext_range ext[RL_EXT_KINDS]; /* func_info, line_info, CO-RE records */
@@ -159,10 +181,14 @@ struct rl_sec_def {
 	const char *prefix;
 	uint32_t prog_type;
 	uint32_t expected_attach_type;
-	uint32_t prog_flags;
-	bool takes_target;   /* "kprobe/<fn>" */
+	uint32_t prog_flags;    /* BPF_F_SLEEPABLE for ".s" kinds, BPF_F_XDP_HAS_FRAGS */
+	bool takes_target;      /* "kprobe/<fn>" */
+	enum rl_btf_attach btf_attach;
+	const char *unsupported; /* why rawload cannot load this kind, or NULL */
 };
 const struct rl_sec_def *rl_sec_def_find(const char *sec_name);
+int rl_btf_attach_name(enum rl_btf_attach kind, const char *target, char *out, size_t len,
+		       uint32_t *btf_kind);
 const char *rl_prog_type_name(uint32_t prog_type);
 const char *rl_map_type_name(uint32_t map_type);
 const char *rl_attach_type_name(uint32_t attach_type);

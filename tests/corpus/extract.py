@@ -8,7 +8,8 @@ Sources (nothing is copied into the repository):
     e_shentsize) or its last section, whichever is further;
   - the plain .o files of xdp-tools / libxdp (/usr/lib/<triplet>/bpf/*.o);
   - golang-github-cilium-ebpf-dev's prebuilt little-endian testdata (*-el.elf).
-Writes OUTDIR/<source>[.<n>].o and prints one name per line.
+Writes OUTDIR/<source>[_<n>].o and prints one name per line (no dot before
+".o": libbpf names an object after its file name up to the first dot).
 """
 import glob, os, struct, subprocess, sys
 
@@ -64,17 +65,17 @@ def main():
             data = open(f, "rb").read()
             found = list(embedded(data))
             for n, (off, ln) in enumerate(found):
-                name = os.path.basename(f) + (".%d" % n if len(found) > 1 else "") + ".o"
+                name = os.path.basename(f) + ("_%d" % n if len(found) > 1 else "") + ".o"
                 open(os.path.join(out, name), "wb").write(data[off:off + ln])
                 names.append(name)
     for pkg in ("xdp-tools", "libxdp1"):
         for f in sorted(pkg_files(pkg)):
             if f.endswith(".o") and "/bpf/" in f:
-                name = "xdp-lib." + os.path.basename(f)
+                name = "xdp-lib_" + os.path.basename(f)
                 open(os.path.join(out, name), "wb").write(open(f, "rb").read())
                 names.append(name)
     for f in sorted(glob.glob("/usr/share/gocode/src/github.com/cilium/ebpf/**/*-el.elf", recursive=True)):
-        name = "cilium." + os.path.basename(f)[:-len("-el.elf")] + ".o"
+        name = "cilium_" + os.path.basename(f)[:-len("-el.elf")] + ".o"
         open(os.path.join(out, name), "wb").write(open(f, "rb").read())
         names.append(name)
     for n in names:

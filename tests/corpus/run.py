@@ -81,18 +81,31 @@ def first_line(s):
     return ""
 
 
+def root_pins():
+    return set(os.listdir(PIN_ROOT))
+
+
 def one(rawload, obj, pindir):
     r = {}
+    before = root_pins()
     b = sh(["bpftool", "prog", "loadall", obj, pindir])
     r["libbpf"] = b.returncode == 0
     r["libbpf_err"] = "" if r["libbpf"] else (b.stderr.strip().splitlines() or [""])[-1]
     lp, lm = read_back(pindir) if r["libbpf"] else ({}, {})
     r["leak"] = not clean(pindir)
+    # libbpf pins maps marked LIBBPF_PIN_BY_NAME in its default root,
+    # /sys/fs/bpf/<name>, whatever directory bpftool was given: remove those
+    for n in root_pins() - before:
+        try:
+            os.unlink(os.path.join(PIN_ROOT, n))
+        except OSError:
+            r["leak"] = True
+    before = root_pins()
     w = sh([rawload, "load", obj, "--pin", pindir])
     r["rawload"] = w.returncode == 0
     r["rawload_err"] = "" if r["rawload"] else first_line(w.stderr)
     rp, rm = read_back(pindir) if r["rawload"] else ({}, {})
-    r["leak"] |= not clean(pindir)
+    r["leak"] |= not clean(pindir) or root_pins() != before
     diffs = []
     if r["libbpf"] and r["rawload"]:
         if set(lp) != set(rp):

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "host.h"
+#include "kconfig.h"
 #include "load_internal.h"
 
 static void test_cpu_list(void)
@@ -80,6 +81,56 @@ static void test_conventions(void)
 	CHECK_EQ(max, 0); /* only perf event arrays mean "per CPU" by 0 */
 }
 
+static void test_kconfig_parse(void)
+{
+	static const char cfg[] = "#\n# Automatically generated file\nCONFIG_HZ=250\n"
+		"# CONFIG_FOO is not set\nCONFIG_BPF_LSM=y\nCONFIG_MOD=m\n"
+		"CONFIG_STR=\"a=b\"\nNOT_CONFIG=1\nCONFIG_LAST=7";
+	struct rl_kconfig kc;
+	struct rl_diag d = { "" };
+	char *text = malloc(sizeof(cfg));
+
+	memcpy(text, cfg, sizeof(cfg));
+	CHECK_EQ(rl_kconfig_parse(&kc, text, sizeof(cfg) - 1, &d), 0);
+	CHECK_EQ(kc.nr, 5);
+	CHECK_STR(rl_kconfig_value(&kc, "CONFIG_HZ"), "250");
+	CHECK_STR(rl_kconfig_value(&kc, "CONFIG_BPF_LSM"), "y");
+	CHECK_STR(rl_kconfig_value(&kc, "CONFIG_MOD"), "m");
+	CHECK_STR(rl_kconfig_value(&kc, "CONFIG_STR"), "\"a=b\"");
+	CHECK_STR(rl_kconfig_value(&kc, "CONFIG_LAST"), "7");
+	CHECK(rl_kconfig_value(&kc, "CONFIG_FOO") == NULL);
+	CHECK(rl_kconfig_value(&kc, "NOT_CONFIG") == NULL);
+	rl_kconfig_free(&kc);
+}
+
+/* The running kernel's config, read by kconfig.c, against `zcat /proc/config.gz`
+ * read here by a pipe (a different reader). */
+static void test_kconfig_running(void)
+{
+	const struct rl_kconfig *kc;
+	struct rl_diag d = { "" };
+	char line[512];
+	int checked = 0;
+	FILE *p = popen("zcat /proc/config.gz 2>/dev/null || cat /boot/config-$(uname -r)", "r");
+
+	CHECK_EQ(rl_kconfig_get(&kc, &d), 0);
+	if (!p)
+		return;
+	while (fgets(line, sizeof(line), p)) {
+		char *eq = strchr(line, '=');
+
+		if (strncmp(line, "CONFIG_", 7) || !eq)
+			continue;
+		*eq = '\0';
+		eq[strcspn(eq + 1, "\n") + 1] = '\0';
+		CHECK_STR(rl_kconfig_value(kc, line), eq + 1);
+		checked++;
+	}
+	pclose(p);
+	CHECK(checked > 100);
+	CHECK_EQ(checked, kc->nr);
+}
+
 int main(void)
 {
 	static const struct unit_test tests[] = {
@@ -87,6 +138,8 @@ int main(void)
 		UNIT_TEST(test_possible_cpus),
 		UNIT_TEST(test_ringbuf_size),
 		UNIT_TEST(test_conventions),
+		UNIT_TEST(test_kconfig_parse),
+		UNIT_TEST(test_kconfig_running),
 	};
 
 	return unit_run("host", tests, sizeof(tests) / sizeof(tests[0]));

@@ -291,6 +291,51 @@ static void test_map_conventions_in_kernel(void)
 	unload(&l);
 }
 
+/* tp_btf programs (btf_attach.bpf.c): TRACING, attach_btf_id = the id of
+ * typedef btf_trace_<tp> in /sys/kernel/btf/vmlinux, parsed here from the
+ * sysfs file (not through kernel_btf.c's cache), vmlinux's BTF object. */
+static void test_tp_btf_attach_ids(void)
+{
+	static const struct { const char *prog, *type; } want[] = {
+		{ "on_switch", "btf_trace_sched_switch" },
+		{ "on_exec", "btf_trace_sched_process_exec" },
+	};
+	struct rl_diag d = { "" };
+	struct rl_btf vmlinux;
+	struct loaded l;
+	size_t size;
+	void *raw = unit_read_file("/sys/kernel/btf/vmlinux", &size);
+
+	CHECK(raw != NULL);
+	if (!raw || rl_btf_parse(&vmlinux, raw, size, false, &d)) {
+		free(raw);
+		CHECK(0);
+		return;
+	}
+	if (load_file(OBJDIR "btf_attach.bpf.o", &l, NULL, &d)) {
+		fprintf(stderr, "  btf_attach: %s\n", d.msg);
+		CHECK(0);
+	} else {
+		for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+			struct rl_prog *p = rl_object_prog(&l.obj, want[i].prog);
+			struct bpf_prog_info info = { 0 };
+			uint32_t len = sizeof(info);
+
+			CHECK(p != NULL);
+			if (!p)
+				continue;
+			CHECK_EQ(rl_sys_obj_info(p->fd, &info, &len), 0);
+			CHECK_EQ(info.type, BPF_PROG_TYPE_TRACING);
+			CHECK_EQ(info.attach_btf_id,
+				 rl_btf_find_by_name_kind(&vmlinux, want[i].type, BTF_KIND_TYPEDEF));
+			CHECK(info.attach_btf_id != 0);
+		}
+	}
+	unload(&l);
+	rl_btf_free(&vmlinux);
+	free(raw);
+}
+
 static void test_kernel_names_in_kernel(void)
 {
 	static const struct { const char *obj, *elf, *kernel; } names[] = {
@@ -611,6 +656,7 @@ int main(void)
 		UNIT_TEST(test_objects_match_kernel_info),
 		UNIT_TEST(test_kernel_names_in_kernel),
 		UNIT_TEST(test_map_conventions_in_kernel),
+		UNIT_TEST(test_tp_btf_attach_ids),
 		UNIT_TEST(test_btf_refused_loads_without),
 		UNIT_TEST(test_pinned_reuse_refusals),
 		UNIT_TEST(test_verifier_reject_leaves_nothing),
