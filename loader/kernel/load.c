@@ -16,10 +16,17 @@
 
 /* ---- BTF -------------------------------------------------------------- */
 
+/* Sizes and offsets for the DATASEC fix-up: from the ELF sections, and for
+ * ".kconfig", which no section holds, from the synthetic map's layout. */
 static int elf_section_size(void *ctx, const char *sec_name, uint32_t *size)
 {
-	const struct rl_elf_section *s = rl_elf_section_by_name(ctx, sec_name);
+	const struct rl_object_spec *spec = ctx;
+	const struct rl_elf_section *s = rl_elf_section_by_name(&spec->elf, sec_name);
 
+	if (!s && !strcmp(sec_name, ".kconfig") && spec->kconfig_map >= 0) {
+		*size = spec->maps[spec->kconfig_map].value_size;
+		return 0;
+	}
 	if (!s)
 		return -ENOENT;
 	*size = (uint32_t)s->size;
@@ -28,9 +35,15 @@ static int elf_section_size(void *ctx, const char *sec_name, uint32_t *size)
 
 static int elf_symbol_offset(void *ctx, const char *sec_name, const char *var, uint32_t *off)
 {
-	const struct rl_elf *elf = ctx;
+	const struct rl_object_spec *spec = ctx;
+	const struct rl_elf *elf = &spec->elf;
 	const struct rl_elf_section *s = rl_elf_section_by_name(elf, sec_name);
+	int e = rl_object_find_extern(spec, var);
 
+	if (!s && e >= 0 && spec->externs[e].kind == RL_EXTERN_KCONFIG) {
+		*off = spec->externs[e].offset;
+		return 0;
+	}
 	for (uint32_t i = 0; s && i < elf->nr_symbols; i++)
 		if (elf->symbols[i].shndx == s->index && !strcmp(elf->symbols[i].name, var)) {
 			*off = (uint32_t)elf->symbols[i].value;
@@ -43,7 +56,7 @@ static int elf_symbol_offset(void *ctx, const char *sec_name, const char *var, u
  * go on without (maps lose pretty-printing, verifier logs lose source lines). */
 static void load_btf(struct rl_object *o)
 {
-	struct rl_btf_fixup_ops ops = { elf_section_size, elf_symbol_offset, &o->spec->elf };
+	struct rl_btf_fixup_ops ops = { elf_section_size, elf_symbol_offset, o->spec };
 	struct rl_diag d = { "" };
 	const void *raw;
 	size_t size;

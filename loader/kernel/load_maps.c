@@ -9,10 +9,12 @@
  * silently sharing a map of another shape would corrupt both users.
  */
 #include "load_internal.h"
+#include "externs.h"
 #include "host.h"
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -268,14 +270,14 @@ static int create_map(struct rl_object *o, struct rl_map *m, struct rl_diag *d)
 /* .data/.rodata get their initial bytes; .rodata is then frozen so the
  * verifier can treat its contents as constants (map_freeze, and
  * BPF_F_RDONLY_PROG keeps programs from writing it). */
-static int fill_global_data(struct rl_map *m, struct rl_diag *d)
+static int fill_global_data(struct rl_map *m, const void *init, struct rl_diag *d)
 {
 	const struct rl_map_spec *s = m->spec;
 	uint32_t zero = 0;
 	int err;
 
-	if (s->init_data) {
-		err = rl_sys_map_update(m->fd, &zero, s->init_data, BPF_ANY);
+	if (init) {
+		err = rl_sys_map_update(m->fd, &zero, init, BPF_ANY);
 		if (err)
 			return rl_err(d, err, "BPF_MAP_UPDATE_ELEM (initial value, %llu bytes): %s",
 				      (unsigned long long)s->init_size, strerror(-err));
@@ -325,6 +327,7 @@ static int setup_one_map(struct rl_object *o, struct rl_map *m, const struct rl_
 			 struct rl_diag *d)
 {
 	const struct rl_map_spec *s = m->spec;
+	uint8_t *kconfig = NULL;
 	int err;
 
 	err = rl_map_conventions(s, &m->max_entries, &m->map_flags, d);
@@ -341,9 +344,18 @@ static int setup_one_map(struct rl_object *o, struct rl_map *m, const struct rl_
 		err = reuse_pinned(m, opts->pin_dir, d);
 	if (err)
 		return err < 0 ? err : 0;
-	err = create_map(o, m, d);
+	if (m == &o->maps[o->spec->kconfig_map]) {
+		/* .kconfig: the values come from the running kernel, not the file */
+		kconfig = calloc(1, s->value_size);
+		if (!kconfig)
+			return rl_err(d, ENOMEM, "out of memory");
+		err = rl_externs_kconfig_value(o->spec, kconfig, NULL, d);
+	}
+	if (!err)
+		err = create_map(o, m, d);
 	if (!err && s->origin == RL_MAP_GLOBAL_DATA)
-		err = fill_global_data(m, d);
+		err = fill_global_data(m, kconfig ? kconfig : s->init_data, d);
+	free(kconfig);
 	if (!err && s->pinning == RL_PIN_BY_NAME && opts->pin_dir) {
 		rl_pin_path(m->pin_path, opts->pin_dir, s->name);
 		err = rl_sys_obj_pin(m->fd, m->pin_path);

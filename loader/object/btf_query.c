@@ -329,10 +329,10 @@ uint32_t rl_btf_find_all_by_essential_name(struct rl_btf *btf, const char *name,
  *   - each entry inside the section (offset + size <= t->size);
  *   - each VAR entry with size != 0 (the compiler already wrote the size).
  * So we take the size from the ELF section, each offset from the variable's
- * symbol, and sort the entries by offset.  Not handled here: VARs with
- * linkage BTF_VAR_GLOBAL_EXTERN (externs in .kconfig/.ksyms), which the
- * kernel refuses outright ("Linkage not supported", btf_var_check_meta);
- * a loader supporting externs must rewrite them first.
+ * symbol, and sort the entries by offset.  VARs with linkage
+ * BTF_VAR_GLOBAL_EXTERN (externs in .kconfig), which the kernel refuses
+ * outright ("Linkage not supported", btf_var_check_meta), become
+ * BTF_VAR_GLOBAL_ALLOCATED once the loader's callbacks have placed them.
  */
 
 static int vsi_by_offset(const void *a, const void *b)
@@ -350,7 +350,7 @@ static int no_section_err(struct rl_diag *d, uint32_t id, const char *sec, int e
 	return rl_err(d, EINVAL, "BTF type [%u] DATASEC '%s': the object has no section '%s' to take its size from, "
 		      "and the kernel rejects a DATASEC of size 0%s", id, sec, sec,
 		      !strcmp(sec, ".kconfig") || !strcmp(sec, ".ksyms") ?
-		      " (extern variables in .kconfig/.ksyms are not supported)" : "");
+		      " (externs the object never references?)" : "");
 }
 
 static int place_vars(struct rl_btf *btf, uint32_t id, struct btf_type *t,
@@ -376,6 +376,10 @@ static int place_vars(struct rl_btf *btf, uint32_t id, struct btf_type *t,
 			return rl_err(d, EINVAL, "BTF type [%u] DATASEC '%s': variable '%s' (offset %u, size %u) "
 				      "runs past the section's %u bytes", id, sec, name, off, v[i].size, t->size);
 		v[i].offset = off;
+		/* an extern the loader gave storage to (.kconfig) is a plain
+		 * global now; the kernel refuses extern linkage */
+		if (((const struct btf_var *)(var + 1))->linkage == BTF_VAR_GLOBAL_EXTERN)
+			((struct btf_var *)(var + 1))->linkage = BTF_VAR_GLOBAL_ALLOCATED;
 	}
 	qsort(v, rl_btf_vlen(t), sizeof(*v), vsi_by_offset);
 	for (uint32_t i = 1; i < rl_btf_vlen(t); i++)

@@ -200,6 +200,8 @@ int rl_object_parse(struct rl_object_spec *obj, const char *name, const void *by
 	if (!err)
 		err = rl_object_collect_maps(obj, d);
 	if (!err)
+		err = rl_object_collect_externs(obj, d);
+	if (!err)
 		err = rl_object_collect_relocs(obj, d);
 	if (err)
 		rl_object_free(obj);
@@ -216,6 +218,7 @@ void rl_object_free(struct rl_object_spec *obj)
 		free(obj->maps[i].init_slots);
 	free(obj->progs);
 	free(obj->maps);
+	free(obj->externs);
 	free(obj->map_order);
 	if (obj->has_btf_ext)
 		rl_btf_ext_free(&obj->btf_ext);

@@ -31,7 +31,8 @@ enum rl_reloc_kind {
 	                        insn[1].imm = offset in the value */
 	RL_RELOC_CALL,       /* call to a subprogram:       src_reg = BPF_PSEUDO_CALL, imm = pc-relative */
 	RL_RELOC_FUNC_ADDR,  /* ld_imm64 of a function (callback for bpf_loop etc.): BPF_PSEUDO_FUNC */
-	RL_RELOC_EXTERN,     /* extern (kconfig/ksym): not supported, reported by the loader */
+	RL_RELOC_EXTERN,     /* extern .ksyms variable or kfunc call: resolved in the kernel's BTF
+	                        (.kconfig externs become RL_RELOC_MAP_VALUE into ".kconfig") */
 };
 
 struct rl_reloc {
@@ -43,6 +44,7 @@ struct rl_reloc {
 	uint32_t map_off;      /* MAP_VALUE: byte offset in the map value */
 	uint32_t target_sec;   /* CALL, FUNC_ADDR: section holding the callee */
 	uint32_t target_insn;  /* CALL, FUNC_ADDR: callee insn index inside target_sec */
+	int32_t ext_idx;       /* EXTERN: index into rl_object_spec.externs, -1 if unknown */
 };
 
 /* expected_attach_type for types that take none (0 is BPF_CGROUP_INET_INGRESS) */
@@ -106,6 +108,8 @@ enum rl_map_origin {
 	RL_MAP_GLOBAL_DATA,  /* .data / .rodata* / .bss */
 };
 
+#define RL_NO_SECTION UINT32_MAX /* rl_map_spec.sec_idx of a map no section defines (.kconfig) */
+
 enum rl_pinning { RL_PIN_NONE = 0, RL_PIN_BY_NAME = 1 };  /* LIBBPF_PIN_* values */
 
 /* One slot of a prog-array or map-in-map initialiser: `.values = { [2] = &prog }`. */
@@ -140,6 +144,28 @@ struct rl_map_spec {
 	uint32_t nr_init_slots;
 };
 
+/* An extern the object expects the loader to resolve (libbpf's conventions):
+ *   .kconfig  `extern int LINUX_KERNEL_VERSION __kconfig;`, CONFIG_* values:
+ *             laid out in a synthetic read-only ".kconfig" map (the object has
+ *             no such section), references become map-value loads;
+ *   .ksyms    `extern const struct rq runqueues __ksym;` (typed: the kernel's
+ *             BTF VAR), `extern const void init_task __ksym;` (typeless: an
+ *             address from /proc/kallsyms) and kfuncs (FUNC: a kernel BTF id). */
+enum rl_extern_kind { RL_EXTERN_KCONFIG, RL_EXTERN_KSYM, RL_EXTERN_KSYM_TYPELESS, RL_EXTERN_KFUNC };
+enum rl_kcfg_type { RL_KCFG_BOOL, RL_KCFG_CHAR, RL_KCFG_TRISTATE, RL_KCFG_INT, RL_KCFG_CHARS };
+
+struct rl_extern {
+	const char *name;
+	enum rl_extern_kind kind;
+	bool weak;                  /* STB_WEAK: unresolved is 0 (a poisoned call for kfuncs) */
+	uint32_t btf_id;            /* its VAR or FUNC in the object's BTF */
+	uint32_t type_id;           /* VAR: the declared type (modifiers skipped) */
+	/* .kconfig */
+	enum rl_kcfg_type kcfg;
+	bool is_signed;
+	uint32_t size, align, offset; /* in the .kconfig map's value */
+};
+
 struct rl_object_spec {
 	char name[64];              /* object name: file basename without .o / .bpf.o */
 	struct rl_elf elf;
@@ -154,6 +180,9 @@ struct rl_object_spec {
 	struct rl_map_spec *maps;
 	uint32_t nr_maps;
 	uint32_t nr_core_relos;
+	struct rl_extern *externs;
+	uint32_t nr_externs;
+	int32_t kconfig_map;        /* index of the synthetic ".kconfig" map, -1 if none */
 	uint32_t *map_order;        /* internal: map indices sorted by (section, offset) */
 	uint32_t nr_map_order;
 };
@@ -175,6 +204,9 @@ uint32_t rl_prog_ext_count(const struct rl_object_spec *obj, const struct rl_pro
 /* Programs only (is_subprog == false) by name, or NULL. */
 const struct rl_prog_spec *rl_object_find_prog(const struct rl_object_spec *obj, const char *name);
 int rl_object_find_map(const struct rl_object_spec *obj, const char *name);
+/* An extern by name, or -1. */
+int rl_object_find_extern(const struct rl_object_spec *obj, const char *name);
+const char *rl_extern_kind_name(enum rl_extern_kind k);
 
 /* Section-name conventions (SPEC §2): "xdp", "sockops", "kprobe/foo", ... */
 struct rl_sec_def {

@@ -361,7 +361,7 @@ static void print_maps(const struct rl_object_spec *obj)
 		tbl_cell(&t, "%u", m->max_entries);
 		tbl_cell(&t, "%#x", m->map_flags);
 		tbl_cell(&t, "%s", m->pinning ? "by name" : "none");
-		tbl_cell(&t, "%s+0x%llx (%s)", obj->elf.sections[m->sec_idx].name,
+		tbl_cell(&t, "%s+0x%llx (%s)", m->sec_idx == RL_NO_SECTION ? "(none)" : obj->elf.sections[m->sec_idx].name,
 			 (unsigned long long)m->sec_off, origin_name(m));
 		for (uint32_t s = 0; s < m->nr_init_slots; s++) {
 			tbl_cell(&slots, "%s", m->name);
@@ -535,7 +535,7 @@ static void json_maps(const struct rl_object_spec *obj)
 		       m->map_flags, m->pinning);
 		json_str(stdout, origin_name(m));
 		printf(",\"section\":");
-		json_str(stdout, obj->elf.sections[m->sec_idx].name);
+		json_str(stdout, m->sec_idx == RL_NO_SECTION ? "" : obj->elf.sections[m->sec_idx].name);
 		printf(",\"section_offset\":%llu", (unsigned long long)m->sec_off);
 		if (m->has_init_values)
 			printf(",\"values_offset\":%u", m->init_values_off);

@@ -1,0 +1,191 @@
+/* externs.c - values of `.kconfig` externs, from the running kernel.
+ *
+ * Kernel interfaces: uname(2) for LINUX_KERNEL_VERSION; the kernel config
+ * (kconfig.c: /boot/config-$(uname -r) or /proc/config.gz) for CONFIG_*;
+ * BPF_PROG_LOAD of a 3-instruction kprobe calling bpf_get_attach_cookie for
+ * LINUX_HAS_BPF_COOKIE (helper 174, 5.15); /proc/kallsyms for
+ * LINUX_HAS_SYSCALL_WRAPPER (an arch prefix such as __x64_sys_bpf).
+ * Value encodings (the __kconfig convention): bool/char y=1 n=0, tristate
+ * (enum libbpf_tristate) y=1 m=2 n=0, integers decimal or 0x-hex, char
+ * arrays the quoted string.  A strong extern without a value is an error;
+ * a __weak one stays 0.
+ */
+#include "externs.h"
+#include "kconfig.h"
+#include "sys_bpf.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+uint32_t rl_parse_kernel_release(const char *release)
+{
+	unsigned a = 0, b = 0, c = 0;
+
+	if (sscanf(release, "%u.%u.%u", &a, &b, &c) < 2)
+		return 0;
+	return (a << 16) + (b << 8) + (c > 255 ? 255 : c);
+}
+
+uint32_t rl_linux_kernel_version(void)
+{
+	struct utsname u;
+
+	return uname(&u) ? 0 : rl_parse_kernel_release(u.release);
+}
+
+static int probe_bpf_cookie(void)
+{
+	static int cached = -1;
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_get_attach_cookie },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	struct rl_prog_load_opts o = {
+		.prog_type = BPF_PROG_TYPE_KPROBE, .license = "GPL", .insns = insns, .insn_cnt = 3,
+		.prog_btf_fd = -1, .name = "rl_probe_cookie",
+	};
+	int fd;
+
+	if (cached < 0) {
+		fd = rl_sys_prog_load(&o);
+		cached = fd >= 0;
+		if (fd >= 0)
+			close(fd);
+	}
+	return cached;
+}
+
+static int has_syscall_wrapper(void)
+{
+	static const char *const names[] = { "__x64_sys_bpf", "__arm64_sys_bpf", "__s390x_sys_bpf",
+					     "__ia32_sys_bpf", "__riscv_sys_bpf", "__se_sys_bpf" };
+	char line[256];
+	int found = 0;
+	FILE *f = fopen("/proc/kallsyms", "re");
+
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f)) {
+		char *sym = strrchr(line, ' ');
+
+		if (!sym)
+			continue;
+		sym[strcspn(sym, "\n\t")] = '\0';
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]) && !found; i++)
+			found = !strcmp(sym + 1, names[i]);
+	}
+	fclose(f);
+	return found;
+}
+
+static void put_int(uint8_t *dst, uint32_t size, uint64_t v)
+{
+	memcpy(dst, &v, size); /* little-endian: the low `size` bytes */
+}
+
+/* A CONFIG_* value into its slot. */
+static int put_config(const struct rl_extern *e, const char *v, uint8_t *dst, struct rl_diag *d)
+{
+	if (e->kcfg == RL_KCFG_CHARS) {
+		size_t n = strlen(v);
+
+		if (n < 2 || v[0] != '"' || v[n - 1] != '"')
+			return rl_err(d, EINVAL, "extern '%s' is a char array, but the config value %s is not a string",
+				      e->name, v);
+		n -= 2;
+		if (n >= e->size)
+			n = e->size - 1;   /* truncated, still NUL-terminated */
+		memcpy(dst, v + 1, n);
+		return 0;
+	}
+	if ((v[0] == 'y' || v[0] == 'm' || v[0] == 'n') && !v[1]) {
+		switch (e->kcfg) {
+		case RL_KCFG_TRISTATE:
+			put_int(dst, e->size, v[0] == 'y' ? 1 : v[0] == 'm' ? 2 : 0);
+			return 0;
+		case RL_KCFG_BOOL:
+			if (v[0] == 'm')
+				return rl_err(d, EINVAL, "extern '%s' is a bool, but the kernel has it as a module (m); declare it enum libbpf_tristate",
+					      e->name);
+			put_int(dst, 1, v[0] == 'y');
+			return 0;
+		case RL_KCFG_CHAR:
+			*dst = (uint8_t)v[0];
+			return 0;
+		default:
+			return rl_err(d, EINVAL, "extern '%s' is an integer, but the config value is '%s'", e->name, v);
+		}
+	}
+	if (e->kcfg == RL_KCFG_INT) {
+		char *end;
+		unsigned long long u;
+
+		errno = 0;
+		u = e->is_signed ? (unsigned long long)strtoll(v, &end, 0) : strtoull(v, &end, 0);
+		if (errno || *end || end == v)
+			return rl_err(d, EINVAL, "extern '%s': config value '%s' is not a number", e->name, v);
+		if (e->size < 8 && !e->is_signed && u >> (e->size * 8))
+			return rl_err(d, ERANGE, "extern '%s': config value %s does not fit %u bytes", e->name, v, e->size);
+		put_int(dst, e->size, u);
+		return 0;
+	}
+	return rl_err(d, EINVAL, "extern '%s': config value '%s' does not suit its type", e->name, v);
+}
+
+int rl_externs_kconfig_value(const struct rl_object_spec *spec, uint8_t *value,
+			     struct rl_kconfig_value *out, struct rl_diag *d)
+{
+	const struct rl_kconfig *kc = NULL;
+	struct rl_diag kd = { "" };
+	int kc_err = 0, err;
+
+	for (uint32_t i = 0; i < spec->nr_externs; i++) {
+		const struct rl_extern *e = &spec->externs[i];
+		uint8_t *dst = value + e->offset;
+		struct rl_kconfig_value *o = out ? &out[i] : NULL;
+		const char *v = NULL;
+		char text[160] = "";
+
+		if (e->kind != RL_EXTERN_KCONFIG)
+			continue;
+		if (!strcmp(e->name, "LINUX_KERNEL_VERSION")) {
+			uint32_t kv = rl_linux_kernel_version();
+
+			put_int(dst, e->size < 4 ? e->size : 4, kv);
+			snprintf(text, sizeof(text), "%#x (uname: %u.%u.%u)", kv, kv >> 16, (kv >> 8) & 255, kv & 255);
+		} else if (!strcmp(e->name, "LINUX_HAS_BPF_COOKIE")) {
+			put_int(dst, 1, probe_bpf_cookie());
+			snprintf(text, sizeof(text), "%d (probe: bpf_get_attach_cookie)", *dst);
+		} else if (!strcmp(e->name, "LINUX_HAS_SYSCALL_WRAPPER")) {
+			put_int(dst, 1, has_syscall_wrapper());
+			snprintf(text, sizeof(text), "%d (/proc/kallsyms)", *dst);
+		} else if (!strncmp(e->name, "CONFIG_", 7)) {
+			if (!kc && !kc_err)
+				kc_err = rl_kconfig_get(&kc, &kd);
+			v = kc ? rl_kconfig_value(kc, e->name) : NULL;
+			if (v) {
+				err = put_config(e, v, dst, d);
+				if (err)
+					return err;
+				snprintf(text, sizeof(text), "%.24s (%s)", v, kc->source);
+			}
+		}
+		if (!text[0]) {
+			if (!e->weak)
+				return rl_err(d, ENOENT, "extern '%s' (.kconfig) has no value on this kernel (%s); declare it __weak to default to 0",
+					      e->name, !strncmp(e->name, "CONFIG_", 7) ?
+					      (kc ? "not set in the kernel's config" : kd.msg) : "not a name rawload knows");
+			snprintf(text, sizeof(text), "0 (__weak, no value on this kernel)");
+		}
+		if (o) {
+			o->name = e->name;
+			snprintf(o->text, sizeof(o->text), "%s", text);
+		}
+	}
+	return 0;
+}
