@@ -103,7 +103,7 @@ def one(rawload, obj, pindir):
     before = root_pins()
     w = sh([rawload, "load", obj, "--pin", pindir])
     r["rawload"] = w.returncode == 0
-    r["rawload_err"] = "" if r["rawload"] else first_line(w.stderr)
+    r["rawload_err"] = "" if r["rawload"] else first_line(w.stderr).replace("rawload: %s: " % obj, "")
     rp, rm = read_back(pindir) if r["rawload"] else ({}, {})
     r["leak"] |= not clean(pindir) or root_pins() != before
     diffs = []
@@ -154,7 +154,7 @@ def main():
         if r["diffs"]:
             note = "; ".join(r["diffs"])[:160]
         elif not r["rawload"]:
-            note = "rawload: " + r["rawload_err"][:150]
+            note = "rawload: " + r["rawload_err"][:170]
         elif not r["libbpf"]:
             note = "libbpf: " + r["libbpf_err"][:150]
         if r["leak"]:
