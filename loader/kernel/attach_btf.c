@@ -42,13 +42,41 @@ static int module_btf_fd(const char *module)
 	return -ENOENT;
 }
 
-int rl_attach_btf_resolve(const struct rl_prog_spec *s, struct rl_attach_btf *out,
-			  struct rl_diag *d)
+int rl_kernel_btf_find(const char *name, uint32_t kind, uint32_t *id, int *obj_fd,
+		       char *where, size_t where_len, struct rl_diag *d)
 {
 	struct rl_kernel_btf *kb;
 	struct rl_btf *mod;
 	const char *mod_name;
-	uint32_t kind, id;
+	int err = rl_kernel_btf_get(&kb, d);
+
+	*obj_fd = -1;
+	if (err)
+		return err;
+	*id = rl_btf_find_by_name_kind(&kb->vmlinux, name, kind);
+	if (*id) {
+		snprintf(where, where_len, "vmlinux");
+		return 0;
+	}
+	for (uint32_t i = 0; rl_kbtf_module_btf(kb, i, name, &mod, &mod_name) == 0; i++) {
+		if (!mod || !(*id = rl_btf_find_by_name_kind(mod, name, kind)))
+			continue;
+		*obj_fd = module_btf_fd(mod_name);
+		if (*obj_fd < 0)
+			return rl_err(d, *obj_fd, "'%s' is in module %s, whose BTF object the kernel does not list",
+				      name, mod_name);
+		snprintf(where, where_len, "%s", mod_name);
+		return 0;
+	}
+	return rl_err(d, ESRCH, "the kernel's BTF has no %s '%s' (vmlinux and %u module%s searched)",
+		      kind == BTF_KIND_TYPEDEF ? "tracepoint typedef" : kind == BTF_KIND_VAR ? "variable" : "function",
+		      name, kb->nr_mods, kb->nr_mods == 1 ? "" : "s");
+}
+
+int rl_attach_btf_resolve(const struct rl_prog_spec *s, struct rl_attach_btf *out,
+			  struct rl_diag *d)
+{
+	uint32_t kind;
 	int err;
 
 	memset(out, 0, sizeof(*out));
@@ -59,33 +87,14 @@ int rl_attach_btf_resolve(const struct rl_prog_spec *s, struct rl_attach_btf *ou
 		return rl_err(d, EINVAL, "section '%s' names no kernel %s to attach to (expected '%.*s/<name>')",
 			      s->sec_name, s->btf_attach == RL_BTF_TRACE ? "tracepoint" : "function",
 			      (int)strcspn(s->sec_name, "/"), s->sec_name);
-	err = rl_kernel_btf_get(&kb, d);
-	if (err) {
-		rl_diag_prefix(d, "%s '%s' needs the kernel's BTF: ", s->sec_name, out->type_name);
-		return err;
-	}
-	id = rl_btf_find_by_name_kind(&kb->vmlinux, out->type_name, kind);
-	if (id) {
-		out->btf_id = id;
-		snprintf(out->where, sizeof(out->where), "vmlinux");
-		return 0;
-	}
-	for (uint32_t i = 0; rl_kbtf_module_btf(kb, i, out->type_name, &mod, &mod_name) == 0; i++) {
-		if (!mod || !(id = rl_btf_find_by_name_kind(mod, out->type_name, kind)))
-			continue;
-		out->obj_fd = module_btf_fd(mod_name);
-		if (out->obj_fd < 0)
-			return rl_err(d, out->obj_fd, "'%s' is in module %s, whose BTF object the kernel does not list",
-				      out->type_name, mod_name);
-		out->btf_id = id;
-		snprintf(out->where, sizeof(out->where), "%s", mod_name);
-		return 0;
-	}
-	return rl_err(d, ESRCH, "the kernel's BTF has no %s '%s' (vmlinux and %u module%s searched): %s",
-		      kind == BTF_KIND_TYPEDEF ? "tracepoint typedef" : "function", out->type_name,
-		      kb->nr_mods, kb->nr_mods == 1 ? "" : "s",
-		      kind == BTF_KIND_TYPEDEF ? "no such BTF-enabled tracepoint on this kernel"
-					       : "no such function on this kernel");
+	err = rl_kernel_btf_find(out->type_name, kind, &out->btf_id, &out->obj_fd, out->where,
+				 sizeof(out->where), d);
+	if (err == -ESRCH)
+		snprintf(d->msg + strlen(d->msg), sizeof(d->msg) - strlen(d->msg), ": no such %s on this kernel",
+			 kind == BTF_KIND_TYPEDEF ? "BTF-enabled tracepoint" : "function");
+	else if (err)
+		rl_diag_prefix(d, "%s '%s': ", s->sec_name, out->type_name);
+	return err;
 }
 
 void rl_attach_btf_release(struct rl_attach_btf *a)

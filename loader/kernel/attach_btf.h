@@ -19,6 +19,11 @@ struct rl_attach_btf {
  * then the modules.  Errors name the type looked for and where. */
 int rl_attach_btf_resolve(const struct rl_prog_spec *s, struct rl_attach_btf *out,
 			  struct rl_diag *d);
+/* A named type of `kind` in the kernel's BTF: vmlinux (*obj_fd = -1), else
+ * the first module that has it (*obj_fd = its BTF object, caller closes).
+ * -ESRCH with *d set when none has it. */
+int rl_kernel_btf_find(const char *name, uint32_t kind, uint32_t *id, int *obj_fd,
+		       char *where, size_t where_len, struct rl_diag *d);
 void rl_attach_btf_release(struct rl_attach_btf *a);
 
 #endif

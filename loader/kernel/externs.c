@@ -9,8 +9,14 @@
  * (enum libbpf_tristate) y=1 m=2 n=0, integers decimal or 0x-hex, char
  * arrays the quoted string.  A strong extern without a value is an error;
  * a __weak one stays 0.
+ *
+ * `.ksyms`: a typed variable is the kernel's BTF VAR of that name (vmlinux or
+ * a module: the module's BTF fd goes into the ld_imm64), a typeless one is
+ * its /proc/kallsyms address, a kfunc is the kernel's BTF FUNC (a module's
+ * via BPF_PROG_LOAD's fd_array).
  */
 #include "externs.h"
+#include "attach_btf.h"
 #include "kconfig.h"
 #include "sys_bpf.h"
 
@@ -188,4 +194,101 @@ int rl_externs_kconfig_value(const struct rl_object_spec *spec, uint8_t *value,
 		}
 	}
 	return 0;
+}
+
+int rl_kallsyms_lookup(const char *name, uint64_t *addr)
+{
+	char line[512];
+	int found = -ENOENT;
+	FILE *f = fopen("/proc/kallsyms", "re");
+
+	if (!f)
+		return -errno;
+	while (found && fgets(line, sizeof(line), f)) {
+		unsigned long long a;
+		char type, sym[256];
+
+		if (sscanf(line, "%llx %c %255s", &a, &type, sym) == 3 && !strcmp(sym, name)) {
+			*addr = a;
+			found = 0;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+static int keep_fd(int *fds, uint32_t *nr, uint32_t first, int fd, struct rl_diag *d)
+{
+	for (uint32_t i = first; i < *nr; i++)
+		if (fds[i] == fd)
+			return (int)i;
+	if (*nr >= RL_KSYM_MAX_MODULES)
+		return rl_err(d, E2BIG, "externs in more than %d kernel modules", RL_KSYM_MAX_MODULES);
+	fds[*nr] = fd;
+	return (int)(*nr)++;
+}
+
+int rl_externs_resolve_ksyms(const struct rl_object_spec *spec, struct rl_ksyms *k,
+			     struct rl_diag *d)
+{
+	memset(k, 0, sizeof(*k));
+	k->targets = calloc(spec->nr_externs + 1, sizeof(*k->targets));
+	if (!k->targets)
+		return rl_err(d, ENOMEM, "out of memory");
+	for (uint32_t i = 0; i < spec->nr_externs; i++) {
+		const struct rl_extern *e = &spec->externs[i];
+		struct rl_extern_target *t = &k->targets[i];
+		char where[64];
+		int fd = -1, err = 0, idx;
+
+		if (e->kind == RL_EXTERN_KCONFIG)
+			continue;
+		if (e->kind == RL_EXTERN_KSYM_TYPELESS) {
+			err = rl_kallsyms_lookup(e->name, &t->addr);
+			if (err && !e->weak)
+				return rl_err(d, err, "extern '%s' (.ksyms, typeless): not in /proc/kallsyms",
+					      e->name);
+			t->resolved = !err;
+			continue;
+		}
+		err = rl_kernel_btf_find(e->name, e->kind == RL_EXTERN_KFUNC ? BTF_KIND_FUNC : BTF_KIND_VAR,
+					 &t->btf_id, &fd, where, sizeof(where), d);
+		if (err == -ESRCH && e->weak) {
+			rl_diag_clear(d);
+			continue;       /* __weak: 0, or a poisoned call */
+		}
+		if (err) {
+			rl_diag_prefix(d, "extern '%s' (.ksyms, %s): ", e->name, rl_extern_kind_name(e->kind));
+			return err;
+		}
+		t->resolved = true;
+		if (fd < 0)
+			continue;
+		if (e->kind == RL_EXTERN_KFUNC) {
+			if (!k->nr_fds)
+				k->nr_fds = 1;          /* [0]: vmlinux */
+			idx = keep_fd(k->fd_array, &k->nr_fds, 1, fd, d);
+			t->fd_idx = (int16_t)idx;
+		} else {
+			idx = keep_fd(k->var_fds, &k->nr_var_fds, 0, fd, d);
+			t->btf_fd = fd;
+		}
+		if (idx < 0) {
+			close(fd);
+			return idx;
+		}
+		if ((e->kind == RL_EXTERN_KFUNC ? k->fd_array[idx] : k->var_fds[idx]) != fd)
+			close(fd);      /* the same module again: keep one fd */
+	}
+	return 0;
+}
+
+void rl_ksyms_release(struct rl_ksyms *k)
+{
+	for (uint32_t i = 1; i < k->nr_fds; i++)
+		close(k->fd_array[i]);
+	for (uint32_t i = 0; i < k->nr_var_fds; i++)
+		close(k->var_fds[i]);
+	free(k->targets);
+	memset(k, 0, sizeof(*k));
 }

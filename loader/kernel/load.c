@@ -3,6 +3,7 @@
 #include "load_internal.h"
 #include "attach_btf.h"
 #include "core.h"
+#include "externs.h"
 #include "kconfig.h"
 #include "kernel_btf.h"
 #include "linker.h"
@@ -85,9 +86,25 @@ static void load_btf(struct rl_object *o)
 				log[0] = '\0';
 			}
 		}
-		snprintf(o->warning, sizeof(o->warning),
-			 "the kernel refused the object's BTF (BPF_BTF_LOAD: %s%s%.200s); loading without it",
-			 strerror(-fd), log && *log ? ": " : "", log ? log : "");
+		/* the log walks every type and ends with the reason: keep the
+		 * last line and the type it names (the one before) */
+		{
+			char *end = log ? log + strlen(log) : NULL, *last = NULL, *prev = NULL;
+
+			while (end && end > log && end[-1] == '\n')
+				*--end = '\0';
+			if (end && (last = strrchr(log, '\n'))) {
+				*last++ = '\0';
+				prev = strrchr(log, '\n');
+				prev = prev ? prev + 1 : log;
+			} else if (log) {
+				last = log;
+			}
+			snprintf(o->warning, sizeof(o->warning),
+				 "the kernel refused the object's BTF (BPF_BTF_LOAD: %s%s%.120s%s%.120s); loading without it",
+				 strerror(-fd), last && *last ? ": " : "", prev ? prev : "", prev ? " " : "",
+				 last ? last : "");
+		}
 		free(log);
 		return;
 	}
@@ -121,10 +138,11 @@ static void explain_trampoline_refusal(const struct rl_prog_spec *s, int err, st
 }
 
 static int load_one_prog(struct rl_object *o, struct rl_prog *p, const int *map_fds,
-			 struct rl_core_session *core, const struct rl_load_opts *opts,
-			 struct rl_diag *d)
+			 struct rl_core_session *core, const struct rl_ksyms *ksyms,
+			 const struct rl_load_opts *opts, struct rl_diag *d)
 {
-	struct rl_link_hooks hooks = { rl_core_fixup_function, core };
+	struct rl_link_hooks hooks = { core ? rl_core_fixup_function : NULL, core,
+				       ksyms ? ksyms->targets : NULL };
 	const struct rl_prog_spec *s = p->spec;
 	struct rl_linked_prog lp;
 	struct rl_prog_load_opts lo = { 0 };
@@ -145,8 +163,7 @@ static int load_one_prog(struct rl_object *o, struct rl_prog *p, const int *map_
 		if (err)
 			return err;
 	}
-	err = rl_link_program(o->spec, (uint32_t)(s - o->spec->progs), map_fds, core ? &hooks : NULL,
-			      &lp, d);
+	err = rl_link_program(o->spec, (uint32_t)(s - o->spec->progs), map_fds, &hooks, &lp, d);
 	if (err) {
 		rl_attach_btf_release(&ab);
 		return err;
@@ -164,6 +181,8 @@ static int load_one_prog(struct rl_object *o, struct rl_prog *p, const int *map_
 	lo.insn_cnt = lp.insn_cnt;
 	lo.attach_btf_id = ab.btf_id;
 	lo.attach_btf_obj_fd = ab.obj_fd;
+	if (ksyms && ksyms->nr_fds)
+		lo.fd_array = ksyms->fd_array;
 	lo.prog_btf_fd = -1;
 	if (o->btf_fd >= 0 && lp.nr_func_info) {
 		lo.prog_btf_fd = o->btf_fd;
@@ -239,6 +258,8 @@ static int load_progs(struct rl_object *o, const struct rl_load_opts *opts, stru
 {
 	int *map_fds = calloc(o->nr_maps + 1, sizeof(int));
 	struct rl_core_session core_session, *core = NULL;
+	struct rl_ksyms ksyms;
+	bool ksyms_done = false;
 	int err = 0;
 
 	if (!map_fds)
@@ -249,13 +270,20 @@ static int load_progs(struct rl_object *o, const struct rl_load_opts *opts, stru
 		err = core_begin(o, &core_session, d);
 		core = err ? NULL : &core_session;
 	}
+	for (uint32_t i = 0; i < o->spec->nr_externs && !err && !ksyms_done; i++)
+		if (o->spec->externs[i].kind != RL_EXTERN_KCONFIG) {
+			err = rl_externs_resolve_ksyms(o->spec, &ksyms, d);
+			ksyms_done = true;
+		}
 	for (uint32_t i = 0; i < o->nr_progs && !err; i++) {
-		err = load_one_prog(o, &o->progs[i], map_fds, core, opts, d);
+		err = load_one_prog(o, &o->progs[i], map_fds, core, ksyms_done ? &ksyms : NULL, opts, d);
 		if (err)
 			rl_diag_prefix(d, "program '%s': ", o->progs[i].spec->name);
 	}
 	if (core)
 		rl_core_session_free(core);
+	if (ksyms_done)
+		rl_ksyms_release(&ksyms);
 	free(map_fds);
 	return err ? err : fill_prog_slots(o, d);
 }

@@ -390,6 +390,50 @@ static int place_vars(struct rl_btf *btf, uint32_t id, struct btf_type *t,
 	return 0;
 }
 
+/* ".ksyms" has no storage: the kernel variables and functions its entries
+ * stand for are reached through ld_imm64 / call BTF ids, not through the
+ * DATASEC.  But BPF_BTF_LOAD would check it: each entry must be a VAR of
+ * non-zero size (btf_datasec_check_meta), and a kfunc's entry is a FUNC.
+ * So the record becomes an anonymous STRUCT of 4-byte ints at offset 0 (a
+ * STRUCT member is the same 12 bytes as a DATASEC entry, so the bytes keep
+ * their layout), each extern VAR an allocated int, each kfunc FUNC static.  Nothing refers to
+ * either; the programs' ld_imm64 and calls carry the kernel's ids. */
+static int fixup_ksyms(struct rl_btf *btf, uint32_t id, struct btf_type *t, struct rl_diag *d)
+{
+	struct btf_member *m = (void *)(t + 1);
+	uint32_t int_id = 0;
+
+	for (uint32_t i = 1; i < btf->nr_types && !int_id; i++) {
+		const struct btf_type *c = btf->types[i];
+
+		if (rl_btf_kind(c) == BTF_KIND_INT && c->size == 4 && !BTF_INT_OFFSET(*(const uint32_t *)(c + 1)))
+			int_id = i;
+	}
+	if (!int_id)
+		return rl_err(d, EINVAL, "BTF type [%u] DATASEC '.ksyms': the object's BTF has no 4-byte int to stand for its externs",
+			      id);
+	for (uint32_t i = 0; i < rl_btf_vlen(t); i++) {
+		/* m[i] is the DATASEC entry { type, offset, size } until rewritten */
+		struct btf_type *var = (struct btf_type *)rl_btf_type(btf, ((struct btf_var_secinfo *)&m[i])->type);
+
+		if (var && rl_btf_kind(var) == BTF_KIND_VAR) {
+			var->type = int_id;
+			((struct btf_var *)(var + 1))->linkage = BTF_VAR_GLOBAL_ALLOCATED;
+		} else if (var && rl_btf_kind(var) == BTF_KIND_FUNC) {
+			/* BPF_BTF_LOAD refuses BTF_FUNC_EXTERN ("Invalid func
+			 * linkage"); a static FUNC is a mere description */
+			var->info &= ~0xffffu;
+		}
+		m[i].name_off = 0;
+		m[i].type = int_id;
+		m[i].offset = 0;
+	}
+	t->name_off = 0;
+	t->info = ((uint32_t)BTF_KIND_STRUCT << 24) | rl_btf_vlen(t); /* kind_flag 0 */
+	t->size = 4;
+	return 0;
+}
+
 int rl_btf_fixup_datasec(struct rl_btf *btf, const struct rl_btf_fixup_ops *ops, struct rl_diag *d)
 {
 	if (btf->nr_types && !btf->owned)
@@ -403,6 +447,12 @@ int rl_btf_fixup_datasec(struct rl_btf *btf, const struct rl_btf_fixup_ops *ops,
 
 		if (rl_btf_kind(t) != BTF_KIND_DATASEC || t->size)
 			continue;       /* laid out already (kernel BTF, newer compilers) */
+		if (!strcmp(sec, ".ksyms")) {
+			err = fixup_ksyms(btf, id, t, d);
+			if (err)
+				return err;
+			continue;
+		}
 		err = ops->section_size(ops->ctx, sec, &size);
 		if (err)
 			return no_section_err(d, id, sec, err);

@@ -166,6 +166,19 @@ struct rl_extern {
 	uint32_t size, align, offset; /* in the .kconfig map's value */
 };
 
+/* How the loader resolved an extern (.ksyms), for the linker to patch in:
+ * typed variable  ld_imm64 src_reg BPF_PSEUDO_BTF_ID, imm btf_id, insn[1].imm btf_fd
+ * typeless        ld_imm64 of addr (from /proc/kallsyms)
+ * kfunc           call src_reg BPF_PSEUDO_KFUNC_CALL, imm btf_id, off fd_idx
+ * unresolved      (only __weak) 0 for a variable, a poisoned call for a kfunc */
+struct rl_extern_target {
+	bool resolved;
+	uint32_t btf_id;
+	int32_t btf_fd;          /* a module's BTF fd, 0 for vmlinux */
+	int16_t fd_idx;          /* kfunc in a module: its index in BPF_PROG_LOAD's fd_array */
+	uint64_t addr;
+};
+
 struct rl_object_spec {
 	char name[64];              /* object name: file basename without .o / .bpf.o */
 	struct rl_elf elf;
