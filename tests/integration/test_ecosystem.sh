@@ -45,4 +45,68 @@ else
 	rm -rf "$PIN/fentry"
 fi
 
+echo "== .kconfig externs: a synthesized map, values from the kernel's config and uname"
+OUT=$("$RL" load "$OBJ/kconfig_externs.bpf.o" --pin "$PIN/kconfig" 2>&1); RC=$?
+check_eq "load kconfig_externs: exit 0" "$RC" 0
+[ "$RC" = 0 ] || echo "$OUT" | sed 's/^/       | /'
+cfg() { zcat /proc/config.gz 2>/dev/null | sed -n "s/^$1=//p"; }
+IFS=. read -r ka kb kc _ <<<"$(uname -r | sed 's/[^0-9.].*//')"
+kv=$(( (ka << 16) + (kb << 8) + (kc > 255 ? 255 : kc) ))
+# bpftool decodes the value with the DATASEC the loader laid out
+got=$(bpftool map dump pinned "$PIN/kconfig/_kconfig" -j 2>/dev/null | python3 -c '
+import json, sys
+vals = {}
+for d in json.load(sys.stdin)[0]["formatted"]["value"][".kconfig"]:
+    vals.update(d)
+print(" ".join("%s=%s" % (k, vals[k]) for k in sorted(vals)))')
+want="CONFIG_BPF_JIT=$([ "$(cfg CONFIG_BPF_JIT)" = y ] && echo True || echo False)"
+want="$want CONFIG_DEFAULT_HOSTNAME=$(cfg CONFIG_DEFAULT_HOSTNAME | tr -d '"' | cut -c1-7)"
+want="$want CONFIG_HZ=$(cfg CONFIG_HZ)"
+case "$(cfg CONFIG_IPV6)" in y) tri=TRI_YES ;; m) tri=TRI_MODULE ;; *) tri=TRI_NO ;; esac
+want="$want CONFIG_IPV6=$tri CONFIG_LOG_BUF_SHIFT=$(cfg CONFIG_LOG_BUF_SHIFT)"
+want="$want CONFIG_RAWLOAD_NO_SUCH_OPTION=0 LINUX_HAS_BPF_COOKIE=True LINUX_KERNEL_VERSION=$kv"
+check_eq ".kconfig map: every value as the config and uname say" "$got" "$want"
+check_eq ".kconfig map: read-only for programs, mmapable, frozen" \
+	"$(bpftool map show pinned "$PIN/kconfig/_kconfig" -j | python3 -c 'import json,sys; m=json.load(sys.stdin); print(m["flags"], m.get("frozen"))')" "1152 1"
+check_eq "kconfig_values returns CONFIG_HZ" \
+	"$("$RL" run "$OBJ/kconfig_externs.bpf.o" --prog kconfig_values --icmp-echo-reply --json 2>&1 |
+		python3 -c 'import json,sys; print(json.load(sys.stdin).get("retval"))' 2>/dev/null)" "$(cfg CONFIG_HZ)"
+rm -rf "$PIN/kconfig"
+
+echo "== .ksyms: kfunc calls, a typeless symbol, __weak ones the kernel lacks"
+OUT=$("$RL" load "$OBJ/ksym_externs.bpf.o" --pin "$PIN/ksyms" 2>&1); RC=$?
+check_eq "load ksym_externs: exit 0" "$RC" 0
+[ "$RC" = 0 ] || echo "$OUT" | sed 's/^/       | /'
+X=$(bpftool prog dump xlated pinned "$PIN/ksyms/ksyms" 2>/dev/null | grep -v '^;')
+check_contains "kfunc call bpf_rcu_read_lock" "$X" "call bpf_rcu_read_lock#"
+check_contains "kfunc call bpf_rcu_read_unlock" "$X" "call bpf_rcu_read_unlock#"
+addr=$(awk '$3 == "schedule" { print $1; exit }' /proc/kallsyms | sed 's/^0*//')
+check_contains "typeless ksym 'schedule' = its /proc/kallsyms address" "$X" "= 0x$addr"
+check_eq "the weak kfunc's poisoned call was never reached (verifier removed it)" \
+	"$(echo "$X" | grep -c 'call.*2002000000')" 0
+rm -rf "$PIN/ksyms"
+OUT=$("$RL" load "$OBJ/ksym_var.bpf.o" --pin "$PIN/ksym_var" 2>&1); RC=$?
+if [ "$RC" != 0 ]; then
+	check_contains "typed ksym: the kernel's refusal, reported" "$OUT" \
+		"program 'ksym_var': BPF_PROG_LOAD(TRACING, 11 insns): No such file or directory"
+	check_contains "typed ksym: the kernel's reason" "$OUT" \
+		"ldimm64 failed to find the address for kernel symbol 'bpf_prog_active'"
+	check "typed ksym: no pin directory left" test ! -e "$PIN/ksym_var"
+else
+	check "typed ksym: loaded (a kernel with CONFIG_KALLSYMS_ALL)" test -e "$PIN/ksym_var/ksym_var"
+	rm -rf "$PIN/ksym_var"
+fi
+
+echo "== the same objects loaded by libbpf (bpftool prog loadall): identical programs and maps"
+CMP=$(mktemp -d /tmp/rawload-eco.XXXXXX)
+on_exit "rm -rf '$CMP'"
+for o in btf_attach kconfig_externs ksym_externs map_conventions; do
+	cp "$OBJ/$o.bpf.o" "$CMP/$o.o"
+done
+R=$(python3 "$TOP/tests/corpus/run.py" "$RL" "$CMP" 2>&1)
+echo "$R" | sed 's/^/       | /'
+for o in btf_attach kconfig_externs ksym_externs map_conventions; do
+	check_eq "$o: same as libbpf" "$(echo "$R" | awk -v o="$o.o" '$1 == o { print $4 }')" same
+done
+
 finish
