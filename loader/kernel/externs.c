@@ -144,7 +144,7 @@ static int put_config(const struct rl_extern *e, const char *v, uint8_t *dst, st
 }
 
 int rl_externs_kconfig_value(const struct rl_object_spec *spec, uint8_t *value,
-			     struct rl_kconfig_value *out, struct rl_diag *d)
+			     struct rl_kconfig_value *out, bool probe, struct rl_diag *d)
 {
 	const struct rl_kconfig *kc = NULL;
 	struct rl_diag kd = { "" };
@@ -164,6 +164,8 @@ int rl_externs_kconfig_value(const struct rl_object_spec *spec, uint8_t *value,
 
 			put_int(dst, e->size < 4 ? e->size : 4, kv);
 			snprintf(text, sizeof(text), "%#x (uname: %u.%u.%u)", kv, kv >> 16, (kv >> 8) & 255, kv & 255);
+		} else if (!strcmp(e->name, "LINUX_HAS_BPF_COOKIE") && !probe) {
+			snprintf(text, sizeof(text), "decided at load: BPF_PROG_LOAD probe of bpf_get_attach_cookie");
 		} else if (!strcmp(e->name, "LINUX_HAS_BPF_COOKIE")) {
 			put_int(dst, 1, probe_bpf_cookie());
 			snprintf(text, sizeof(text), "%d (probe: bpf_get_attach_cookie)", *dst);
@@ -178,7 +180,10 @@ int rl_externs_kconfig_value(const struct rl_object_spec *spec, uint8_t *value,
 				err = put_config(e, v, dst, d);
 				if (err)
 					return err;
-				snprintf(text, sizeof(text), "%.24s (%s)", v, kc->source);
+				if (e->kcfg == RL_KCFG_BOOL || e->kcfg == RL_KCFG_TRISTATE)
+					snprintf(text, sizeof(text), "%s -> %u (%s)", v, *dst, kc->source);
+				else
+					snprintf(text, sizeof(text), "%.40s (%s)", v, kc->source);
 			}
 		}
 		if (!text[0]) {
@@ -291,4 +296,60 @@ void rl_ksyms_release(struct rl_ksyms *k)
 		close(k->var_fds[i]);
 	free(k->targets);
 	memset(k, 0, sizeof(*k));
+}
+
+int rl_externs_describe(const struct rl_object_spec *spec, char (*out)[RL_EXTERN_TEXT])
+{
+	struct rl_kconfig_value *kv = calloc(spec->nr_externs + 1, sizeof(*kv));
+	uint8_t *value = NULL;
+	struct rl_diag d = { "" };
+	int kerr = -ENOENT;
+
+	if (!kv)
+		return -ENOMEM;
+	if (spec->kconfig_map >= 0 && (value = calloc(1, spec->maps[spec->kconfig_map].value_size)))
+		kerr = rl_externs_kconfig_value(spec, value, kv, false, &d);
+	for (uint32_t i = 0; i < spec->nr_externs; i++) {
+		const struct rl_extern *e = &spec->externs[i];
+		struct rl_diag fd_d = { "" };
+		char where[64];
+		uint32_t id = 0;
+		uint64_t addr = 0;
+		int fd = -1, err;
+
+		switch (e->kind) {
+		case RL_EXTERN_KCONFIG:
+			snprintf(out[i], RL_EXTERN_TEXT, "%s", kerr ? d.msg : kv[i].text);
+			break;
+		case RL_EXTERN_KSYM_TYPELESS:
+			err = rl_kallsyms_lookup(e->name, &addr);
+			if (!err && addr)
+				snprintf(out[i], RL_EXTERN_TEXT, "ld_imm64 %#llx (/proc/kallsyms)",
+					 (unsigned long long)addr);
+			else
+				snprintf(out[i], RL_EXTERN_TEXT, "%s", err ? (e->weak ? "0 (__weak, not in /proc/kallsyms)" :
+					 "not in /proc/kallsyms: the load will fail") : "its /proc/kallsyms address (hidden: needs root)");
+			break;
+		case RL_EXTERN_KSYM:
+		case RL_EXTERN_KFUNC:
+			err = rl_kernel_btf_find(e->name, e->kind == RL_EXTERN_KFUNC ? BTF_KIND_FUNC : BTF_KIND_VAR,
+						 &id, &fd, where, sizeof(where), &fd_d);
+			if (fd >= 0)
+				close(fd);
+			if (!err)
+				snprintf(out[i], RL_EXTERN_TEXT, "%s BTF %s [%u] -> %s", where,
+					 e->kind == RL_EXTERN_KFUNC ? "FUNC" : "VAR", id,
+					 e->kind == RL_EXTERN_KFUNC ? "call src_reg BPF_PSEUDO_KFUNC_CALL, imm = id"
+								    : "ld_imm64 src_reg BPF_PSEUDO_BTF_ID, imm = id");
+			else if (e->weak)
+				snprintf(out[i], RL_EXTERN_TEXT, "absent (__weak): %s",
+					 e->kind == RL_EXTERN_KFUNC ? "a poisoned call, its address 0" : "0");
+			else
+				snprintf(out[i], RL_EXTERN_TEXT, "%s", fd_d.msg);
+			break;
+		}
+	}
+	free(value);
+	free(kv);
+	return 0;
 }

@@ -2,6 +2,7 @@
 #ifndef RL_EXTERNS_H
 #define RL_EXTERNS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "diag.h"
@@ -14,10 +15,15 @@ struct rl_kconfig_value {
 };
 
 /* Fill `value` (the .kconfig map's value_size bytes, zeroed by the caller)
- * with every kconfig extern of the object.  `out` (may be NULL) gets one
+ * with every kconfig extern of the object (probe: may call BPF_PROG_LOAD
+ * for LINUX_HAS_BPF_COOKIE; else that one is left 0).  `out` (may be NULL) gets one
  * description per kconfig extern, in spec->externs order. */
 int rl_externs_kconfig_value(const struct rl_object_spec *spec, uint8_t *value,
-			     struct rl_kconfig_value *out, struct rl_diag *d);
+			     struct rl_kconfig_value *out, bool probe, struct rl_diag *d);
+/* How each extern resolves on the running kernel, one line each (parallel to
+ * spec->externs), without bpf(2): for `inspect` and `--explain`. */
+#define RL_EXTERN_TEXT 200
+int rl_externs_describe(const struct rl_object_spec *spec, char (*out)[RL_EXTERN_TEXT]);
 
 /* .ksyms externs resolved against the running kernel: targets[] parallel
  * to spec->externs (for the linker), module BTF fds kept open until the

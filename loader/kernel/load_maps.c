@@ -349,7 +349,7 @@ static int setup_one_map(struct rl_object *o, struct rl_map *m, const struct rl_
 		kconfig = calloc(1, s->value_size);
 		if (!kconfig)
 			return rl_err(d, ENOMEM, "out of memory");
-		err = rl_externs_kconfig_value(o->spec, kconfig, NULL, d);
+		err = rl_externs_kconfig_value(o->spec, kconfig, NULL, true, d);
 	}
 	if (!err)
 		err = create_map(o, m, d);

@@ -72,6 +72,18 @@ check_eq "kconfig_values returns CONFIG_HZ" \
 	"$("$RL" run "$OBJ/kconfig_externs.bpf.o" --prog kconfig_values --icmp-echo-reply --json 2>&1 |
 		python3 -c 'import json,sys; print(json.load(sys.stdin).get("retval"))' 2>/dev/null)" "$(cfg CONFIG_HZ)"
 rm -rf "$PIN/kconfig"
+J=$("$RL" inspect "$OBJ/kconfig_externs.bpf.o" --json | python3 -c '
+import json, sys
+for e in json.load(sys.stdin)["externs"]:
+    print(e["name"], e["kind"], e["weak"], e["offset"], e["resolves"])')
+check_contains "inspect --json: CONFIG_HZ at +0 from the config" "$J" \
+	"CONFIG_HZ kconfig False 0 $(cfg CONFIG_HZ) (/proc/config.gz)"
+check_contains "inspect --json: the weak option resolves to 0" "$J" \
+	"CONFIG_RAWLOAD_NO_SUCH_OPTION kconfig True 8 0 (__weak"
+E=$("$RL" --explain load "$OBJ/kconfig_externs.bpf.o" --pin "$PIN/kconfig" 2>&1)
+check_contains "--explain tells the externs before the first step" "$(echo "$E" | sed '/^\[1\]/q')" \
+	"externs of kconfig_externs: resolved by rawload before BPF_PROG_LOAD"
+rm -rf "$PIN/kconfig"
 
 echo "== .ksyms: kfunc calls, a typeless symbol, __weak ones the kernel lacks"
 OUT=$("$RL" load "$OBJ/ksym_externs.bpf.o" --pin "$PIN/ksyms" 2>&1); RC=$?
@@ -84,6 +96,9 @@ addr=$(awk '$3 == "schedule" { print $1; exit }' /proc/kallsyms | sed 's/^0*//')
 check_contains "typeless ksym 'schedule' = its /proc/kallsyms address" "$X" "= 0x$addr"
 check_eq "the weak kfunc's poisoned call was never reached (verifier removed it)" \
 	"$(echo "$X" | grep -c 'call.*2002000000')" 0
+J=$("$RL" inspect "$OBJ/ksym_externs.bpf.o")
+check_contains "inspect: kfunc by its vmlinux BTF FUNC id" "$J" \
+	"vmlinux BTF FUNC [$(bpftool btf dump file /sys/kernel/btf/vmlinux | sed -n "s/^\[\([0-9]*\)\] FUNC 'bpf_rcu_read_lock' .*/\1/p")]"
 rm -rf "$PIN/ksyms"
 OUT=$("$RL" load "$OBJ/ksym_var.bpf.o" --pin "$PIN/ksym_var" 2>&1); RC=$?
 if [ "$RC" != 0 ]; then
