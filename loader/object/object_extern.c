@@ -60,6 +60,9 @@ static int kcfg_type(const struct rl_object_spec *obj, struct rl_extern *e, stru
 		return rl_err(d, EINVAL, "extern '%s' (.kconfig): type [%u] does not exist", e->name, id);
 	switch (rl_btf_kind(t)) {
 	case BTF_KIND_INT:
+		if (!t->size || t->size > 8)
+			return rl_err(d, EINVAL, "extern '%s' (.kconfig): a %u-byte integer is not supported",
+				      e->name, t->size);
 		enc = BTF_INT_ENCODING(*(const uint32_t *)(t + 1));
 		e->size = e->align = t->size;
 		e->is_signed = enc & BTF_INT_SIGNED;
@@ -207,12 +210,16 @@ int rl_object_collect_externs(struct rl_object_spec *obj, struct rl_diag *d)
 				return err;
 		}
 	}
-	qsort(obj->externs, obj->nr_externs, sizeof(*obj->externs), cmp_kcfg);
+	if (obj->nr_externs > 1)
+		qsort(obj->externs, obj->nr_externs, sizeof(*obj->externs), cmp_kcfg);
 	for (uint32_t i = 0; i < obj->nr_externs; i++) {
 		struct rl_extern *e = &obj->externs[i];
 
 		if (e->kind != RL_EXTERN_KCONFIG)
 			continue;
+		if (e->size > (1u << 20) || off > (1u << 20))
+			return rl_err(d, E2BIG, "extern '%s' (.kconfig): %u bytes at offset %u is more than a kernel config value can be",
+				      e->name, e->size, off);
 		off = (off + e->align - 1) / e->align * e->align;
 		e->offset = off;
 		off += e->size;

@@ -367,6 +367,22 @@ static void check_one_rel(const struct rl_object_spec *o, const struct ref *r, c
 		return;
 	}
 	CHECK_EQ(rl->sym_idx, e->sym);
+	if (sym->shndx == 0) {
+		/* an extern: .kconfig ones read the synthesized map, .ksyms and
+		 * kfuncs stay externs for the loader */
+		int x = rl_object_find_extern(o, sym->name);
+
+		CHECK(x >= 0);
+		if (x >= 0 && o->externs[x].kind == RL_EXTERN_KCONFIG) {
+			CHECK_EQ(rl->kind, RL_RELOC_MAP_VALUE);
+			CHECK_EQ(rl->map_idx, o->kconfig_map);
+			CHECK_EQ(rl->map_off, (int64_t)o->externs[x].offset + insn_imm(in));
+		} else {
+			CHECK_EQ(rl->kind, RL_RELOC_EXTERN);
+			CHECK_EQ(rl->ext_idx, x);
+		}
+		return;
+	}
 	if (in->b[0] == (BPF_JMP | BPF_CALL)) {
 		CHECK_EQ(rl->kind, RL_RELOC_CALL);
 		CHECK_EQ(rl->target_sec, sym->shndx);
@@ -456,6 +472,10 @@ static void check_maps(const struct rl_object_spec *o, const struct ref *r)
 	}
 	for (uint32_t i = 0; i < o->nr_maps; i++)
 		templates += o->maps[i].is_inner_template;
+	if (o->kconfig_map >= 0) {       /* .kconfig externs: a map no section holds */
+		CHECK_STR(o->maps[o->kconfig_map].name, ".kconfig");
+		expect++;
+	}
 	CHECK_EQ(o->nr_maps, expect + templates);
 }
 
