@@ -234,6 +234,11 @@ static int create_map(struct rl_object *o, struct rl_map *m, struct rl_diag *d)
 
 	if (s->inner_idx >= 0)
 		c.inner_map_fd = o->maps[s->inner_idx].fd;
+	else if (s->type == BPF_MAP_TYPE_ARRAY_OF_MAPS || s->type == BPF_MAP_TYPE_HASH_OF_MAPS)
+		/* the kernel sizes a map-in-map from a template map (inner_map_fd);
+		 * without one it says only EINVAL */
+		return rl_err(d, EINVAL, "%s has no inner map definition to make the template from "
+			      "(declare `__array(values, struct { ... })` in the map)", rl_map_type_name(s->type));
 	if (o->btf_fd >= 0 && (map_type_takes_btf(s->type) || s->origin == RL_MAP_GLOBAL_DATA) &&
 	    s->btf_value_type_id) {
 		c.btf_fd = o->btf_fd;

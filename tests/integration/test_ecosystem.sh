@@ -112,6 +112,13 @@ else
 	rm -rf "$PIN/ksym_var"
 fi
 
+echo "== a map-in-map without an inner map definition"
+OUT=$("$RL" load "$OBJ/map_in_map_noinner.bpf.o" --pin "$PIN/noinner" 2>&1); RC=$?
+check_eq "map_in_map_noinner: refused (exit 1)" "$RC" 1
+check_eq "map_in_map_noinner: one line saying what to declare" "$OUT" \
+	"rawload: $OBJ/map_in_map_noinner.bpf.o: map 'outer': ARRAY_OF_MAPS has no inner map definition to make the template from (declare \`__array(values, struct { ... })\` in the map)"
+check "map_in_map_noinner: no pin directory left" test ! -e "$PIN/noinner"
+
 echo "== the same objects loaded by libbpf (bpftool prog loadall): identical programs and maps"
 CMP=$(mktemp -d /tmp/rawload-eco.XXXXXX)
 on_exit "rm -rf '$CMP'"
