@@ -61,7 +61,7 @@ static bool has_prog(const struct rl_pin_dir *pd, uint32_t id)
  * changed, and every entry must open: a pin we could not look at would be
  * silently left behind, keeping what it holds alive.  1 found, 0 not
  * pinned there, or -1 after printing why (nothing changed). */
-static int find_pin_dir(const char *dev, const char *pin, uint32_t id, struct rl_pin_dir *pd)
+int cli_find_pin_dir(const char *dev, const char *pin, uint32_t id, struct rl_pin_dir *pd)
 {
 	char pins[1][PATH_MAX];
 	struct rl_diag d = { "" };
@@ -99,7 +99,7 @@ check:
  * shared with others - the bpffs root or <bpffs>/rawload itself - keeps
  * everything but the pins of this program and its maps.  0, or EXIT_USER
  * after saying what was kept. */
-static int unpin_object(struct rl_pin_dir *pd, uint32_t prog_id, const uint32_t *map_ids, int nmaps)
+int cli_unpin_object(struct rl_pin_dir *pd, uint32_t prog_id, const uint32_t *map_ids, int nmaps)
 {
 	char mnt[PATH_MAX] = "", root[PATH_MAX] = "";
 	struct rl_diag d = { "" };
@@ -205,7 +205,7 @@ static int detach_one(const char *dev, int ifindex, enum rl_xdp_mode mode, uint3
 		return EXIT_USER;
 	}
 	nmaps = nmaps < 64 ? nmaps : 64;
-	found = find_pin_dir(dev, pin, id, &pd);
+	found = cli_find_pin_dir(dev, pin, id, &pd);
 	if (found < 0 || (!found && !forced)) {
 		close(fd);
 		return found ? EXIT_USER : refuse_foreign(dev, id, info.name, pin);
@@ -226,7 +226,7 @@ static int detach_one(const char *dev, int ifindex, enum rl_xdp_mode mode, uint3
 	}
 	printf("detached program %u '%s' from %s (%s mode)\n", id, info.name, dev, rl_xdp_mode_name(mode));
 	/* the rest cannot be taken back; a signal from here on only skips the wait */
-	rc = found ? unpin_object(&pd, id, map_ids, nmaps) : EXIT_OK;
+	rc = found ? cli_unpin_object(&pd, id, map_ids, nmaps) : EXIT_OK;
 	if (!found)
 		printf("  no pins removed (--id: not found under %s)\n", pin ? pin : "<bpffs>/rawload");
 	rl_pin_dir_close_fds(&pd);
@@ -292,10 +292,12 @@ static int detach_xdp(int argc, char **argv)
 int cmd_detach(int argc, char **argv, struct cli *cli)
 {
 	if (argc < 2)
-		return cli_usage_error("detach", "what to detach: xdp or sockops");
+		return cli_usage_error("detach", "what to detach: xdp, tc or sockops");
 	if (!strcmp(argv[1], "xdp"))
 		return detach_xdp(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "sockops"))
 		return cli_detach_sockops(argc - 1, argv + 1, cli);
-	return cli_usage_error("detach", "can detach xdp or sockops, not '%s'", argv[1]);
+	if (!strcmp(argv[1], "tc"))
+		return cli_detach_tc(argc - 1, argv + 1, cli);
+	return cli_usage_error("detach", "can detach xdp, tc or sockops, not '%s'", argv[1]);
 }
