@@ -9,23 +9,27 @@
 
 #include <linux/netlink.h>
 
+/* Which attribute space a payload belongs to. */
+enum rl_nla_ctx { RL_NLA_LINK, RL_NLA_XDP, RL_NLA_EXTACK, RL_NLA_TC, RL_NLA_TC_BPF };
+
 struct rl_nlw {
 	char *out;
 	size_t cap;
 	size_t len;           /* what the whole text needs, even past cap */
 	const char *indent;   /* before every field line ("" or NULL: none) */
+	/* xdp_explain.c's walkers, handed down so tc_explain.c can nest
+	 * without calling up (rl_nlw_attrs, rl_nlw_message) */
+	void (*attrs)(struct rl_nlw *w, int depth, const uint8_t *p, size_t len, enum rl_nla_ctx ctx);
+	void (*message)(struct rl_nlw *w, const char *title, const struct nlmsghdr *nlh);
 };
 
-/* Which attribute space a payload belongs to. */
-enum rl_nla_ctx { RL_NLA_LINK, RL_NLA_XDP, RL_NLA_EXTACK, RL_NLA_TC, RL_NLA_TC_BPF };
-
 void rl_nlw_printf(struct rl_nlw *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* One field: label, n bytes at p in hex, what they mean. */
+/* nl_explain.c.  One field: label, n bytes at p in hex, what they mean. */
 void rl_nlw_field(struct rl_nlw *w, int depth, const char *label, const uint8_t *p, size_t n,
 		  const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-/* Every attribute of len bytes at p, each length checked before use. */
+/* xdp_explain.c.  Every attribute of len bytes at p, each length checked
+ * before use; a whole message under a title, indented. */
 void rl_nlw_attrs(struct rl_nlw *w, int depth, const uint8_t *p, size_t len, enum rl_nla_ctx ctx);
-/* A whole message under a title ("request, 52 bytes:"), indented. */
 void rl_nlw_message(struct rl_nlw *w, const char *title, const struct nlmsghdr *nlh);
 
 #endif

@@ -90,7 +90,7 @@ void rl_tc_explain_body(struct rl_nlw *w, uint16_t type, const uint8_t *p, size_
 	 * "bpf" before naming what TCA_OPTIONS holds */
 	options_are_bpf = alen >= NLA_HDRLEN + 4 && a[2] == TCA_KIND && a[3] == 0 &&
 			  !memcmp(a + NLA_HDRLEN, "bpf", 4);
-	rl_nlw_attrs(w, 0, a, alen, RL_NLA_TC);
+	w->attrs(w, 0, a, alen, RL_NLA_TC);
 }
 
 bool rl_tc_explain_payload(struct rl_nlw *w, int depth, enum rl_nla_ctx ctx, uint16_t type,
@@ -105,7 +105,7 @@ bool rl_tc_explain_payload(struct rl_nlw *w, int depth, enum rl_nla_ctx ctx, uin
 		return true;
 	}
 	if (ctx == RL_NLA_TC && type == TCA_OPTIONS && options_are_bpf) {
-		rl_nlw_attrs(w, depth + 1, p, n, RL_NLA_TC_BPF);
+		w->attrs(w, depth + 1, p, n, RL_NLA_TC_BPF);
 		return true;
 	}
 	if (ctx == RL_NLA_TC && type == TCA_CHAIN && n == 4) {
@@ -151,7 +151,7 @@ static void tell_dump_reply(struct rl_nlw *w, const struct nlmsghdr *reply, bool
 		struct rl_diag d = { "" };
 
 		if (whole || nlh->nlmsg_type == NLMSG_ERROR) {
-			rl_nlw_message(w, "reply message", nlh);
+			w->message(w, "reply message", nlh);
 		} else if (nlh->nlmsg_type == NLMSG_DONE) {
 			rl_nlw_printf(w, "  %-16s NLMSG_DONE (the end of the dump)\n", "reply");
 		} else if (rl_tc_parse_filter(nlh, &f, &d) == 0) {
@@ -170,16 +170,14 @@ static void tell_dump_reply(struct rl_nlw *w, const struct nlmsghdr *reply, bool
 	}
 }
 
-size_t rl_tc_explain_step(char *out, size_t outlen, const struct rl_nl_step *s)
+size_t rl_tc_explain_step(struct rl_nlw *wp, const struct rl_nl_step *s)
 {
-	struct rl_nlw w = { .out = out, .cap = outlen, .len = 0 };
+	struct rl_nlw w = *wp;
 	uint16_t type = s->req->nlmsg_type;
 
-	if (outlen)
-		out[0] = '\0';
 	rl_nlw_printf(&w, "\n[%u] netlink %s (NETLINK_ROUTE socket -> the kernel)\n", s->step,
 		      rl_tc_msg_type_name(type));
-	rl_nlw_message(&w, "request", s->req);
+	w.message(&w, "request", s->req);
 	rl_nlw_printf(&w, "  %-16s %s\n", "kernel path", rl_tc_kernel_path(type));
 	if (type == RTM_NEWTFILTER)
 		rl_nlw_printf(&w, "  %-16s each packet: sch_handle_ingress/sch_handle_egress -> tcf_classify "
@@ -190,7 +188,7 @@ size_t rl_tc_explain_step(char *out, size_t outlen, const struct rl_nl_step *s)
 	else if (type == RTM_GETTFILTER && s->reply->nlmsg_type != NLMSG_ERROR)
 		tell_dump_reply(&w, s->reply, s->whole_reply);
 	else
-		rl_nlw_message(&w, s->reply->nlmsg_type == NLMSG_ERROR ?
+		w.message(&w, s->reply->nlmsg_type == NLMSG_ERROR ?
 			       "reply (NLMSG_ERROR; error 0 is the ACK)" : "reply", s->reply);
 	if (s->result == 0)
 		rl_nlw_printf(&w, "  %-16s 0 (%s)\n", "result",

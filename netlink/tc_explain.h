@@ -32,7 +32,7 @@ void rl_tc_explain_body(struct rl_nlw *w, uint16_t type, const uint8_t *p, size_
 /* The payload of a TCA_* / TCA_BPF_* attribute; false: not decoded here. */
 bool rl_tc_explain_payload(struct rl_nlw *w, int depth, enum rl_nla_ctx ctx, uint16_t type,
 			   const uint8_t *p, size_t n);
-/* One exchange; snprintf-style like rl_nl_explain_step. */
-size_t rl_tc_explain_step(char *out, size_t outlen, const struct rl_nl_step *s);
+/* One exchange into w (rl_nl_explain_step's writer); the text's length. */
+size_t rl_tc_explain_step(struct rl_nlw *w, const struct rl_nl_step *s);
 
 #endif

@@ -31,50 +31,7 @@
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 
-#define LABEL_W   11
 #define HEX_BYTES 8
-#define HEX_W     (HEX_BYTES * 3)
-
-void rl_nlw_printf(struct rl_nlw *w, const char *fmt, ...)
-{
-	size_t room = w->len < w->cap ? w->cap - w->len : 0;
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(room ? w->out + w->len : NULL, room, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		w->len += (size_t)n;
-}
-
-/* One field: label, its bytes in hex, what they mean. */
-void rl_nlw_field(struct rl_nlw *w, int depth, const char *label, const uint8_t *p, size_t n,
-		  const char *fmt, ...)
-{
-	char meaning[256], hex[HEX_W + 1], line[LABEL_W + HEX_W + sizeof(meaning) + 8];
-	size_t i = 0, end;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(meaning, sizeof(meaning), fmt, ap);
-	va_end(ap);
-	do {
-		size_t chunk = n - i < HEX_BYTES ? n - i : HEX_BYTES;
-
-		hex[0] = '\0';
-		for (size_t j = 0; j < chunk; j++)
-			snprintf(hex + 3 * j, sizeof(hex) - 3 * j, "%02x ", p[i + j]);
-		snprintf(line, sizeof(line), "%*s%-*s%-*s%s", depth * 2, "",
-			 LABEL_W - depth * 2, i == 0 ? label : "", HEX_W, hex,
-			 i == 0 ? meaning : "");
-		end = strlen(line);
-		while (end > 0 && line[end - 1] == ' ')
-			end--;
-		rl_nlw_printf(w, "%s%.*s\n", w->indent ? w->indent : "", (int)end, line);
-		i += chunk;
-	} while (i < n);
-}
 
 struct flag_name {
 	uint32_t bit;
@@ -444,7 +401,7 @@ static void explain_message(struct rl_nlw *w, const struct nlmsghdr *nlh)
 
 size_t rl_nl_explain(char *out, size_t outlen, const struct nlmsghdr *nlh)
 {
-	struct rl_nlw w = { .out = out, .cap = outlen, .len = 0 };
+	struct rl_nlw w = { .out = out, .cap = outlen, .len = 0, .attrs = rl_nlw_attrs, .message = rl_nlw_message };
 
 	if (outlen)
 		out[0] = '\0';
@@ -528,14 +485,14 @@ static void tell_getlink_reply(struct rl_nlw *w, const struct nlmsghdr *reply, b
 
 size_t rl_nl_explain_step(char *out, size_t outlen, const struct rl_nl_step *s)
 {
-	struct rl_nlw w = { .out = out, .cap = outlen, .len = 0 };
+	struct rl_nlw w = { .out = out, .cap = outlen, .len = 0, .attrs = rl_nlw_attrs, .message = rl_nlw_message };
 	bool setlink = s->req->nlmsg_type == RTM_SETLINK;
 	const struct nlmsghdr *reply = s->reply;
 
-	if (rl_tc_msg_type_name(s->req->nlmsg_type))
-		return rl_tc_explain_step(out, outlen, s);
 	if (outlen)
 		out[0] = '\0';
+	if (rl_tc_msg_type_name(s->req->nlmsg_type))
+		return rl_tc_explain_step(&w, s);
 	rl_nlw_printf(&w, "\n[%u] netlink %s (NETLINK_ROUTE socket -> the kernel)\n", s->step,
 		 setlink ? "RTM_SETLINK" : s->req->nlmsg_type == RTM_GETLINK ? "RTM_GETLINK" : "message");
 	rl_nlw_message(&w, "request", s->req);
