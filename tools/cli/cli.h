@@ -133,7 +133,13 @@ int cli_unpin_object(struct rl_pin_dir *pd, uint32_t prog_id, const uint32_t *ma
 /* tools/cli/detach_tc.c */
 int cli_detach_tc(int argc, char **argv, struct cli *cli);
 
+/* trace_print.c: one ring buffer record, field by field, with BTF type
+ * type_id of btf; a line on f */
+void cli_print_record(FILE *f, const struct rl_btf *btf, uint32_t type_id, const void *rec,
+		      uint32_t len);
+
 int cmd_tc(int argc, char **argv, struct cli *cli);
+int cmd_trace(int argc, char **argv, struct cli *cli);
 int cmd_inspect(int argc, char **argv, struct cli *cli);
 int cmd_run(int argc, char **argv, struct cli *cli);
 int cmd_xdp(int argc, char **argv, struct cli *cli);

@@ -33,6 +33,15 @@ static const struct cli_cmd_help commands[] = {
 	  "BPF_TCX_INGRESS/EGRESS, Linux 6.6+), pinned beside the program.  Programs and\n"
 	  "maps are pinned under DIR (default /sys/fs/bpf/rawload/<object>/) with a record\n"
 	  "of the attachment.  Undo with `rawload detach tc DEV`." },
+	{ "trace", "trace OBJ [--prog NAME] [--pin DIR] [--link] [--type NAME]",
+	  "Load OBJ, attach every tracepoint program (SEC(\"tracepoint/CAT/NAME\") or\n"
+	  "tp/CAT/NAME: perf_event_open(PERF_TYPE_TRACEPOINT) + PERF_EVENT_IOC_SET_BPF, or\n"
+	  "with --link BPF_LINK_CREATE(BPF_PERF_EVENT), pinned) and raw tracepoint program\n"
+	  "(raw_tp/NAME: BPF_RAW_TRACEPOINT_OPEN), and print the records of its ring buffer\n"
+	  "map, field by field, decoded with their BTF type: --type NAME, else the struct\n"
+	  "named after the map (events -> struct event, events, events_record).  Runs until\n"
+	  "Ctrl-C/SIGTERM, then detaches and removes every pin (default pin directory\n"
+	  "/sys/fs/bpf/rawload/<object>/).  Status lines go to stderr, records to stdout." },
 	{ "sockops", "sockops OBJ [OBJ...] [--cgroup PATH] [--pin DIR]",
 	  "Load the objects (later ones share maps by name with earlier ones, so\n"
 	  "contrack.o + redirect.o share sock_ops_map), attach each sk_msg program to the\n"
