@@ -51,6 +51,27 @@ struct trace {
 	unsigned long records;
 };
 
+/* Why a kprobe program is not attached here: rawload attaches tracepoints
+ * only, and a kernel without CONFIG_KPROBE_EVENTS has no kprobe_events. */
+static const char *kprobe_note(const struct rl_object_spec *o)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 16];
+	struct rl_diag d = { "" };
+	bool mounted, kprobe = false;
+
+	for (uint32_t i = 0; i < o->nr_progs; i++)
+		kprobe |= o->progs[i].prog_type == BPF_PROG_TYPE_KPROBE;
+	if (!kprobe)
+		return "";
+	if (rl_tracefs_dir(dir, &mounted, &d) == 0) {
+		snprintf(path, sizeof(path), "%s/kprobe_events", dir);
+		if (access(path, F_OK))
+			return " (kprobes: not attached by rawload trace, and this kernel has none: no "
+			       "kprobe_events in tracefs, CONFIG_KPROBE_EVENTS is off)";
+	}
+	return " (kprobes are not attached by rawload trace)";
+}
+
 static int collect(struct trace *t, const struct rl_object_spec *o, const char *obj, const char *want)
 {
 	char skipped[256] = "";
@@ -82,8 +103,8 @@ static int collect(struct trace *t, const struct rl_object_spec *o, const char *
 			skipped[0] ? " (it is not one: " : "", skipped[0] ? skipped : "");
 	else
 		fprintf(stderr, "rawload: %s: no tracepoint or raw tracepoint program (sections "
-			"tracepoint/CAT/NAME, tp/CAT/NAME, raw_tp/NAME)%s%s; nothing changed\n", obj,
-			skipped[0] ? "; it has " : "", skipped);
+			"tracepoint/CAT/NAME, tp/CAT/NAME, raw_tp/NAME)%s%s%s; nothing changed\n", obj,
+			skipped[0] ? "; it has " : "", skipped, kprobe_note(o));
 	return -1;
 }
 
