@@ -350,6 +350,25 @@ int rl_sys_raw_tp_open(const char *name, int prog_fd)
 	return SYS_BPF(BPF_RAW_TRACEPOINT_OPEN, &a);
 }
 
+int rl_sys_task_fd_query(int pid, int fd, uint32_t *prog_id, uint32_t *fd_type, char *name,
+			 uint32_t name_len)
+{
+	union bpf_attr a;
+	int r;
+
+	memset(&a, 0, sizeof(a));
+	a.task_fd_query.pid = (uint32_t)pid;
+	a.task_fd_query.fd = (uint32_t)fd;
+	a.task_fd_query.buf = ptr_to_u64(name);
+	a.task_fd_query.buf_len = name ? name_len : 0;
+	r = SYS_BPF(BPF_TASK_FD_QUERY, &a);
+	if (r == 0) {
+		*prog_id = a.task_fd_query.prog_id;
+		*fd_type = a.task_fd_query.fd_type;
+	}
+	return r;
+}
+
 int rl_sys_link_get_fd_by_id(uint32_t id)
 {
 	union bpf_attr a;

@@ -106,6 +106,12 @@ int rl_sys_link_create(const struct rl_link_create_opts *o);
  * returned is a link (bpf_raw_tp_link_attach). */
 int rl_sys_raw_tp_open(const char *name, int prog_fd);
 int rl_sys_link_get_next_id(uint32_t start, uint32_t *next);
+/* BPF_TASK_FD_QUERY: the program behind fd `fd` of process `pid` - a perf
+ * event with PERF_EVENT_IOC_SET_BPF or a raw tracepoint fd - its kind
+ * (enum bpf_task_fd_type) and the tracepoint's name in name.  -ENOENT/-ENOTSUPP
+ * when the fd holds none. */
+int rl_sys_task_fd_query(int pid, int fd, uint32_t *prog_id, uint32_t *fd_type, char *name,
+			 uint32_t name_len);
 int rl_sys_link_get_fd_by_id(uint32_t id);
 
 /* ---- maps ----------------------------------------------------------- */

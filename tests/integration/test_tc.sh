@@ -58,6 +58,15 @@ for mode in netlink tcx; do
 		check "tcx: no qdisc needed" no_clsact
 		check "tcx: the link is pinned" test -e "$dir/link_tcx_egress"
 	fi
+	shown=$(in_a "$RL" show veth-a 2>&1)
+	if [ $mode = netlink ]; then
+		check_contains "netlink: show lists the filter" "$shown" "tc egress filter prio 1 handle 1: bpf program"
+		check_contains "netlink: show names the filter as holder" "$shown" "held by:    tc filter on veth-a"
+		check_contains "netlink: show says what frees it" "$shown" "detach tc veth-a --egress"
+	else
+		check_contains "tcx: show lists the program" "$shown" "tcx egress program"
+		check_contains "tcx: show names the link as holder" "$shown" "(tcx veth-a egress)"
+	fi
 	before=$(out_echos)
 	check_eq "$mode: egress program makes ping silent" "$(answers 3)" 0
 	sent=$(( $(out_echos) - before ))

@@ -58,6 +58,13 @@ for mode in perf link; do
 	if [ $mode = link ]; then
 		check "link: the link is pinned while it runs" test -e "$PIN/$mode/link_opensnoop"
 	fi
+	shown=$("$RL" show --pin "$PIN/$mode" 2>&1)
+	if [ $mode = link ]; then
+		check_contains "link: show names the perf_event link as holder" "$shown" "(perf_event)"
+	else
+		check_contains "perf: show names the perf event as holder" "$shown" \
+			"on tracepoint sys_enter_openat"
+	fi
 	marker="$TMP/opened-by-test-$mode-$$"
 	: >"$marker"
 	cat "$marker"
