@@ -331,10 +331,14 @@ int cmd_trace(int argc, char **argv, struct cli *cli)
 		cli_fail(pos[0], &d);
 		goto out_unload;
 	}
-	for (int i = 0; i < t.n; i++)
-		if (cli_interrupted() ||
-		    attach_one(&t.a[i], rl_object_prog(&l.obj, t.a[i].spec->name), link, pin_dir, cli))
+	for (int i = 0; i < t.n; i++) {
+		if (cli_interrupted()) {
+			fprintf(stderr, "rawload: interrupted: rolling back\n");
 			goto out_detach;
+		}
+		if (attach_one(&t.a[i], rl_object_prog(&l.obj, t.a[i].spec->name), link, pin_dir, cli))
+			goto out_detach;
+	}
 	for (int i = 0; i < t.n; i++)
 		fprintf(stderr, "attached %s to %s %s%s%s%s\n", t.a[i].spec->name,
 			t.a[i].target.kind == RL_TP_RAW ? "raw tracepoint" : "tracepoint", t.a[i].target.cat,

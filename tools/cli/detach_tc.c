@@ -10,14 +10,18 @@
  *      to send - the link goes when its pin does;
  *   3. remove the record and the pin directory (cmd_detach.c's unpin);
  *   4. the clsact qdisc, if the record says rawload made it and no filter
- *      is left under ingress or egress (RTM_DELQDISC);
+ *      is left under ingress or egress (RTM_DELQDISC) - before 3, so the
+ *      record stays until the qdisc is settled;
  *   5. watch the kernel free the program and its maps.
+ * A detach that stopped after step 2 is finished by the next one: with no
+ * attachment of ours found, a record whose filter is gone is completed.
  */
 #include "bpffs.h"
 #include "cli.h"
 #include "sys_bpf.h"
 #include "tc_attach.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -54,14 +58,37 @@ static int find_record(const struct rl_pin_dir *pd, const struct found *f, bool 
 	return -1;
 }
 
+/* The clsact qdisc the record says rawload made: deleted once no filter
+ * is left in it.  0, or EXIT_USER after saying why (the record stays, so a
+ * second detach comes back here). */
+static int drop_clsact(const char *dev, int ifindex)
+{
+	struct rl_diag d = { "" };
+	int users, err = rl_tc_clsact_delete_if_unused(ifindex, &users, &d);
+
+	if (err < 0) {
+		fprintf(stderr, "rawload: %s: clsact qdisc: %s (run the detach again)\n", dev, d.msg);
+		return EXIT_USER;
+	}
+	if (err == 1)
+		printf("  removed the clsact qdisc (rawload made it, no filter is left in it)\n");
+	else
+		printf("  kept the clsact qdisc rawload made: %d filter%s still in it\n", users,
+		       users == 1 ? "" : "s");
+	return 0;
+}
+
 /* Steps 3-5 once the attachment itself is gone (or, for tcx, goes with
- * its pin). */
+ * its pin).  The qdisc first: until it is settled the record and the pins
+ * stay, and a second detach finds them (finish_leftovers). */
 static int finish(struct found *f, struct rl_pin_dir *pd, const struct bpf_prog_info *info,
 		  const uint32_t *map_ids, int nmaps)
 {
 	struct rl_diag d = { "" };
-	int rc, users, err;
+	int rc;
 
+	if (f->rec.made_clsact && drop_clsact(f->dev, f->ifindex))
+		return EXIT_USER;
 	if (rl_bpffs_rmdir(pd->e[f->record].path, &d)) {
 		fprintf(stderr, "rawload: %s: %s\n", f->dev, d.msg);
 		return EXIT_USER;
@@ -69,18 +96,6 @@ static int finish(struct found *f, struct rl_pin_dir *pd, const struct bpf_prog_
 	printf("  removed record %s\n", pd->e[f->record].path);
 	rc = cli_unpin_object(pd, f->prog_id, map_ids, nmaps);
 	rl_pin_dir_close_fds(pd);
-	if (f->rec.made_clsact) {
-		err = rl_tc_clsact_delete_if_unused(f->ifindex, &users, &d);
-		if (err < 0) {
-			fprintf(stderr, "rawload: %s: clsact qdisc: %s\n", f->dev, d.msg);
-			rc = EXIT_USER;
-		} else if (err == 1) {
-			printf("  removed the clsact qdisc (rawload made it, no filter is left in it)\n");
-		} else {
-			printf("  kept the clsact qdisc rawload made: %d filter%s still in it\n", users,
-			       users == 1 ? "" : "s");
-		}
-	}
 	if (cli_interrupted()) {
 		fprintf(stderr, "rawload: %s: interrupted after the detach finished: not waiting for the "
 			"kernel to free the ids\n", f->dev);
@@ -90,6 +105,83 @@ static int finish(struct found *f, struct rl_pin_dir *pd, const struct bpf_prog_
 	for (int i = 0; i < nmaps; i++)
 		cli_watch_freed(map_ids[i], true, "");
 	return rc;
+}
+
+/* A detach that stopped after the filter was deleted left its record (and
+ * pins) behind: finish it - the qdisc, the record, the pins.  Looks in DIR
+ * (--pin) or in each directory under <bpffs>/rawload.  Returns how many it
+ * finished, or -1. */
+static int finish_dir(const char *dev, int ifindex, bool ingress, bool egress, const char *dir)
+{
+	static struct rl_pin_dir pd;
+	struct rl_tc_record rec;
+	struct rl_diag d = { "" };
+	int done = 0, rc = 0;
+
+	pd.dfd = -1;
+	pd.n = 0;
+	if (rl_pin_dir_read(&pd, dir, &d))
+		return 0;
+	for (int i = 0; i < pd.n && !rc; i++) {
+		if (pd.e[i].what != RL_PIN_SUBDIR || !rl_tc_record_parse(pd.e[i].name, &rec) ||
+		    rec.ifindex != ifindex || (ingress && rec.hook != RL_TC_INGRESS) ||
+		    (egress && rec.hook != RL_TC_EGRESS))
+			continue;
+		/* ours only if its filter is really gone */
+		struct rl_tc_filter f[64];
+		int n;
+		bool there = false;
+
+		if (rl_tc_filter_list(ifindex, rec.hook, f, 64, &n, &d)) {
+			fprintf(stderr, "rawload: %s: %s\n", dev, d.msg);
+			rc = -1;
+			break;
+		}
+		for (int k = 0; k < n && k < 64; k++)
+			there |= f[k].prio == rec.prio && f[k].handle == rec.handle;
+		if (there)
+			continue;
+		printf("finishing an earlier detach from %s: %s\n", dev, pd.e[i].path);
+		if ((rec.made_clsact && drop_clsact(dev, ifindex)) || rl_bpffs_rmdir(pd.e[i].path, &d)) {
+			if (d.msg[0])
+				fprintf(stderr, "rawload: %s: %s\n", dev, d.msg);
+			rc = -1;
+			break;
+		}
+		printf("  removed record %s\n", pd.e[i].path);
+		if (rl_pin_dir_check(&pd, &d) == 0 && cli_unpin_object(&pd, 0, NULL, 0))
+			rc = -1;
+		done++;
+		break;   /* the directory is gone now */
+	}
+	rl_pin_dir_release(&pd);
+	return rc ? -1 : done;
+}
+
+static int finish_leftovers(const char *dev, int ifindex, bool ingress, bool egress, const char *pin)
+{
+	char root[PATH_MAX], sub[PATH_MAX + 256];
+	struct dirent *e;
+	DIR *dh;
+	int done = 0, r;
+
+	if (pin)
+		return finish_dir(dev, ifindex, ingress, egress, pin);
+	if (rl_pin_root(root) || !(dh = opendir(root)))
+		return 0;
+	while ((e = readdir(dh))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", root, e->d_name);
+		r = finish_dir(dev, ifindex, ingress, egress, sub);
+		if (r < 0) {
+			done = -1;
+			break;
+		}
+		done += r;
+	}
+	closedir(dh);
+	return done;
 }
 
 /* One program found at the hook: ours?  Then detach it.  1 detached, 0 not
@@ -212,6 +304,9 @@ int cli_detach_tc(int argc, char **argv, struct cli *cli)
 		return EXIT_USER;
 	if (done)
 		return EXIT_OK;
+	r = finish_leftovers(pos[0], ifindex, ingress, egress, pin);
+	if (r)
+		return r < 0 ? EXIT_USER : EXIT_OK;
 	fprintf(stderr, "rawload: %s: no tc program of rawload's attached%s%s (%d other%s there; pinned "
 		"elsewhere? pass --pin DIR)\n", pos[0], ingress ? " at ingress" : egress ? " at egress" : "",
 		"", others, others == 1 ? "" : "s");
