@@ -51,6 +51,9 @@ static struct nlmsghdr *put_tc_header(void *buf, size_t buflen, uint16_t type, u
 
 	if (!buf || ifindex <= 0 || buflen < MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(**tcm)))
 		return NULL;
+	/* zeroed whole: libmnl leaves an attribute's padding as it finds it,
+	 * and a string attribute ("clsact", a program name) has some */
+	memset(buf, 0, buflen);
 	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = flags;
