@@ -4,7 +4,7 @@
 # (/proc/config.gz), linux-libc-dev.
 # Tests: iproute2, ping, tcpdump, iperf3, netcat, strace, bpftool (cross-checks and
 # vmlinux.h generation only) and libbpf-dev (its headers build seed-style test
-# objects; rawload never links libbpf); libbpf-tools, xdp-tools and
+# objects; rawload never links libbpf). Benchmarks: iptables, nftables, ethtool. libbpf-tools, xdp-tools and
 # golang-github-cilium-ebpf-dev ship the BPF objects of the conformance run
 # (tests/corpus/, make corpus-check).
 set -eu

@@ -11,7 +11,7 @@
 . "$(dirname "$0")/common.sh"
 need_root run-all.sh
 
-ALL="load parser_scaling xdp_cost xdp_drop_rate sockmap sockmap_4k"
+ALL="load parser_scaling xdp_cost xdp_drop_rate attach_cost sockmap sockmap_4k"
 ONLY=${ONLY:-$ALL}
 REPORT=$OUT/report.md
 FAILED=()

@@ -1,76 +1,104 @@
 #!/bin/bash
-# sockmap.sh - local TCP with and without the sockmap redirect (bpf/sockredir.bpf.o).
+# sockmap.sh - local TCP with rawload's sockmap redirect, with the seed
+# tutorial's own two programs, and without either, in one run.
 #
-# sockperf (client + server, TCP_NODELAY) in a private netns over lo, in a
-# child cgroup with `rawload sockops bpf/sockredir.bpf.o` attached ("on") or
-# in its sibling without ("off"):
-#   shapes   1 B and 64 B request/response (transactions/s),
-#            4 KiB and 64 KiB bulk writes (MB/s received; reads of 64 KiB)
-#   conns    1 and 8 (one thread per connection on each side)
-#   CPUs     same (client and server on CPU 0) and cross (client 0, server 1)
-# off and on run back to back for every shape; ratio = on / off.
-# DUR seconds per run (default 3, QUICK=1: 0.2).  EAGAIN from blocking
-# reads with the redirect on is counted (a known kernel behaviour, SPEC §6).
-# See sockmap_4k.sh for why 4 KiB writes can lose.
+# sockperf (client + server, TCP_NODELAY) in a private netns over lo, in one
+# of three sibling child cgroups (sockmap_lib.sh):
+#   off    plain TCP
+#   on     rawload sockops bpf/sockredir.bpf.o
+#   seed   rawload sockops bpf/seed/bpf_contrack.bpf.o bpf/seed/bpf_redirect.bpf.o
+#          (the tutorial's layout: two objects sharing one pinned sockhash)
+# shapes   64 B request/response (transactions/s); bulk writes of 1, 4, 16
+#          and 64 KiB (MB/s received, 64 KiB reads): the write size where the
+#          redirect starts to win
+# CPUs     same (client and server on CPU 0) and cross (server 1, client 0)
+# ROUNDS rounds, the three sides interleaved shape by shape; min / median /
+# max per side, ratio of medians to plain TCP.  DUR seconds per run (default
+# 1.5, QUICK=1: 0.2), ROUNDS (default 3, QUICK=1: 1).  EAGAIN from blocking
+# reads with a redirect on is counted (a known kernel behaviour, SPEC §6).
+# See sockmap_4k.sh for why small writes can lose on one CPU.
 . "$(dirname "$0")/common.sh"
 . "$(dirname "$0")/sockmap_lib.sh"
 need_root sockmap.sh
 bench_report sockmap
 
-DUR=${DUR:-$([ "$QUICK" = 1 ] && echo 0.2 || echo 3)}
+DUR=${DUR:-$([ "$QUICK" = 1 ] && echo 0.2 || echo 1.5)}
+ROUNDS=${ROUNDS:-$([ "$QUICK" = 1 ] && echo 1 || echo 3)}
 DATA=$OUT/sockmap
 mkdir -p "$DATA"
 rm -f "$DATA"/*.txt
 sm_setup
+sm_attach "$ROOT/bpf/seed/bpf_contrack.bpf.o $ROOT/bpf/seed/bpf_redirect.bpf.o" seed
 
-SHAPES="rr:1 rr:64 bulk:4096 bulk:65536"
-CONNS="1 8"
-PLACES="same:0:0 cross:1:0"   # name:server CPU:client CPU
+SHAPES="rr:64 bulk:1024 bulk:4096 bulk:16384 bulk:65536"
+PLACES="same:0:0 cross:1:0" # name:server CPU:client CPU
+SIDES="off on seed"
 
-for shape in $SHAPES; do
-	for c in $CONNS; do
+for ((r = 0; r < ROUNDS; r++)); do
+	for shape in $SHAPES; do
 		for place in $PLACES; do
 			IFS=: read -r m s <<<"$shape"
 			IFS=: read -r pn scpu ccpu <<<"$place"
-			for side in off on; do
-				line=$(sm_run "$side" -m "$m" -s "$s" -c "$c" -t "$DUR" -S "$scpu" -C "$ccpu") ||
-					echo "sockmap: run failed: $m $s x$c $pn $side: $line" >&2
-				echo "$m $s $c $pn $side $line" >>"$DATA/runs.txt"
+			for side in $SIDES; do
+				line=$(sm_run "$side" -m "$m" -s "$s" -c 1 -t "$DUR" -S "$scpu" -C "$ccpu") ||
+					echo "sockmap: run failed: $m $s $pn $side: $line" >&2
+				echo "$m $s $pn $side $line" >>"$DATA/runs.txt"
 			done
 		done
 	done
 done
 
-get() { # get M S C PLACE SIDE FIELD
-	local line
-	line=$(awk -v m="$1" -v s="$2" -v c="$3" -v p="$4" -v d="$5" \
-		'$1 == m && $2 == s && $3 == c && $4 == p && $5 == d' "$DATA/runs.txt" | tail -1)
-	field "$6" "$line"
+# stat M S PLACE SIDE FIELD min|med|max|sum
+stat() {
+	awk -v m="$1" -v s="$2" -v p="$3" -v d="$4" -v k="$5" \
+		'$1 == m && $2 == s && $3 == p && $4 == d {
+			for (i = 5; i < NF; i++) if ($i == k) { print $(i + 1); break } }' "$DATA/runs.txt" |
+		case $6 in
+		min) sort -g | head -1 ;;
+		max) sort -g | tail -1 ;;
+		sum) awk '{ t += $1 } END { print t + 0 }' ;;
+		*) median ;;
+		esac
 }
 
 human() { # human SIZE
 	if (($1 >= 1024)); then echo "$(($1 / 1024)) KiB"; else echo "$1 B"; fi
 }
 
-md "## sockmap redirect (bpf/sockredir.bpf.o) vs plain TCP over lo"
+r0() { printf %.0f "${1:-0}"; }
+
+md "## sockmap redirect: rawload's sockredir and the seed tutorial's programs vs plain TCP over lo"
 md ""
-md "$(machine_facts). TCP_NODELAY on both ends; $DUR s per run; rr = transactions/s, bulk = MB/s"
-md "received (64 KiB reads). ratio = redirect on / off. EAGAIN = spurious EAGAIN from blocking reads (on)."
+md "$(machine_facts). One connection, TCP_NODELAY on both ends; $DUR s per run, $ROUNDS rounds"
+md "interleaved; min / **median** / max. rr = transactions/s, bulk = MB/s received (64 KiB reads)."
+md "on = rawload's bpf/sockredir.bpf.o; seed = the tutorial's bpf_contrack.o + bpf_redirect.o (loaded"
+md "by rawload); ratios are medians against plain TCP. EAGAIN = spurious EAGAIN from blocking reads."
 md ""
-md "| shape | conns | same CPU off | same CPU on | ratio | cross CPU off | cross CPU on | ratio | EAGAIN |"
+md "| shape | CPUs | plain TCP | sockredir (on) | on / TCP | seed programs | seed / TCP | on / seed | EAGAIN |"
 md "|---|---|---|---|---|---|---|---|---|"
 for shape in $SHAPES; do
 	IFS=: read -r m s <<<"$shape"
-	for c in $CONNS; do
-		row="| $m $(human "$s") | $c |"
-		eag=0
-		for pn in same cross; do
-			off=$(get "$m" "$s" "$c" "$pn" off rate)
-			on=$(get "$m" "$s" "$c" "$pn" on rate)
-			e=$(get "$m" "$s" "$c" "$pn" on eagain)
-			eag=$((eag + ${e:-0}))
-			row="$row $(printf %.0f "${off:-0}") | $(printf %.0f "${on:-0}") | **$(ratio "${on:-0}" "${off:-0}")x** |"
+	for pn in same cross; do
+		row="| $m $(human "$s") | $pn |"
+		for side in $SIDES; do
+			med=$(stat "$m" "$s" "$pn" "$side" rate med)
+			eval "med_$side=\$med"
+			row="$row $(r0 "$(stat "$m" "$s" "$pn" "$side" rate min)") / **$(r0 "$med")** / $(r0 "$(stat "$m" "$s" "$pn" "$side" rate max)") |"
+			[ "$side" = off ] || row="$row **$(ratio "$med" "$med_off")x** |"
 		done
-		md "$row $eag |"
+		eag=$(($(stat "$m" "$s" "$pn" on eagain sum) + $(stat "$m" "$s" "$pn" seed eagain sum)))
+		md "$row $(ratio "$med_on" "$med_seed")x | $eag |"
 	done
+done
+
+md ""
+for pn in same cross; do
+	win=
+	for shape in $SHAPES; do
+		IFS=: read -r m s <<<"$shape"
+		[ "$m" = bulk ] || continue
+		awk -v a="$(stat "$m" "$s" "$pn" on rate med)" -v b="$(stat "$m" "$s" "$pn" off rate med)" \
+			'BEGIN { exit !(b > 0 && a > b) }' && { win=$(human "$s"); break; }
+	done
+	md "Bulk, $pn CPU: the redirect's median beats plain TCP from ${win:-no measured} write size${win:+ up}."
 done

@@ -5,6 +5,9 @@
 #   <cgroup2>/$BENCH_ID-sm/              a parent made for the run, with children
 #       off/                             no program: plain TCP over lo
 #       on/                              rawload sockops bpf/sockredir.bpf.o
+#       seed/                            rawload sockops bpf/seed/bpf_contrack.bpf.o
+#                                        bpf/seed/bpf_redirect.bpf.o (the tutorial's
+#                                        two programs, one map pinned by name)
 #       <name>/                          sm_attach OBJ NAME: other variants
 #
 # A sockops program sees a socket through the cgroup of the process that
@@ -34,10 +37,12 @@ sm_cgroup() {
 	bench_defer "for p in \$(cat $SM_CG/$1/cgroup.procs 2>/dev/null); do echo \$p > $SM_CG/cgroup.procs; done; rmdir $SM_CG/$1"
 }
 
-# sm_attach OBJ NAME: rawload sockops OBJ on the child cgroup NAME
+# sm_attach OBJ NAME / sm_attach "OBJ1 OBJ2" NAME: rawload sockops OBJ... on
+# the child cgroup NAME
 sm_attach() {
 	sm_cgroup "$2"
-	"$RAWLOAD" sockops "$1" --cgroup "$SM_CG/$2" --pin "$SM_PIN/$2" >/dev/null ||
+	# shellcheck disable=SC2086 # one or more objects
+	"$RAWLOAD" sockops $1 --cgroup "$SM_CG/$2" --pin "$SM_PIN/$2" >/dev/null ||
 		die "rawload sockops $1 --cgroup $SM_CG/$2 failed"
 	bench_defer "$RAWLOAD detach sockops --cgroup $SM_CG/$2 --pin $SM_PIN/$2"
 }

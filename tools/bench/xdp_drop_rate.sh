@@ -1,185 +1,223 @@
 #!/bin/bash
-# xdp_drop_rate.sh - packets/s dropped by rawload's XDP vs an iptables raw DROP rule.
+# xdp_drop_rate.sh - how many packets/s one CPU drops with rawload's XDP, and
+# what each packet costs that CPU, against tc, iptables, nft and no filter.
 #
-#   netns S: veth0 192.0.2.1  ==veth==  netns R: veth1 192.0.2.2
-#   blast (S, pinned to CPU 0) sends 64-byte ICMP echo replies with AF_PACKET
-#   and sendmmsg for DUR seconds; in R one of:
-#     none       no filter: the frames reach the IP stack (ICMP discards
-#                them), counted by IpInReceives
-#     xdp        rawload xdp bpf/xdp_drop_ping.bpf.o veth1 (native), counted
-#                by the program's own xdp_stats map (key 0, summed over CPUs)
-#     xdp-bare   rawload xdp tools/bench/xdp_bare.bpf.c (drops everything),
-#                counted by veth1's rx packets: what drop_ping's parsing and
-#                counting cost on top of XDP itself
-#     iptables   iptables -t raw -A PREROUTING -p icmp --icmp-type echo-reply
-#                -j DROP, counted by the rule's packet counter
-# in two placements:
-#     same       everything on CPU 0: a veth "wire" has no NIC, the sender's
-#                sendmmsg() runs the receive side in its own softirq, so the
-#                rate is the CPU cost of send + receive up to the drop point
-#     split      the receive side on CPU 1: veth1's NAPI in a kernel thread
-#                (threaded NAPI, XDP variants) or RPS to CPU 1 (skb variants),
-#                so the rate is the capacity of the filtering CPU; frames the
-#                receiver cannot take are refused (veth ring full: ENOBUFS) or
-#                dropped before the filter (backlog full)
-# ROUNDS rounds, all variants interleaved; medians of the drop (or delivery)
-# rate.  DUR (default 2 s, QUICK=1: 0.5 s), ROUNDS (default 3, QUICK=1: 1).
-# Everything lives in two private netns; the trap removes them, the pins and
-# the rule.
+#   netns S: <id>s ==veth==> netns R: <id>r 192.0.2.2
+#
+# The sender is xdpgen (tools/bench/xdpgen.c, CPU 0): BPF_PROG_TEST_RUN with
+# BPF_F_TEST_XDP_LIVE_FRAMES runs an XDP_TX program on 64-byte ICMP echo
+# replies and the kernel transmits them into the veth (ndo_xdp_xmit) - several
+# Mpps from one core, no socket or skb on the sending side, so the sender is
+# not the bottleneck.  The receiver's veth has one queue whose NAPI runs in a
+# kernel thread (threaded NAPI, GRO on so the veth has a NAPI without XDP)
+# pinned to CPU 1: everything the receiver does (XDP, skb allocation, tc,
+# netfilter, IP input) is that thread's CPU time.  Frames its ring cannot
+# take are dropped by the veth before any filter.  Receivers:
+#
+#   none          no filter: the frames reach ICMP, which discards them
+#   xdp           rawload xdp bpf/xdp_drop_ping.bpf.o (native XDP on veth)
+#   xdp-bare      rawload xdp tools/bench/xdp_bare.bpf.c (XDP_DROP, no parsing)
+#   xdp-generic   rawload xdp bpf/xdp_drop_ping.bpf.o --mode skb (generic XDP)
+#   tc            rawload tc bpf/tc_drop_ping.bpf.o (cls_bpf, rtnetlink)
+#   tcx           rawload tc bpf/tc_drop_ping.bpf.o --link (tcx link)
+#   iptables      iptables-legacy -t raw -A PREROUTING -p icmp --icmp-type echo-reply -j DROP
+#   nft           nft: a filter chain at prerouting priority raw, icmp echo-reply drop
+# (tc/tcx only where `rawload tc` exists, tcx where the kernel takes it.)
+#
+# Per run: received pps = veth rx packets / s (frames the receiving CPU
+# processed); dropped % = the filter's own counter / received; CPU ns/packet =
+# the NAPI thread's run time (/proc/PID/schedstat) / received; CPU busy % =
+# its run time / wall time.  ns/packet is the figure to compare: it is what the
+# filter costs the CPU, independent of what else runs on this shared machine.
+# ROUNDS rounds, receivers interleaved; medians.  DUR (default 2 s, QUICK=1:
+# 0.3), ROUNDS (default 3, QUICK=1: 1).  The trap removes both netns (with the
+# veth, the rules and the XDP/tc attachments) and the pins.
 . "$(dirname "$0")/common.sh"
 need_root xdp_drop_rate.sh
 bench_report xdp_drop_rate
 
-DUR=${DUR:-$([ "$QUICK" = 1 ] && echo 0.5 || echo 2)}
+DUR=${DUR:-$([ "$QUICK" = 1 ] && echo 0.3 || echo 2)}
 ROUNDS=${ROUNDS:-$([ "$QUICK" = 1 ] && echo 1 || echo 3)}
 S=${BENCH_ID}s
 R=${BENCH_ID}r
+SDEV=${BENCH_ID}s
+RDEV=${BENCH_ID}r
 PIN=/sys/fs/bpf/${BENCH_ID}x
 DATA=$OUT/xdp_drop_rate
-RULE="PREROUTING -p icmp --icmp-type echo-reply -j DROP"   # in table raw
+IPT=iptables-legacy
+IPT_RULE="PREROUTING -p icmp --icmp-type echo-reply -j DROP" # in table raw
 mkdir -p "$DATA"
 rm -f "$DATA"/*.txt
 [ -x "$RAWLOAD" ] || die "build rawload first (make)"
-build_c blast
+build_c xdpgen
 build_bpf "$BENCH_DIR/xdp_bare.bpf.c" "$OUT/xdp_bare.bpf.o"
 
-if ! command -v iptables >/dev/null; then
-	echo "xdp_drop_rate: installing iptables (apt-get)" >&2
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q iptables >/dev/null 2>&1 ||
-		die "iptables is missing and apt-get install iptables failed"
+if ! command -v $IPT >/dev/null || ! command -v nft >/dev/null || ! command -v ethtool >/dev/null; then
+	echo "xdp_drop_rate: installing iptables nftables ethtool (apt-get)" >&2
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+		iptables nftables ethtool >/dev/null 2>&1 ||
+		die "iptables/nft/ethtool missing and apt-get install failed (tests/install-deps.sh)"
 fi
+
+VARIANTS="none xdp xdp-bare xdp-generic"
+NOTES=()
+if "$RAWLOAD" tc --help >/dev/null 2>&1; then
+	VARIANTS="$VARIANTS tc tcx"
+else
+	NOTES+=("tc: skipped, this rawload has no \`tc\` command.")
+fi
+VARIANTS="$VARIANTS iptables nft"
 
 bench_netns "$S"
 bench_netns "$R"
-ip -n "$S" link add veth0 type veth peer name veth1 netns "$R" || die "cannot create veth"
-ip -n "$S" addr add 192.0.2.1/24 dev veth0
-ip -n "$R" addr add 192.0.2.2/24 dev veth1
-ip -n "$S" link set veth0 up
-ip -n "$R" link set veth1 up
-MAC=$(ip -n "$R" link show veth1 | awk '/link\/ether/ { print $2 }')
+ip -n "$S" link add "$SDEV" type veth peer name "$RDEV" netns "$R" || die "cannot create veth"
+ip -n "$R" addr add 192.0.2.2/24 dev "$RDEV"
+ip -n "$S" link set "$SDEV" up
+ip -n "$R" link set "$RDEV" up
+# GRO on: the veth gets a NAPI (and a ring) without an XDP program on it
+ip netns exec "$R" ethtool -K "$RDEV" gro on >/dev/null || die "cannot enable GRO on $RDEV"
+ip netns exec "$R" sh -c "echo 1 > /sys/class/net/$RDEV/threaded" || die "cannot enable threaded NAPI"
+MAC=$(ip -n "$R" link show "$RDEV" | awk '/link\/ether/ { print $2 }')
 bench_defer "rm -rf $PIN"
-bench_defer "ip netns exec $R iptables -t raw -D $RULE"
+bench_defer "ip netns exec $R $IPT -t raw -F"
 
-# frames that reached ip_rcv() in R (after the backlog, unlike veth's rx count)
-ip_received() {
-	ip netns exec "$R" nstat -az IpInReceives | awk '$1 == "IpInReceives" { print $2 }'
+# the receiving NAPI thread (the veth makes a new one when XDP comes and goes):
+# pinned to CPU 1, its pid in NAPI
+NAPI=
+find_napi() {
+	local t
+	# the kernel names it napi/<dev>-<napi id>, cut to 15 characters
+	NAPI=$(pgrep "^napi/${RDEV:0:10}" | tail -1)
+	[ -n "$NAPI" ] || die "no NAPI thread for $RDEV"
+	taskset -pc 1 "$NAPI" >/dev/null || die "cannot pin $NAPI to CPU 1"
+	t=$(cut -d' ' -f1 "/proc/$NAPI/schedstat")
+	[ -n "$t" ] || die "no schedstat for $NAPI"
 }
 
 rx_packets() {
-	ip -n "$R" -s -j link show veth1 | python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["stats64"]["rx"]["packets"])'
+	ip -n "$R" -s -j link show "$RDEV" |
+		python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["stats64"]["rx"]["packets"])'
 }
 
-xdp_dropped() {
-	bpftool -j map dump pinned "$PIN/xdp_stats" | python3 -c '
+# percpu_key0 PINNED-MAP: key 0 of a per-CPU u64 array, summed over CPUs
+percpu_key0() {
+	bpftool -j map lookup pinned "$1" key 0 0 0 0 | python3 -c '
 import json, sys
-for e in json.load(sys.stdin):
-    k = e.get("key")
-    k = int(k[0], 0) if isinstance(k, list) else int(k)
-    if k == 0:
-        print(sum(int(v["value"]) if not isinstance(v["value"], list) else
-                  int.from_bytes(bytes(int(b, 0) for b in v["value"]), "little") for v in e["values"]))'
+e = json.load(sys.stdin)
+t = 0
+for v in e.get("values", []):
+    x = v["value"]
+    t += int(x) if not isinstance(x, list) else int.from_bytes(bytes(int(b, 0) for b in x), "little")
+print(t)'
 }
 
-ipt_dropped() {
-	ip netns exec "$R" iptables -t raw -nvxL PREROUTING | awk '/DROP/ { print $1; exit }'
+dropped() { # the variant's own drop counter
+	case $1 in
+	none) ip netns exec "$R" nstat -az IpInReceives | awk '$1 == "IpInReceives" { print $2 }' ;;
+	xdp | xdp-generic) percpu_key0 "$PIN/xdp_stats" ;;
+	xdp-bare) rx_packets ;;
+	tc | tcx) percpu_key0 "$PIN/tc_stats" ;;
+	iptables) ip netns exec "$R" $IPT -t raw -nvxL PREROUTING | awk '/DROP/ { print $1; exit }' ;;
+	nft) ip netns exec "$R" nft list chain inet rlb raw | awk '/counter/ { for (i = 1; i < NF; i++) if ($i == "packets") print $(i + 1) }' ;;
+	esac
 }
 
-# placement same|split: where veth1's receive work runs (see the top)
-PLACE=same
-place_rps() {
-	ip netns exec "$R" sh -c "echo $([ "$PLACE" = split ] && echo 2 || echo 0) > /sys/class/net/veth1/queues/rx-0/rps_cpus"
-}
-# after an XDP attach (veth creates its NAPI instances then): in split mode,
-# run them in kernel threads and pin those to CPU 1.  BEFORE lists the napi
-# threads that existed before the attach: dev->threaded outlives the NAPI
-# instances (detach deletes them, the next attach makes new ones, already
-# threaded if the flag is still set), so it is set both ways every time and
-# every thread that appeared since BEFORE is pinned.
-place_napi() {
-	local before=$1 p
-	if [ "$PLACE" != split ]; then
-		ip netns exec "$R" sh -c 'echo 0 > /sys/class/net/veth1/threaded' 2>/dev/null
-		return 0
-	fi
-	ip netns exec "$R" sh -c 'echo 1 > /sys/class/net/veth1/threaded' || die "cannot enable threaded NAPI on veth1"
-	for p in $(pgrep '^napi/' || true); do
-		[[ " $before " == *" $p "* ]] || taskset -pc 1 "$p" >/dev/null
-	done
+setup() {
+	local in=(nsenter --net=/var/run/netns/"$R")
+	case $1 in
+	xdp) "${in[@]}" "$RAWLOAD" xdp "$ROOT/bpf/xdp_drop_ping.bpf.o" "$RDEV" --pin "$PIN" >/dev/null ;;
+	xdp-bare) "${in[@]}" "$RAWLOAD" xdp "$OUT/xdp_bare.bpf.o" "$RDEV" --pin "$PIN" >/dev/null ;;
+	xdp-generic) "${in[@]}" "$RAWLOAD" xdp "$ROOT/bpf/xdp_drop_ping.bpf.o" "$RDEV" --mode skb --pin "$PIN" >/dev/null ;;
+	tc) "${in[@]}" "$RAWLOAD" tc "$ROOT/bpf/tc_drop_ping.bpf.o" "$RDEV" --pin "$PIN" >/dev/null ;;
+	tcx) "${in[@]}" "$RAWLOAD" tc "$ROOT/bpf/tc_drop_ping.bpf.o" "$RDEV" --link --pin "$PIN" >/dev/null ;;
+	iptables) ip netns exec "$R" $IPT -t raw -A $IPT_RULE ;;
+	nft) ip netns exec "$R" nft -f - <<-EOF
+		table inet rlb {
+			chain raw {
+				type filter hook prerouting priority raw; policy accept;
+				icmp type echo-reply counter drop
+			}
+		}
+		EOF
+		;;
+	esac
 }
 
-# blast_once LABEL BEFORE-CMD AFTER-CMD: run the sender; counts from the commands
-blast_once() {
-	local label=$PLACE-$1 before after out
-	before=$($2)
-	out=$(ip netns exec "$S" taskset -c 0 "$OUT/blast" -i veth0 -m "$MAC" -t "$DUR")
-	after=$($3)
-	# sent seconds filtered
-	echo "$(awk '{ print $2, $4 }' <<<"$out") $((after - before))" >>"$DATA/$label.txt"
-}
-
-xdp_attach() {
-	local before
-	before=$(pgrep -d' ' '^napi/' || true)
-	nsenter --net=/var/run/netns/"$R" "$RAWLOAD" xdp "$1" veth1 --pin "$PIN" >/dev/null ||
-		die "rawload xdp $1 failed"
-	place_napi "$before"
-}
-
-xdp_detach() {
-	ip -n "$R" link set dev veth1 xdp off
+teardown() {
+	local in=(nsenter --net=/var/run/netns/"$R")
+	case $1 in
+	xdp | xdp-bare | xdp-generic) "${in[@]}" "$RAWLOAD" detach xdp "$RDEV" --pin "$PIN" >/dev/null ;;
+	tc | tcx) "${in[@]}" "$RAWLOAD" detach tc "$RDEV" --pin "$PIN" >/dev/null ;;
+	iptables) ip netns exec "$R" $IPT -t raw -D $IPT_RULE ;;
+	nft) ip netns exec "$R" nft delete table inet rlb ;;
+	esac
 	rm -rf "$PIN"
 }
 
-for ((r = 0; r < ROUNDS; r++)); do
-	for PLACE in same split; do
-		place_rps
-		blast_once none ip_received ip_received
-
-		xdp_attach "$ROOT/bpf/xdp_drop_ping.bpf.o"
-		blast_once xdp xdp_dropped xdp_dropped
-		xdp_detach
-
-		xdp_attach "$OUT/xdp_bare.bpf.o"
-		blast_once xdp-bare rx_packets rx_packets
-		xdp_detach
-
-		ip netns exec "$R" iptables -t raw -A $RULE || die "cannot add the iptables rule"
-		blast_once iptables ipt_dropped ipt_dropped
-		ip netns exec "$R" iptables -t raw -D $RULE
-	done
-done
-
-summ() { # FILE -> "sent_pps filtered_pps share%" (medians)
-	local s f
-	s=$(awk '{ print $1 / $2 }' "$1" | median)
-	f=$(awk '{ print $3 / $2 }' "$1" | median)
-	echo "$s $f $(awk -v a="$f" -v b="$s" 'BEGIN { printf "%.0f", b ? 100 * a / b : 0 }')"
+# run_once VARIANT: one generator run; appends
+# "sent gen_secs rx_delta napi_ns_delta dropped_delta wall_secs" to DATA/VARIANT.txt
+run_once() {
+	local v=$1 rx0 rx1 c0 c1 d0 d1 t0 t1 out
+	if ! setup "$v"; then
+		echo "xdp_drop_rate: $v: set-up failed, skipped" >&2
+		return 0
+	fi
+	find_napi
+	rx0=$(rx_packets)
+	d0=$(dropped "$v")
+	c0=$(cut -d' ' -f1 "/proc/$NAPI/schedstat")
+	t0=$(date +%s%N)
+	out=$(ip netns exec "$S" taskset -c 0 "$OUT/xdpgen" -i "$SDEV" -m "$MAC" -t "$DUR") ||
+		die "xdpgen failed (needs BPF_F_TEST_XDP_LIVE_FRAMES, Linux 5.18+)"
+	t1=$(date +%s%N)
+	c1=$(cut -d' ' -f1 "/proc/$NAPI/schedstat")
+	d1=$(dropped "$v")
+	rx1=$(rx_packets)
+	teardown "$v"
+	echo "$(awk '{ print $2, $4 }' <<<"$out") $((rx1 - rx0)) $((c1 - c0)) $((d1 - d0)) $(((t1 - t0) / 1000))e-6" \
+		>>"$DATA/$v.txt"
 }
-md "## XDP drop capacity on veth"
-md ""
-md "$(machine_facts); $(iptables -V). 64-byte ICMP echo replies, AF_PACKET + sendmmsg from a netns,"
-md "sender on CPU 0, $DUR s per run, median of $ROUNDS rounds (interleaved)."
-md "same: receive work on the sender's CPU (whole-path cost); split: receive work on CPU 1"
-md "(threaded NAPI / RPS), i.e. the capacity of the filtering CPU."
-md ""
-md "| placement | receiver | sent pps | dropped pps (none: delivered) | % of sent | vs iptables |"
-md "|---|---|---|---|---|---|"
-MINSHARE=100
-for PLACE in same split; do
-	read -r _ IPT _ < <(summ "$DATA/$PLACE-iptables.txt")
-	for v in none xdp xdp-bare iptables; do
-		read -r sent filt share < <(summ "$DATA/$PLACE-$v.txt")
-		md "| $PLACE | $v | $(printf %.0f "$sent") | $(printf %.0f "$filt") | $share | $(ratio "$filt" "$IPT")x |"
-		((share < MINSHARE)) && MINSHARE=$share
+
+for ((r = 0; r < ROUNDS; r++)); do
+	for v in $VARIANTS; do
+		run_once "$v"
 	done
 done
+
+# col FILE EXPR: median of an awk expression over the runs
+# ($1 sent, $2 gen secs, $3 rx, $4 napi ns, $5 dropped, $6 wall secs)
+col() {
+	awk "{ print $2 }" "$1" | median
+}
+
+md "## XDP drop capacity: one receiving CPU, a sender that is not the bottleneck"
 md ""
-if ((MINSHARE >= 99)); then
-	md "Every receiver took everything the sender managed to send: one sending core (AF_PACKET,"
-	md "sendmmsg, veth xmit) is the bottleneck, and the rates say more about the send path than"
-	md "about the filters.  On veth, XDP also pays for turning each skb into an xdp_buff"
-	md "(veth_xdp_rcv_skb may copy the frame into a page_pool page), which a NIC driver does not."
-else
-	md "% of sent below 100: the receiver refused or lost frames before its filter (veth ring"
-	md "full, backlog full), so the dropped-pps column is that filter's capacity."
-fi
+md "$(machine_facts); $($IPT -V), $(nft -v). 64-byte ICMP echo replies from xdpgen"
+md "(BPF_PROG_TEST_RUN live frames, XDP_TX into the veth, CPU 0); the receiving veth's NAPI thread on"
+md "CPU 1 does all receive work. $DUR s per run, median of $ROUNDS rounds (interleaved)."
+md "received = frames the receiving CPU processed; ns/packet = that thread's CPU time per frame."
+md ""
+md "| receiver | sent Mpps | received Mpps | dropped by the filter | receiver CPU busy | CPU ns/packet | Mpps vs iptables | ns/packet vs iptables |"
+md "|---|---|---|---|---|---|---|---|"
+IPT_PPS=$(col "$DATA/iptables.txt" '$3 / $6')
+IPT_NS=$(col "$DATA/iptables.txt" '$3 ? $4 / $3 : 0')
+for v in $VARIANTS; do
+	f=$DATA/$v.txt
+	[ -s "$f" ] || {
+		md "| $v | skipped (set-up failed) | | | | | | |"
+		continue
+	}
+	sent=$(col "$f" '$1 / $2 / 1e6')
+	pps=$(col "$f" '$3 / $6')
+	ns=$(col "$f" '$3 ? $4 / $3 : 0')
+	busy=$(col "$f" '$4 / 1e9 / $6 * 100')
+	share=$(col "$f" '$3 ? $5 / $3 * 100 : 0')
+	[ "$v" = none ] && share="(delivered $(printf %.0f "$share")%)" || share="$(printf %.0f "$share")%"
+	md "| $v | $(printf %.2f "$sent") | **$(awk -v p="$pps" 'BEGIN { printf "%.2f", p / 1e6 }')** | $share |" \
+		"$(printf %.0f "$busy")% | $(printf %.0f "$ns") | $(ratio "$pps" "$IPT_PPS")x | $(ratio "$ns" "$IPT_NS")x |"
+done
+md ""
+md "A receiver below ~100% busy kept up with the sender (its Mpps is the sender's, its ns/packet"
+md "still counts).  On veth, XDP also pays for veth's own ring and xdp_frame handling, which a NIC"
+md "driver does not; on the skb paths the frame becomes an skb (GRO, netif_receive_skb) first."
+for n in "${NOTES[@]}"; do md "$n"; done
