@@ -4,13 +4,14 @@
 # (/proc/config.gz), linux-libc-dev.
 # Tests: iproute2, ping, tcpdump, iperf3, netcat, strace, bpftool (cross-checks and
 # vmlinux.h generation only) and libbpf-dev (its headers build seed-style test
-# objects; rawload never links libbpf). Benchmarks: iptables, nftables, ethtool. libbpf-tools, xdp-tools and
+# objects; rawload never links libbpf). Benchmarks: iptables, nftables, ethtool
+# (tools/bench/xdp_drop_rate.sh). libbpf-tools, xdp-tools and
 # golang-github-cilium-ebpf-dev ship the BPF objects of the conformance run
 # (tests/corpus/, make corpus-check).
 set -eu
 pkgs="make gcc clang llvm libclang-rt-14-dev libmnl-dev linux-libc-dev pkg-config
       zlib1g-dev iproute2 iputils-ping tcpdump iperf3 netcat-openbsd bpftool python3 procps strace libbpf-dev
-      libbpf-tools xdp-tools golang-github-cilium-ebpf-dev"
+      libbpf-tools xdp-tools golang-github-cilium-ebpf-dev iptables nftables ethtool"
 missing=""
 for p in $pkgs; do
 	dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
