@@ -48,8 +48,8 @@ for ((r = 0; r < ROUNDS; r++)); do
 	done
 done
 
-# stat M S PLACE SIDE FIELD min|med|max|sum
-stat() {
+# sm_stat M S PLACE SIDE FIELD min|med|max|sum
+sm_stat() {
 	awk -v m="$1" -v s="$2" -v p="$3" -v d="$4" -v k="$5" \
 		'$1 == m && $2 == s && $3 == p && $4 == d {
 			for (i = 5; i < NF; i++) if ($i == k) { print $(i + 1); break } }' "$DATA/runs.txt" |
@@ -81,12 +81,12 @@ for shape in $SHAPES; do
 	for pn in same cross; do
 		row="| $m $(human "$s") | $pn |"
 		for side in $SIDES; do
-			med=$(stat "$m" "$s" "$pn" "$side" rate med)
+			med=$(sm_stat "$m" "$s" "$pn" "$side" rate med)
 			eval "med_$side=\$med"
-			row="$row $(r0 "$(stat "$m" "$s" "$pn" "$side" rate min)") / **$(r0 "$med")** / $(r0 "$(stat "$m" "$s" "$pn" "$side" rate max)") |"
+			row="$row $(r0 "$(sm_stat "$m" "$s" "$pn" "$side" rate min)") / **$(r0 "$med")** / $(r0 "$(sm_stat "$m" "$s" "$pn" "$side" rate max)") |"
 			[ "$side" = off ] || row="$row **$(ratio "$med" "$med_off")x** |"
 		done
-		eag=$(($(stat "$m" "$s" "$pn" on eagain sum) + $(stat "$m" "$s" "$pn" seed eagain sum)))
+		eag=$(($(sm_stat "$m" "$s" "$pn" on eagain sum) + $(sm_stat "$m" "$s" "$pn" seed eagain sum)))
 		md "$row $(ratio "$med_on" "$med_seed")x | $eag |"
 	done
 done
@@ -97,7 +97,7 @@ for pn in same cross; do
 	for shape in $SHAPES; do
 		IFS=: read -r m s <<<"$shape"
 		[ "$m" = bulk ] || continue
-		awk -v a="$(stat "$m" "$s" "$pn" on rate med)" -v b="$(stat "$m" "$s" "$pn" off rate med)" \
+		awk -v a="$(sm_stat "$m" "$s" "$pn" on rate med)" -v b="$(sm_stat "$m" "$s" "$pn" off rate med)" \
 			'BEGIN { exit !(b > 0 && a > b) }' && { win=$(human "$s"); break; }
 	done
 	md "Bulk, $pn CPU: the redirect's median beats plain TCP from ${win:-no measured} write size${win:+ up}."
