@@ -6,6 +6,7 @@
 #   make check      unit tests (no root) + integration tests (root) + a short fuzz
 #   make unit       unit tests only (no root)
 #   make fuzz       the libFuzzer targets (build/fuzz_object, fuzz_btf, fuzz_btf_ext)
+#   make corpus-check  rawload vs libbpf (bpftool) on Debian's BPF objects (root)
 #   make bench      benchmarks under tools/bench
 #   make install    /usr/local/sbin/rawload + rawload.8
 
@@ -19,7 +20,7 @@ LOADER_DIRS := loader/object loader/core loader/explain loader/kernel loader/att
 SRC_DIRS    := $(LOADER_DIRS) netlink
 INC_FLAGS   := $(addprefix -iquote ,$(SRC_DIRS))
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-missing-field-initializers $(INC_FLAGS)
-LDLIBS  += -lmnl
+LDLIBS  += -lmnl -lz
 BUILD   := build
 PREFIX  ?= /usr/local
 
@@ -45,7 +46,7 @@ TEST_BPF_OBJS := $(patsubst tests/objects/%.c,$(BUILD)/tests/objects/%.o,$(TEST_
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all deps check unit integration fuzz bench install clean demo demo-sockops
+.PHONY: all deps check unit integration fuzz bench install clean demo demo-sockops corpus-check
 all: rawload $(BPF_OBJS) $(SEED_OBJS)
 
 rawload: $(CLI_OBJS) $(LIB_OBJS)
@@ -118,6 +119,11 @@ $(BUILD)/fuzz_%: tools/fuzz/fuzz_%.c $(FUZZ_SRCS) $(ALL_HDRS)
 	@mkdir -p $(BUILD)
 	$(CLANG) -std=c11 -D_GNU_SOURCE -g -O1 $(INC_FLAGS) -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=undefined -o $@ $< $(FUZZ_SRCS)
+
+# rawload vs libbpf on the BPF objects Debian packages ship (root; also part of
+# `make check` as integration/test_corpus)
+corpus-check: all
+	bash tests/integration/test_corpus.sh
 
 bench: all
 	tools/bench/run-all.sh

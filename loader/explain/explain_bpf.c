@@ -115,6 +115,11 @@ static void explain_prog_load(struct ex *x, const union bpf_attr *a, long result
 			 ex_attach_name(a->expected_attach_type, at, sizeof(at)));
 	else
 		ex_field(x, "expected_attach", "0 (this program type needs none)");
+	if (a->attach_btf_id)
+		ex_field(x, "attach_btf_id", "%" PRIu32 ": the hooked kernel type, by its id in %s BTF",
+			 a->attach_btf_id, a->attach_btf_obj_fd ? "a module's" : "vmlinux's");
+	if (a->fd_array)
+		ex_field(x, "fd_array", "module BTF fds for kfunc calls (call insn off = index)");
 	ex_prog_flags_text(flags, sizeof(flags), a->prog_flags);
 	ex_field(x, "prog_flags", "%s", flags);
 	if (a->kern_version)

@@ -1,7 +1,10 @@
 /* load.c - rl_object_load: BTF, then maps (load_maps.c), then programs.
  * See load.h for the order and the all-or-nothing rule. */
 #include "load_internal.h"
+#include "attach_btf.h"
 #include "core.h"
+#include "externs.h"
+#include "kconfig.h"
 #include "kernel_btf.h"
 #include "linker.h"
 #include "vlog.h"
@@ -14,10 +17,17 @@
 
 /* ---- BTF -------------------------------------------------------------- */
 
+/* Sizes and offsets for the DATASEC fix-up: from the ELF sections, and for
+ * ".kconfig", which no section holds, from the synthetic map's layout. */
 static int elf_section_size(void *ctx, const char *sec_name, uint32_t *size)
 {
-	const struct rl_elf_section *s = rl_elf_section_by_name(ctx, sec_name);
+	const struct rl_object_spec *spec = ctx;
+	const struct rl_elf_section *s = rl_elf_section_by_name(&spec->elf, sec_name);
 
+	if (!s && !strcmp(sec_name, ".kconfig") && spec->kconfig_map >= 0) {
+		*size = spec->maps[spec->kconfig_map].value_size;
+		return 0;
+	}
 	if (!s)
 		return -ENOENT;
 	*size = (uint32_t)s->size;
@@ -26,9 +36,15 @@ static int elf_section_size(void *ctx, const char *sec_name, uint32_t *size)
 
 static int elf_symbol_offset(void *ctx, const char *sec_name, const char *var, uint32_t *off)
 {
-	const struct rl_elf *elf = ctx;
+	const struct rl_object_spec *spec = ctx;
+	const struct rl_elf *elf = &spec->elf;
 	const struct rl_elf_section *s = rl_elf_section_by_name(elf, sec_name);
+	int e = rl_object_find_extern(spec, var);
 
+	if (!s && e >= 0 && spec->externs[e].kind == RL_EXTERN_KCONFIG) {
+		*off = spec->externs[e].offset;
+		return 0;
+	}
 	for (uint32_t i = 0; s && i < elf->nr_symbols; i++)
 		if (elf->symbols[i].shndx == s->index && !strcmp(elf->symbols[i].name, var)) {
 			*off = (uint32_t)elf->symbols[i].value;
@@ -41,7 +57,7 @@ static int elf_symbol_offset(void *ctx, const char *sec_name, const char *var, u
  * go on without (maps lose pretty-printing, verifier logs lose source lines). */
 static void load_btf(struct rl_object *o)
 {
-	struct rl_btf_fixup_ops ops = { elf_section_size, elf_symbol_offset, &o->spec->elf };
+	struct rl_btf_fixup_ops ops = { elf_section_size, elf_symbol_offset, o->spec };
 	struct rl_diag d = { "" };
 	const void *raw;
 	size_t size;
@@ -70,9 +86,25 @@ static void load_btf(struct rl_object *o)
 				log[0] = '\0';
 			}
 		}
-		snprintf(o->warning, sizeof(o->warning),
-			 "the kernel refused the object's BTF (BPF_BTF_LOAD: %s%s%.200s); loading without it",
-			 strerror(-fd), log && *log ? ": " : "", log ? log : "");
+		/* the log walks every type and ends with the reason: keep the
+		 * last line and the type it names (the one before) */
+		{
+			char *end = log ? log + strlen(log) : NULL, *last = NULL, *prev = NULL;
+
+			while (end && end > log && end[-1] == '\n')
+				*--end = '\0';
+			if (end && (last = strrchr(log, '\n'))) {
+				*last++ = '\0';
+				prev = strrchr(log, '\n');
+				prev = prev ? prev + 1 : log;
+			} else if (log) {
+				last = log;
+			}
+			snprintf(o->warning, sizeof(o->warning),
+				 "the kernel refused the object's BTF (BPF_BTF_LOAD: %s%s%.120s%s%.120s); loading without it",
+				 strerror(-fd), last && *last ? ": " : "", prev ? prev : "", prev ? " " : "",
+				 last ? last : "");
+		}
 		free(log);
 		return;
 	}
@@ -88,26 +120,54 @@ static void load_btf(struct rl_object *o)
 
 /* ---- programs ---------------------------------------------------------- */
 
-static int load_one_prog(struct rl_object *o, struct rl_prog *p, const int *map_fds,
-			 struct rl_core_session *core, const struct rl_load_opts *opts,
-			 struct rl_diag *d)
+/* fentry/fexit/fmod_ret need a BPF trampoline patched into kernel text; a
+ * kernel in lockdown refuses them with EPERM and an empty verifier log, which
+ * alone reads like a missing privilege.  Say which lockdown. */
+static void explain_trampoline_refusal(const struct rl_prog_spec *s, int err, struct rl_diag *d)
 {
-	struct rl_link_hooks hooks = { rl_core_fixup_function, core };
+	const char *how = "", *mode;
+
+	if (err != -EPERM || s->prog_type != BPF_PROG_TYPE_TRACING ||
+	    (s->expected_attach_type != BPF_TRACE_FENTRY && s->expected_attach_type != BPF_TRACE_FEXIT &&
+	     s->expected_attach_type != BPF_MODIFY_RETURN))
+		return;
+	mode = rl_lockdown_mode(&how);
+	if (mode)
+		snprintf(d->msg + strlen(d->msg), sizeof(d->msg) - strlen(d->msg), " (the kernel is locked down, mode '%s' per %s: it refuses fentry/fexit/fmod_ret trampolines even to root; tp_btf/raw_tp/kprobe programs still load)",
+			       mode, how);
+}
+
+static int load_one_prog(struct rl_object *o, struct rl_prog *p, const int *map_fds,
+			 struct rl_core_session *core, const struct rl_ksyms *ksyms,
+			 const struct rl_load_opts *opts, struct rl_diag *d)
+{
+	struct rl_link_hooks hooks = { core ? rl_core_fixup_function : NULL, core,
+				       ksyms ? ksyms->targets : NULL };
 	const struct rl_prog_spec *s = p->spec;
 	struct rl_linked_prog lp;
 	struct rl_prog_load_opts lo = { 0 };
 	struct bpf_prog_info info = { 0 };
 	uint32_t info_len = sizeof(info);
 	struct rl_vlog vlog;
+	struct rl_attach_btf ab = { .obj_fd = -1 };
 	int fd, err;
 
 	if (!s->prog_type)
-		return rl_err(d, EINVAL, "section '%s' names no known program type (known: xdp, sockops, sk_msg, sk_skb/..., tc, cgroup_skb/..., socket, kprobe/..., tracepoint/...)",
+		return rl_err(d, EINVAL, "section '%s' names no known program type (known: xdp, tc, tcx/..., socket, sk_skb/..., sk_msg, sockops, cgroup/..., kprobe/..., uprobe/..., tracepoint/..., raw_tp/..., tp_btf/..., fentry/..., lsm/..., iter/..., ...; see rawload(8))",
 			      s->sec_name);
-	err = rl_link_program(o->spec, (uint32_t)(s - o->spec->progs), map_fds, core ? &hooks : NULL,
-			      &lp, d);
-	if (err)
+	if (s->unsupported)
+		return rl_err(d, EOPNOTSUPP, "section '%s': a %s program %s", s->sec_name,
+			      rl_prog_type_name(s->prog_type), s->unsupported);
+	if (s->btf_attach != RL_BTF_NONE) {
+		err = rl_attach_btf_resolve(s, &ab, d);
+		if (err)
+			return err;
+	}
+	err = rl_link_program(o->spec, (uint32_t)(s - o->spec->progs), map_fds, &hooks, &lp, d);
+	if (err) {
+		rl_attach_btf_release(&ab);
 		return err;
+	}
 	if (opts->on_linked)
 		opts->on_linked(opts->ctx, p, lp.insns, lp.insn_cnt);
 	rl_kernel_name(p->kname, NULL, s->name);
@@ -119,6 +179,10 @@ static int load_one_prog(struct rl_object *o, struct rl_prog *p, const int *map_
 	lo.license = o->spec->license[0] ? o->spec->license : "";
 	lo.insns = lp.insns;
 	lo.insn_cnt = lp.insn_cnt;
+	lo.attach_btf_id = ab.btf_id;
+	lo.attach_btf_obj_fd = ab.obj_fd;
+	if (ksyms && ksyms->nr_fds)
+		lo.fd_array = ksyms->fd_array;
 	lo.prog_btf_fd = -1;
 	if (o->btf_fd >= 0 && lp.nr_func_info) {
 		lo.prog_btf_fd = o->btf_fd;
@@ -132,6 +196,7 @@ static int load_one_prog(struct rl_object *o, struct rl_prog *p, const int *map_
 	p->final_insn_cnt = lp.insn_cnt;
 	fd = rl_prog_load_with_log(&lo, &vlog, opts->verbose_log, d);
 	rl_linked_prog_free(&lp);
+	rl_attach_btf_release(&ab);
 	if (vlog.log) {
 		free(o->verifier_log);
 		o->verifier_log = vlog.log;
@@ -142,6 +207,7 @@ static int load_one_prog(struct rl_object *o, struct rl_prog *p, const int *map_
 		rl_core_explain_poison(core, vlog.log, o->warning, sizeof(o->warning));
 		rl_diag_prefix(d, "BPF_PROG_LOAD(%s, %u insns): ", rl_prog_type_name(s->prog_type),
 			       p->final_insn_cnt);
+		explain_trampoline_refusal(s, fd, d);
 		if (vlog.log)
 			strncat(d->msg, " - the verifier says:", sizeof(d->msg) - strlen(d->msg) - 1);
 		return fd;
@@ -192,6 +258,8 @@ static int load_progs(struct rl_object *o, const struct rl_load_opts *opts, stru
 {
 	int *map_fds = calloc(o->nr_maps + 1, sizeof(int));
 	struct rl_core_session core_session, *core = NULL;
+	struct rl_ksyms ksyms;
+	bool ksyms_done = false;
 	int err = 0;
 
 	if (!map_fds)
@@ -202,13 +270,20 @@ static int load_progs(struct rl_object *o, const struct rl_load_opts *opts, stru
 		err = core_begin(o, &core_session, d);
 		core = err ? NULL : &core_session;
 	}
+	for (uint32_t i = 0; i < o->spec->nr_externs && !err && !ksyms_done; i++)
+		if (o->spec->externs[i].kind != RL_EXTERN_KCONFIG) {
+			err = rl_externs_resolve_ksyms(o->spec, &ksyms, d);
+			ksyms_done = true;
+		}
 	for (uint32_t i = 0; i < o->nr_progs && !err; i++) {
-		err = load_one_prog(o, &o->progs[i], map_fds, core, opts, d);
+		err = load_one_prog(o, &o->progs[i], map_fds, core, ksyms_done ? &ksyms : NULL, opts, d);
 		if (err)
 			rl_diag_prefix(d, "program '%s': ", o->progs[i].spec->name);
 	}
 	if (core)
 		rl_core_session_free(core);
+	if (ksyms_done)
+		rl_ksyms_release(&ksyms);
 	free(map_fds);
 	return err ? err : fill_prog_slots(o, d);
 }

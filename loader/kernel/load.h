@@ -27,6 +27,8 @@
 struct rl_map {
 	const struct rl_map_spec *spec;
 	char kname[BPF_OBJ_NAME_LEN];   /* the name the kernel knows it by */
+	uint32_t max_entries, map_flags; /* as created: the spec's, with the conventions
+	                                    applied (rl_map_conventions) */
 	int fd;
 	uint32_t id;
 	bool reused;                    /* an existing pin or another object's map */

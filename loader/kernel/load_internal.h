@@ -7,6 +7,11 @@
 #include "load.h"
 #include "sys_bpf.h"
 
+/* max_entries / map_flags a map is created with: the spec's plus the ecosystem's
+ * conventions (PERF_EVENT_ARRAY 0 = possible CPUs, ring buffers page-rounded,
+ * global data mmapable). */
+int rl_map_conventions(const struct rl_map_spec *s, uint32_t *max_entries, uint32_t *map_flags,
+		       struct rl_diag *d);
 int rl_load_maps(struct rl_object *o, const struct rl_load_opts *opts, struct rl_diag *d);
 /* Kernel object names (load_maps.c): at most 15 characters of [A-Za-z0-9_.],
  * others replaced by '_'.  rl_kernel_name: prefix + name, truncated;

@@ -9,9 +9,12 @@
  * silently sharing a map of another shape would corrupt both users.
  */
 #include "load_internal.h"
+#include "externs.h"
+#include "host.h"
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -99,9 +102,10 @@ static int fetch_map_info(int fd, struct bpf_map_info *info, struct rl_diag *d)
 	return 0;
 }
 
-static int check_compatible(const struct rl_map_spec *s, const struct bpf_map_info *i,
+static int check_compatible(const struct rl_map *m, const struct bpf_map_info *i,
 			    const char *where, struct rl_diag *d)
 {
+	const struct rl_map_spec *s = m->spec;
 	const char *what = NULL;
 	uint32_t have = 0, want = 0;
 
@@ -111,10 +115,10 @@ static int check_compatible(const struct rl_map_spec *s, const struct bpf_map_in
 		what = "key_size", have = i->key_size, want = s->key_size;
 	else if (i->value_size != s->value_size)
 		what = "value_size", have = i->value_size, want = s->value_size;
-	else if (i->max_entries != s->max_entries)
-		what = "max_entries", have = i->max_entries, want = s->max_entries;
-	else if (i->map_flags != s->map_flags)
-		what = "map_flags", have = i->map_flags, want = s->map_flags;
+	else if (i->max_entries != m->max_entries)
+		what = "max_entries", have = i->max_entries, want = m->max_entries;
+	else if ((i->map_flags & ~BPF_F_MMAPABLE) != (m->map_flags & ~BPF_F_MMAPABLE))
+		what = "map_flags", have = i->map_flags, want = m->map_flags;
 	if (!what)
 		return 0;
 	if (what[0] == 't')
@@ -170,7 +174,7 @@ static int reuse_shared(struct rl_object *o, struct rl_map *m, const struct rl_l
 		snprintf(where, sizeof(where), "the map of the same name in '%s'",
 			 opts->share_with[i]->spec->name);
 		if (!err)
-			err = check_compatible(m->spec, &info, where, d);
+			err = check_compatible(m, &info, where, d);
 		if (err)
 			return err;
 		m->fd = fcntl(other->fd, F_DUPFD_CLOEXEC, 3);
@@ -204,7 +208,7 @@ static int reuse_pinned(struct rl_map *m, const char *pin_dir, struct rl_diag *d
 		char where[PATH_MAX + 32];
 
 		snprintf(where, sizeof(where), "the pinned map at %s", path);
-		err = check_compatible(m->spec, &info, where, d);
+		err = check_compatible(m, &info, where, d);
 	}
 	if (err) {
 		close(fd);
@@ -222,14 +226,19 @@ static int create_map(struct rl_object *o, struct rl_map *m, struct rl_diag *d)
 	const struct rl_map_spec *s = m->spec;
 	struct rl_map_create_opts c = {
 		.type = s->type, .key_size = s->key_size, .value_size = s->value_size,
-		.max_entries = s->max_entries, .map_flags = s->map_flags, .name = m->kname,
-		.numa_node = s->numa_node, .btf_fd = -1, .inner_map_fd = -1,
+		.max_entries = m->max_entries, .map_flags = m->map_flags, .name = m->kname,
+		.numa_node = s->numa_node, .btf_fd = -1, .inner_map_fd = -1, .map_extra = s->map_extra,
 	};
 	struct bpf_map_info info;
 	int fd, err;
 
 	if (s->inner_idx >= 0)
 		c.inner_map_fd = o->maps[s->inner_idx].fd;
+	else if (s->type == BPF_MAP_TYPE_ARRAY_OF_MAPS || s->type == BPF_MAP_TYPE_HASH_OF_MAPS)
+		/* the kernel sizes a map-in-map from a template map (inner_map_fd);
+		 * without one it says only EINVAL */
+		return rl_err(d, EINVAL, "%s has no inner map definition to make the template from "
+			      "(declare `__array(values, struct { ... })` in the map)", rl_map_type_name(s->type));
 	if (o->btf_fd >= 0 && (map_type_takes_btf(s->type) || s->origin == RL_MAP_GLOBAL_DATA) &&
 	    s->btf_value_type_id) {
 		c.btf_fd = o->btf_fd;
@@ -244,10 +253,17 @@ static int create_map(struct rl_object *o, struct rl_map *m, struct rl_diag *d)
 		c.btf_key_type_id = c.btf_value_type_id = 0;
 		fd = rl_sys_map_create(&c);
 	}
+	if (fd == -EINVAL && s->origin == RL_MAP_GLOBAL_DATA && (c.map_flags & BPF_F_MMAPABLE)) {
+		/* before 5.5 arrays cannot be mmapable: the program does not care */
+		c.map_flags &= ~BPF_F_MMAPABLE;
+		fd = rl_sys_map_create(&c);
+		if (fd >= 0)
+			m->map_flags = c.map_flags;
+	}
 	if (fd < 0)
 		return rl_err(d, fd, "BPF_MAP_CREATE(%s, key %u, value %u, max_entries %u, flags %#x): %s",
-			      rl_map_type_name(s->type), s->key_size, s->value_size, s->max_entries,
-			      s->map_flags, strerror(-fd));
+			      rl_map_type_name(s->type), s->key_size, s->value_size, c.max_entries,
+			      c.map_flags, strerror(-fd));
 	m->fd = fd;
 	err = fetch_map_info(fd, &info, d);
 	if (err)
@@ -259,14 +275,14 @@ static int create_map(struct rl_object *o, struct rl_map *m, struct rl_diag *d)
 /* .data/.rodata get their initial bytes; .rodata is then frozen so the
  * verifier can treat its contents as constants (map_freeze, and
  * BPF_F_RDONLY_PROG keeps programs from writing it). */
-static int fill_global_data(struct rl_map *m, struct rl_diag *d)
+static int fill_global_data(struct rl_map *m, const void *init, struct rl_diag *d)
 {
 	const struct rl_map_spec *s = m->spec;
 	uint32_t zero = 0;
 	int err;
 
-	if (s->init_data) {
-		err = rl_sys_map_update(m->fd, &zero, s->init_data, BPF_ANY);
+	if (init) {
+		err = rl_sys_map_update(m->fd, &zero, init, BPF_ANY);
 		if (err)
 			return rl_err(d, err, "BPF_MAP_UPDATE_ELEM (initial value, %llu bytes): %s",
 				      (unsigned long long)s->init_size, strerror(-err));
@@ -279,11 +295,49 @@ static int fill_global_data(struct rl_map *m, struct rl_diag *d)
 	return 0;
 }
 
+/* The conventions the ecosystem's objects rely on, which the kernel does not
+ * apply itself (the object keeps what it declared; the map gets these):
+ *   - PERF_EVENT_ARRAY with max_entries 0: one slot per possible CPU;
+ *   - RINGBUF / USER_RINGBUF: the size rounded up to a power-of-two number of
+ *     pages (ringbuf_map_alloc refuses anything else with EINVAL);
+ *   - global data (.data, .rodata, .bss, .kconfig): BPF_F_MMAPABLE, so user
+ *     space can map the values as a skeleton does. */
+int rl_map_conventions(const struct rl_map_spec *s, uint32_t *max_entries, uint32_t *map_flags,
+		       struct rl_diag *d)
+{
+	*max_entries = s->max_entries;
+	*map_flags = s->map_flags;
+	if (s->type == BPF_MAP_TYPE_PERF_EVENT_ARRAY && s->max_entries == 0) {
+		int err = rl_possible_cpus(max_entries, d);
+
+		if (err) {
+			rl_diag_prefix(d, "PERF_EVENT_ARRAY with max_entries 0 (one per CPU): ");
+			return err;
+		}
+	}
+	if ((s->type == BPF_MAP_TYPE_RINGBUF || s->type == BPF_MAP_TYPE_USER_RINGBUF) && s->max_entries) {
+		long page = sysconf(_SC_PAGESIZE);
+
+		*max_entries = rl_ringbuf_size(s->max_entries, page > 0 ? (uint32_t)page : 4096);
+		if (!*max_entries)
+			return rl_err(d, E2BIG, "ring buffer of %u bytes: no power of two fits 32 bits",
+				      s->max_entries);
+	}
+	if (s->origin == RL_MAP_GLOBAL_DATA)
+		*map_flags |= BPF_F_MMAPABLE;
+	return 0;
+}
+
 static int setup_one_map(struct rl_object *o, struct rl_map *m, const struct rl_load_opts *opts,
 			 struct rl_diag *d)
 {
 	const struct rl_map_spec *s = m->spec;
-	int err = 0;
+	uint8_t *kconfig = NULL;
+	int err;
+
+	err = rl_map_conventions(s, &m->max_entries, &m->map_flags, d);
+	if (err)
+		return err;
 
 	if (s->origin == RL_MAP_GLOBAL_DATA)
 		rl_data_map_name(m->kname, o->spec->name, s->name);
@@ -295,9 +349,18 @@ static int setup_one_map(struct rl_object *o, struct rl_map *m, const struct rl_
 		err = reuse_pinned(m, opts->pin_dir, d);
 	if (err)
 		return err < 0 ? err : 0;
-	err = create_map(o, m, d);
+	if (m == &o->maps[o->spec->kconfig_map]) {
+		/* .kconfig: the values come from the running kernel, not the file */
+		kconfig = calloc(1, s->value_size);
+		if (!kconfig)
+			return rl_err(d, ENOMEM, "out of memory");
+		err = rl_externs_kconfig_value(o->spec, kconfig, NULL, true, d);
+	}
+	if (!err)
+		err = create_map(o, m, d);
 	if (!err && s->origin == RL_MAP_GLOBAL_DATA)
-		err = fill_global_data(m, d);
+		err = fill_global_data(m, kconfig ? kconfig : s->init_data, d);
+	free(kconfig);
 	if (!err && s->pinning == RL_PIN_BY_NAME && opts->pin_dir) {
 		rl_pin_path(m->pin_path, opts->pin_dir, s->name);
 		err = rl_sys_obj_pin(m->fd, m->pin_path);

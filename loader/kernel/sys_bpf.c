@@ -217,6 +217,10 @@ int rl_sys_prog_load(const struct rl_prog_load_opts *o)
 	a.license = ptr_to_u64(o->license ? o->license : "");
 	a.insns = ptr_to_u64(o->insns);
 	a.insn_cnt = o->insn_cnt;
+	a.attach_btf_id = o->attach_btf_id;
+	if (o->attach_btf_obj_fd > 0)
+		a.attach_btf_obj_fd = (uint32_t)o->attach_btf_obj_fd;
+	a.fd_array = ptr_to_u64(o->fd_array);
 	/* BTF is read only when func_info or line_info is given
 	 * (check_btf_info() returns early otherwise) */
 	a.prog_btf_fd = fd_or_none(o->prog_btf_fd);

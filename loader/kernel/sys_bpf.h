@@ -42,6 +42,9 @@ struct rl_prog_load_opts {
 	const char *license;            /* "GPL" unlocks the GPL-only helpers */
 	const struct bpf_insn *insns;
 	uint32_t insn_cnt;
+	uint32_t attach_btf_id;         /* tp_btf/fentry/lsm/iter: the hooked type in kernel BTF */
+	int attach_btf_obj_fd;          /* that BTF when a module's; <= 0: vmlinux */
+	const int *fd_array;            /* kfuncs in modules: BTF fds by call insn off; NULL: none */
 	int prog_btf_fd;                /* BTF for func_info/line_info; < 0: none */
 	const void *func_info;          /* struct bpf_func_info[] */
 	uint32_t func_info_rec_size, func_info_cnt;

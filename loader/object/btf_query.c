@@ -329,10 +329,10 @@ uint32_t rl_btf_find_all_by_essential_name(struct rl_btf *btf, const char *name,
  *   - each entry inside the section (offset + size <= t->size);
  *   - each VAR entry with size != 0 (the compiler already wrote the size).
  * So we take the size from the ELF section, each offset from the variable's
- * symbol, and sort the entries by offset.  Not handled here: VARs with
- * linkage BTF_VAR_GLOBAL_EXTERN (externs in .kconfig/.ksyms), which the
- * kernel refuses outright ("Linkage not supported", btf_var_check_meta);
- * a loader supporting externs must rewrite them first.
+ * symbol, and sort the entries by offset.  VARs with linkage
+ * BTF_VAR_GLOBAL_EXTERN (externs in .kconfig), which the kernel refuses
+ * outright ("Linkage not supported", btf_var_check_meta), become
+ * BTF_VAR_GLOBAL_ALLOCATED once the loader's callbacks have placed them.
  */
 
 static int vsi_by_offset(const void *a, const void *b)
@@ -350,7 +350,7 @@ static int no_section_err(struct rl_diag *d, uint32_t id, const char *sec, int e
 	return rl_err(d, EINVAL, "BTF type [%u] DATASEC '%s': the object has no section '%s' to take its size from, "
 		      "and the kernel rejects a DATASEC of size 0%s", id, sec, sec,
 		      !strcmp(sec, ".kconfig") || !strcmp(sec, ".ksyms") ?
-		      " (extern variables in .kconfig/.ksyms are not supported)" : "");
+		      " (externs the object never references?)" : "");
 }
 
 static int place_vars(struct rl_btf *btf, uint32_t id, struct btf_type *t,
@@ -376,6 +376,10 @@ static int place_vars(struct rl_btf *btf, uint32_t id, struct btf_type *t,
 			return rl_err(d, EINVAL, "BTF type [%u] DATASEC '%s': variable '%s' (offset %u, size %u) "
 				      "runs past the section's %u bytes", id, sec, name, off, v[i].size, t->size);
 		v[i].offset = off;
+		/* an extern the loader gave storage to (.kconfig) is a plain
+		 * global now; the kernel refuses extern linkage */
+		if (((const struct btf_var *)(var + 1))->linkage == BTF_VAR_GLOBAL_EXTERN)
+			((struct btf_var *)(var + 1))->linkage = BTF_VAR_GLOBAL_ALLOCATED;
 	}
 	qsort(v, rl_btf_vlen(t), sizeof(*v), vsi_by_offset);
 	for (uint32_t i = 1; i < rl_btf_vlen(t); i++)
@@ -383,6 +387,50 @@ static int place_vars(struct rl_btf *btf, uint32_t id, struct btf_type *t,
 			return rl_err(d, EINVAL, "BTF type [%u] DATASEC '%s': variables '%s' and '%s' overlap at offset %u",
 				      id, sec, rl_btf_type_name(btf, v[i - 1].type),
 				      rl_btf_type_name(btf, v[i].type), v[i].offset);
+	return 0;
+}
+
+/* ".ksyms" has no storage: the kernel variables and functions its entries
+ * stand for are reached through ld_imm64 / call BTF ids, not through the
+ * DATASEC.  But BPF_BTF_LOAD would check it: each entry must be a VAR of
+ * non-zero size (btf_datasec_check_meta), and a kfunc's entry is a FUNC.
+ * So the record becomes an anonymous STRUCT of 4-byte ints at offset 0 (a
+ * STRUCT member is the same 12 bytes as a DATASEC entry, so the bytes keep
+ * their layout), each extern VAR an allocated int, each kfunc FUNC static.  Nothing refers to
+ * either; the programs' ld_imm64 and calls carry the kernel's ids. */
+static int fixup_ksyms(struct rl_btf *btf, uint32_t id, struct btf_type *t, struct rl_diag *d)
+{
+	struct btf_member *m = (void *)(t + 1);
+	uint32_t int_id = 0;
+
+	for (uint32_t i = 1; i < btf->nr_types && !int_id; i++) {
+		const struct btf_type *c = btf->types[i];
+
+		if (rl_btf_kind(c) == BTF_KIND_INT && c->size == 4 && !BTF_INT_OFFSET(*(const uint32_t *)(c + 1)))
+			int_id = i;
+	}
+	if (!int_id)
+		return rl_err(d, EINVAL, "BTF type [%u] DATASEC '.ksyms': the object's BTF has no 4-byte int to stand for its externs",
+			      id);
+	for (uint32_t i = 0; i < rl_btf_vlen(t); i++) {
+		/* m[i] is the DATASEC entry { type, offset, size } until rewritten */
+		struct btf_type *var = (struct btf_type *)rl_btf_type(btf, ((struct btf_var_secinfo *)&m[i])->type);
+
+		if (var && rl_btf_kind(var) == BTF_KIND_VAR) {
+			var->type = int_id;
+			((struct btf_var *)(var + 1))->linkage = BTF_VAR_GLOBAL_ALLOCATED;
+		} else if (var && rl_btf_kind(var) == BTF_KIND_FUNC) {
+			/* BPF_BTF_LOAD refuses BTF_FUNC_EXTERN ("Invalid func
+			 * linkage"); a static FUNC is a mere description */
+			var->info &= ~0xffffu;
+		}
+		m[i].name_off = 0;
+		m[i].type = int_id;
+		m[i].offset = 0;
+	}
+	t->name_off = 0;
+	t->info = ((uint32_t)BTF_KIND_STRUCT << 24) | rl_btf_vlen(t); /* kind_flag 0 */
+	t->size = 4;
 	return 0;
 }
 
@@ -399,6 +447,12 @@ int rl_btf_fixup_datasec(struct rl_btf *btf, const struct rl_btf_fixup_ops *ops,
 
 		if (rl_btf_kind(t) != BTF_KIND_DATASEC || t->size)
 			continue;       /* laid out already (kernel BTF, newer compilers) */
+		if (!strcmp(sec, ".ksyms")) {
+			err = fixup_ksyms(btf, id, t, d);
+			if (err)
+				return err;
+			continue;
+		}
 		err = ops->section_size(ops->ctx, sec, &size);
 		if (err)
 			return no_section_err(d, id, sec, err);

@@ -74,9 +74,44 @@ static int layout(const struct rl_object_spec *obj, uint32_t entry, struct rl_li
 	return err;
 }
 
+static int patch_extern(const struct rl_object_spec *obj, const struct rl_prog_spec *f,
+			const struct rl_reloc *rel, struct bpf_insn *insn,
+			const struct rl_extern_target *ext, struct rl_diag *d)
+{
+	const struct rl_extern *e = rel->ext_idx >= 0 ? &obj->externs[rel->ext_idx] : NULL;
+	const struct rl_extern_target *t = e && ext ? &ext[rel->ext_idx] : NULL;
+
+	if (!e)
+		return rl_err(d, ENOEXEC, "'%s' insn %u: '%s' is undefined and no .kconfig/.ksyms extern in the BTF names it",
+			      f->name, rel->insn_idx, rel->sym_name);
+	if (!t)
+		return rl_err(d, EOPNOTSUPP, "'%s' insn %u: extern '%s' (%s) was not resolved",
+			      f->name, rel->insn_idx, rel->sym_name, rl_extern_kind_name(e->kind));
+	if (e->kind == RL_EXTERN_KFUNC && insn->code == (BPF_JMP | BPF_CALL)) {
+		insn->src_reg = t->resolved ? BPF_PSEUDO_KFUNC_CALL : 0;
+		insn->imm = t->resolved ? (int32_t)t->btf_id : RL_POISON_KFUNC_CALL;
+		insn->off = t->resolved ? t->fd_idx : 0;
+		return 0;
+	}
+	if (!t->resolved) {                     /* __weak and absent: the value 0 */
+		insn[0].src_reg = 0;
+		insn[0].imm = insn[1].imm = 0;
+	} else if (e->kind == RL_EXTERN_KSYM || e->kind == RL_EXTERN_KFUNC) {
+		/* a variable, or a kfunc's address (`if (bpf_ksym_exists(f))`) */
+		insn[0].src_reg = BPF_PSEUDO_BTF_ID;
+		insn[0].imm = (int32_t)t->btf_id;
+		insn[1].imm = t->btf_fd;
+	} else {
+		insn[0].src_reg = 0;
+		insn[0].imm = (int32_t)(uint32_t)t->addr;
+		insn[1].imm = (int32_t)(uint32_t)(t->addr >> 32);
+	}
+	return 0;
+}
+
 static int patch_one(const struct rl_object_spec *obj, const struct rl_linked_prog *lp,
 		     const struct rl_prog_spec *f, uint32_t base, const struct rl_reloc *rel,
-		     const int *map_fds, struct rl_diag *d)
+		     const int *map_fds, const struct rl_extern_target *ext, struct rl_diag *d)
 {
 	struct bpf_insn *insn = &lp->insns[base + rel->insn_idx];
 	const struct rl_prog_spec *callee;
@@ -104,8 +139,7 @@ static int patch_one(const struct rl_object_spec *obj, const struct rl_linked_pr
 			insn->src_reg = BPF_PSEUDO_FUNC;
 		return 0;
 	case RL_RELOC_EXTERN:
-		return rl_err(d, EOPNOTSUPP, "'%s' insn %u: extern '%s' (kconfig/ksym) is not supported by rawload",
-			      f->name, rel->insn_idx, rel->sym_name);
+		return patch_extern(obj, f, rel, insn, ext, d);
 	}
 	return rl_err(d, EINVAL, "unknown relocation kind");
 }
@@ -172,7 +206,8 @@ int rl_link_program(const struct rl_object_spec *obj, uint32_t prog_idx, const i
 
 		memcpy(&out->insns[out->func_pos[i]], f->insns, f->insn_cnt * sizeof(struct bpf_insn));
 		for (uint32_t r = 0; !err && r < f->nr_relocs; r++)
-			err = patch_one(obj, out, f, out->func_pos[i], &f->relocs[r], map_fds, d);
+			err = patch_one(obj, out, f, out->func_pos[i], &f->relocs[r], map_fds,
+					 hooks ? hooks->externs : NULL, d);
 		if (!err && hooks && hooks->fixup_function)
 			err = hooks->fixup_function(hooks->ctx, f, &out->insns[out->func_pos[i]], d);
 		if (err)

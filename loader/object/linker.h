@@ -42,7 +42,15 @@ struct rl_link_hooks {
 	int (*fixup_function)(void *ctx, const struct rl_prog_spec *fn, struct bpf_insn *insns,
 			      struct rl_diag *d);
 	void *ctx;
+	/* parallel to obj->externs: how each .ksyms extern resolved (NULL: the
+	 * object's ksym/kfunc relocations are refused) */
+	const struct rl_extern_target *externs;
 };
+
+/* Call imm of a weak kfunc the kernel lacks: an id no helper has, so the
+ * verifier refuses the call only if a path reaches it (the convention
+ * libbpf documents for unresolved weak kfuncs). */
+#define RL_POISON_KFUNC_CALL 2002000000
 
 /* map_fds[i] is the fd for obj->maps[i] (any number in tests). */
 int rl_link_program(const struct rl_object_spec *obj, uint32_t prog_idx, const int *map_fds,

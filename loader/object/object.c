@@ -126,6 +126,8 @@ static int add_function(struct rl_object_spec *obj, const struct rl_elf_section 
 		p->prog_type = def->prog_type;
 		p->expected_attach_type = def->expected_attach_type;
 		p->prog_flags = def->prog_flags;
+		p->btf_attach = def->btf_attach;
+		p->unsupported = def->unsupported;
 		if (def->takes_target && strchr(sec->name, '/'))
 			p->attach_target = strchr(sec->name, '/') + 1;
 	}
@@ -198,6 +200,8 @@ int rl_object_parse(struct rl_object_spec *obj, const char *name, const void *by
 	if (!err)
 		err = rl_object_collect_maps(obj, d);
 	if (!err)
+		err = rl_object_collect_externs(obj, d);
+	if (!err)
 		err = rl_object_collect_relocs(obj, d);
 	if (err)
 		rl_object_free(obj);
@@ -214,6 +218,7 @@ void rl_object_free(struct rl_object_spec *obj)
 		free(obj->maps[i].init_slots);
 	free(obj->progs);
 	free(obj->maps);
+	free(obj->externs);
 	free(obj->map_order);
 	if (obj->has_btf_ext)
 		rl_btf_ext_free(&obj->btf_ext);

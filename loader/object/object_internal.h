@@ -9,6 +9,7 @@
 #include "object.h"
 
 int rl_object_collect_maps(struct rl_object_spec *obj, struct rl_diag *d);   /* object_maps.c */
+int rl_object_collect_externs(struct rl_object_spec *obj, struct rl_diag *d); /* object_extern.c */
 int rl_object_collect_relocs(struct rl_object_spec *obj, struct rl_diag *d); /* object_relo.c */
 int rl_object_index_ext(struct rl_object_spec *obj, struct rl_diag *d);   /* object_ext.c */
 int rl_object_collect_map_inits(struct rl_object_spec *obj, struct rl_diag *d);

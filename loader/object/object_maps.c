@@ -198,8 +198,12 @@ static int parse_btf_map_def(struct rl_object_spec *obj, struct rl_map_spec *m,
 			cur->has_init_values = true;
 			cur->init_values_off = BTF_MEMBER_BIT_OFFSET(mem[i].offset) / 8;
 		}
-		else if (!strcmp(mname, "map_extra"))
-			continue; /* bloom filter hash count: not used by rawload yet */
+		else if (!strcmp(mname, "map_extra")) {
+			uint32_t extra = 0;
+
+			err = btf_uint_member(btf, mem[i].type, &extra);
+			cur->map_extra = extra;
+		}
 		else
 			return rl_err(d, EINVAL, "unknown map attribute '%s' (member %u)", mname, i);
 		if (err)

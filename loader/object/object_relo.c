@@ -125,7 +125,7 @@ static int classify(struct rl_object_spec *obj, const struct rl_elf_section *sec
 	uint32_t insn_idx = rel->offset / 8;
 	const struct bpf_insn *insn = (const struct bpf_insn *)sec->data + insn_idx;
 	struct rl_prog_spec *fn;
-	struct rl_reloc r = { .sym_idx = rel->sym, .sym_name = sym->name };
+	struct rl_reloc r = { .sym_idx = rel->sym, .sym_name = sym->name, .ext_idx = -1 };
 	int m;
 
 	if (rel->offset % 8)
@@ -144,7 +144,19 @@ static int classify(struct rl_object_spec *obj, const struct rl_elf_section *sec
 			return rl_err(d, ENOEXEC, "relocation %zu at insn %u: ld_imm64 is cut off by the end of '%s'",
 				      ri, insn_idx, fn->name);
 		if (sym->shndx == SHN_UNDEF) {
-			r.kind = RL_RELOC_EXTERN;
+			r.ext_idx = rl_object_find_extern(obj, sym->name);
+			if (r.ext_idx >= 0 && obj->externs[r.ext_idx].kind == RL_EXTERN_KCONFIG) {
+				const struct rl_extern *e = &obj->externs[r.ext_idx];
+
+				if (insn->imm < 0 || (uint32_t)insn->imm >= e->size)
+					return rl_err(d, ENOEXEC, "relocation %zu at insn %u: extern '%s' + addend %d is outside its %u bytes",
+						      ri, insn_idx, sym->name, insn->imm, e->size);
+				r.kind = RL_RELOC_MAP_VALUE;
+				r.map_idx = (uint32_t)obj->kconfig_map;
+				r.map_off = e->offset + (uint32_t)insn->imm;
+			} else {
+				r.kind = RL_RELOC_EXTERN;
+			}
 		} else if (sym->shndx >= elf->nr_sections) {
 			return rl_err(d, ENOEXEC, "relocation %zu at insn %u: symbol '%s' has special section index %#x",
 				      ri, insn_idx, sym->name, sym->shndx);
@@ -174,6 +186,10 @@ static int classify(struct rl_object_spec *obj, const struct rl_elf_section *sec
 			return rl_err(d, ENOEXEC, "relocation %zu at insn %u: symbol '%s' is in section '%s', which is not a map, global data or code section",
 				      ri, insn_idx, sym->name, elf->sections[sym->shndx].name);
 		}
+	} else if (insn->code == CALL && sym->shndx == SHN_UNDEF &&
+		   (r.ext_idx = rl_object_find_extern(obj, sym->name)) >= 0 &&
+		   obj->externs[r.ext_idx].kind == RL_EXTERN_KFUNC) {
+		r.kind = RL_RELOC_EXTERN;       /* a kfunc call */
 	} else if (insn->code == CALL && insn->src_reg == BPF_PSEUDO_CALL) {
 		if (sym->shndx == 0 || sym->shndx >= elf->nr_sections ||
 		    !rl_elf_section_is_exec(&elf->sections[sym->shndx]))

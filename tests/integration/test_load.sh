@@ -94,8 +94,8 @@ check ".rodata pinned" test -n "$rodata"
 check ".data pinned" test -n "$data"
 check ".bss pinned" test -n "$bss"
 if [ -n "$rodata" ]; then
-	check_eq ".rodata: array, BPF_F_RDONLY_PROG (0x80), frozen" \
-		"$(map_shape "$rodata" | awk '{ print $1, $3, $5, $6, $7 }')" "array 4 1 128 1"
+	check_eq ".rodata: array, BPF_F_RDONLY_PROG|BPF_F_MMAPABLE (0x480), frozen" \
+		"$(map_shape "$rodata" | awk '{ print $1, $3, $5, $6, $7 }')" "array 4 1 1152 1"
 	check_contains ".rodata: bpftool prints frozen" "$(bpftool map show pinned "$rodata")" frozen
 fi
 [ -n "$data" ] && check_eq ".data: array, 8 bytes, not frozen" \
@@ -114,6 +114,27 @@ if [ -n "$data" ] && [ -n "$bss" ]; then
 	bpftool prog run pinned "$D/xdp_globals" data_in "$TMP/frame" >"$TMP/run2" 2>&1
 	check_contains "magic = 0 in .data: XDP_PASS (2)" "$(cat "$TMP/run2")" "Return value: 2"
 fi
+
+echo "== map conventions: perf event array per CPU, ring buffer in pages, map_extra, mmapable data"
+load map_conventions
+D="$PIN/map_conventions"
+cpus=0
+for r in $(tr ',' ' ' </sys/devices/system/cpu/possible); do
+	cpus=$((cpus + ${r#*-} - ${r%-*} + 1))
+done
+check_eq "events: PERF_EVENT_ARRAY max_entries 0 -> $cpus possible CPUs" \
+	"$(bpftool map show id "$(id_in "$OUT" events)" -j | python3 -c 'import json,sys; m=json.load(sys.stdin); print(m["type"], m["max_entries"])')" \
+	"perf_event_array $cpus"
+check_eq "logbuf: ring buffer 5000 -> 8192" \
+	"$(bpftool map show id "$(id_in "$OUT" logbuf)" -j | python3 -c 'import json,sys; print(json.load(sys.stdin)["max_entries"])')" 8192
+check_eq "seen: bloom filter, BPF_F_ZERO_SEED (0x40)" \
+	"$(bpftool map show id "$(id_in "$OUT" seen)" -j | python3 -c 'import json,sys; m=json.load(sys.stdin); print(m["type"], m["flags"])')" \
+	"bloom_filter 64"
+bss=$(pin_by_suffix "$D" .bss)
+[ -n "$bss" ] && check_eq ".bss: BPF_F_MMAPABLE (0x400)" "$(map_shape "$bss" | awk '{ print $6 }')" 1024
+check_eq "conventions: socket filter keeps 64 bytes (.rodata)" \
+	"$("$RL" run "$OBJ/map_conventions.bpf.o" --prog conventions --icmp-echo-reply --json 2>&1 |
+		python3 -c 'import json,sys; print(json.load(sys.stdin).get("retval"))' 2>/dev/null)" 64
 
 echo "== subprograms, tail calls, map-in-map, several programs per section"
 load subprog

@@ -453,8 +453,8 @@ static void test_extern_refused(void)
 		memset(l.bytes + at, 0, sizeof(uint16_t));     /* st_shndx = SHN_UNDEF */
 		if (parse(&l, "global_data.bpf.o")) {
 			CHECK_EQ(rl_link_program(&l.obj, prog_index(&l.obj, "xdp_globals"), l.fds, NULL,
-						 &lp, &d), -EOPNOTSUPP);
-			CHECK_STR(d.msg, "function 'xdp_globals': 'xdp_globals' insn 5: extern 'magic' (kconfig/ksym) is not supported by rawload");
+						 &lp, &d), -ENOEXEC);
+			CHECK_STR(d.msg, "function 'xdp_globals': 'xdp_globals' insn 5: 'magic' is undefined and no .kconfig/.ksyms extern in the BTF names it");
 		}
 	}
 	unload(&l);

@@ -187,7 +187,7 @@ static void test_kernel_names(void)
 
 static const char *const objects[] = {
 	"global_data", "tail_call", "subprog", "map_in_map", "maps_btf", "maps_legacy",
-	"multi_prog", "sock_progs", "btf_shapes", "long_names",
+	"multi_prog", "sock_progs", "btf_shapes", "long_names", "map_conventions",
 };
 
 static void test_objects_match_kernel_info(void)
@@ -226,8 +226,8 @@ static void test_objects_match_kernel_info(void)
 			CHECK_EQ(info.type, s->type);
 			CHECK_EQ(info.key_size, s->key_size);
 			CHECK_EQ(info.value_size, s->value_size);
-			CHECK_EQ(info.max_entries, s->max_entries);
-			CHECK_EQ(info.map_flags, s->map_flags);
+			CHECK_EQ(info.max_entries, l.obj.maps[m].max_entries);
+			CHECK_EQ(info.map_flags, l.obj.maps[m].map_flags);
 			CHECK_STR(info.name, l.obj.maps[m].kname);
 		}
 		CHECK(l.obj.btf_fd >= 0); /* every test object has BTF the kernel accepts */
@@ -237,6 +237,105 @@ static void test_objects_match_kernel_info(void)
 
 /* The names the kernel reports, written out (tests/objects/long_names.bpf.c,
  * global_data.bpf.c): the kernel accepted each, and they are the expected ones. */
+/* The conventions as the kernel reports them (map_conventions.bpf.c): the perf
+ * event array has one slot per possible CPU, counted here from sysfs
+ * independently of host.c, the ring buffer 8192 bytes, the bloom filter its
+ * map_extra and flags, global data BPF_F_MMAPABLE. */
+static void test_map_conventions_in_kernel(void)
+{
+	struct rl_diag d = { "" };
+	struct loaded l;
+	uint32_t cpus = 0;
+	char buf[64] = "";
+	FILE *f = fopen("/sys/devices/system/cpu/possible", "r");
+	int a, b, n;
+
+	if (f) {
+		if (!fgets(buf, sizeof(buf), f))
+			buf[0] = '\0';
+		fclose(f);
+	}
+	for (char *t = strtok(buf, ",\n"); t; t = strtok(NULL, ",\n")) {
+		n = sscanf(t, "%d-%d", &a, &b);
+		cpus += n == 2 ? (uint32_t)(b - a + 1) : n == 1 ? 1 : 0;
+	}
+	CHECK(cpus > 0);
+	if (load_file(OBJDIR "map_conventions.bpf.o", &l, NULL, &d)) {
+		fprintf(stderr, "  map_conventions: %s\n", d.msg);
+		CHECK(0);
+		unload(&l);
+		return;
+	}
+	for (uint32_t m = 0; m < l.obj.nr_maps; m++) {
+		const struct rl_map_spec *s = l.obj.maps[m].spec;
+		struct bpf_map_info info = { 0 };
+		uint32_t len = sizeof(info);
+
+		CHECK_EQ(rl_sys_obj_info(l.obj.maps[m].fd, &info, &len), 0);
+		if (!strcmp(s->name, "events")) {
+			CHECK_EQ(s->max_entries, 0);
+			CHECK_EQ(info.max_entries, cpus);
+		} else if (!strcmp(s->name, "logbuf")) {
+			CHECK_EQ(s->max_entries, 5000);
+			CHECK_EQ(info.max_entries, 8192);
+		} else if (!strcmp(s->name, "seen")) {
+			CHECK_EQ(info.map_extra, 3);
+			CHECK_EQ(info.map_flags, BPF_F_ZERO_SEED);
+		} else if (!strcmp(s->name, ".rodata")) {
+			CHECK_EQ(info.map_flags, BPF_F_RDONLY_PROG | BPF_F_MMAPABLE);
+		} else {
+			CHECK_STR(s->name, ".bss");
+			CHECK_EQ(info.map_flags, BPF_F_MMAPABLE);
+		}
+	}
+	unload(&l);
+}
+
+/* tp_btf programs (btf_attach.bpf.c): TRACING, attach_btf_id = the id of
+ * typedef btf_trace_<tp> in /sys/kernel/btf/vmlinux, parsed here from the
+ * sysfs file (not through kernel_btf.c's cache), vmlinux's BTF object. */
+static void test_tp_btf_attach_ids(void)
+{
+	static const struct { const char *prog, *type; } want[] = {
+		{ "on_switch", "btf_trace_sched_switch" },
+		{ "on_exec", "btf_trace_sched_process_exec" },
+	};
+	struct rl_diag d = { "" };
+	struct rl_btf vmlinux;
+	struct loaded l;
+	size_t size;
+	void *raw = unit_read_file("/sys/kernel/btf/vmlinux", &size);
+
+	CHECK(raw != NULL);
+	if (!raw || rl_btf_parse(&vmlinux, raw, size, false, &d)) {
+		free(raw);
+		CHECK(0);
+		return;
+	}
+	if (load_file(OBJDIR "btf_attach.bpf.o", &l, NULL, &d)) {
+		fprintf(stderr, "  btf_attach: %s\n", d.msg);
+		CHECK(0);
+	} else {
+		for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+			struct rl_prog *p = rl_object_prog(&l.obj, want[i].prog);
+			struct bpf_prog_info info = { 0 };
+			uint32_t len = sizeof(info);
+
+			CHECK(p != NULL);
+			if (!p)
+				continue;
+			CHECK_EQ(rl_sys_obj_info(p->fd, &info, &len), 0);
+			CHECK_EQ(info.type, BPF_PROG_TYPE_TRACING);
+			CHECK_EQ(info.attach_btf_id,
+				 rl_btf_find_by_name_kind(&vmlinux, want[i].type, BTF_KIND_TYPEDEF));
+			CHECK(info.attach_btf_id != 0);
+		}
+	}
+	unload(&l);
+	rl_btf_free(&vmlinux);
+	free(raw);
+}
+
 static void test_kernel_names_in_kernel(void)
 {
 	static const struct { const char *obj, *elf, *kernel; } names[] = {
@@ -556,6 +655,8 @@ int main(void)
 		UNIT_TEST(test_kernel_names),
 		UNIT_TEST(test_objects_match_kernel_info),
 		UNIT_TEST(test_kernel_names_in_kernel),
+		UNIT_TEST(test_map_conventions_in_kernel),
+		UNIT_TEST(test_tp_btf_attach_ids),
 		UNIT_TEST(test_btf_refused_loads_without),
 		UNIT_TEST(test_pinned_reuse_refusals),
 		UNIT_TEST(test_verifier_reject_leaves_nothing),

@@ -367,6 +367,22 @@ static void check_one_rel(const struct rl_object_spec *o, const struct ref *r, c
 		return;
 	}
 	CHECK_EQ(rl->sym_idx, e->sym);
+	if (sym->shndx == 0) {
+		/* an extern: .kconfig ones read the synthesized map, .ksyms and
+		 * kfuncs stay externs for the loader */
+		int x = rl_object_find_extern(o, sym->name);
+
+		CHECK(x >= 0);
+		if (x >= 0 && o->externs[x].kind == RL_EXTERN_KCONFIG) {
+			CHECK_EQ(rl->kind, RL_RELOC_MAP_VALUE);
+			CHECK_EQ(rl->map_idx, o->kconfig_map);
+			CHECK_EQ(rl->map_off, (int64_t)o->externs[x].offset + insn_imm(in));
+		} else {
+			CHECK_EQ(rl->kind, RL_RELOC_EXTERN);
+			CHECK_EQ(rl->ext_idx, x);
+		}
+		return;
+	}
 	if (in->b[0] == (BPF_JMP | BPF_CALL)) {
 		CHECK_EQ(rl->kind, RL_RELOC_CALL);
 		CHECK_EQ(rl->target_sec, sym->shndx);
@@ -456,6 +472,10 @@ static void check_maps(const struct rl_object_spec *o, const struct ref *r)
 	}
 	for (uint32_t i = 0; i < o->nr_maps; i++)
 		templates += o->maps[i].is_inner_template;
+	if (o->kconfig_map >= 0) {       /* .kconfig externs: a map no section holds */
+		CHECK_STR(o->maps[o->kconfig_map].name, ".kconfig");
+		expect++;
+	}
 	CHECK_EQ(o->nr_maps, expect + templates);
 }
 
@@ -969,9 +989,90 @@ static void test_shipped(void)
 	}
 }
 
+/* The section-name table (sec_def.c): each kind the ecosystem uses, its
+ * program type, expected attach type, flags and BTF lookup. */
+static void test_sec_defs(void)
+{
+	static const struct { const char *sec; uint32_t type, attach, flags; enum rl_btf_attach btf; } c[] = {
+		{ "tp_btf/sched_switch", BPF_PROG_TYPE_TRACING, BPF_TRACE_RAW_TP, 0, RL_BTF_TRACE },
+		{ "fentry/vfs_read", BPF_PROG_TYPE_TRACING, BPF_TRACE_FENTRY, 0, RL_BTF_FUNC },
+		{ "fentry.s/vfs_read", BPF_PROG_TYPE_TRACING, BPF_TRACE_FENTRY, BPF_F_SLEEPABLE, RL_BTF_FUNC },
+		{ "fexit/vfs_read", BPF_PROG_TYPE_TRACING, BPF_TRACE_FEXIT, 0, RL_BTF_FUNC },
+		{ "fmod_ret/x", BPF_PROG_TYPE_TRACING, BPF_MODIFY_RETURN, 0, RL_BTF_FUNC },
+		{ "lsm/file_open", BPF_PROG_TYPE_LSM, BPF_LSM_MAC, 0, RL_BTF_LSM },
+		{ "lsm.s/file_open", BPF_PROG_TYPE_LSM, BPF_LSM_MAC, BPF_F_SLEEPABLE, RL_BTF_LSM },
+		{ "lsm_cgroup/socket_bind", BPF_PROG_TYPE_LSM, BPF_LSM_CGROUP, 0, RL_BTF_LSM },
+		{ "iter/task", BPF_PROG_TYPE_TRACING, BPF_TRACE_ITER, 0, RL_BTF_ITER },
+		{ "raw_tp/sched_switch", BPF_PROG_TYPE_RAW_TRACEPOINT, RL_ATTACH_NONE, 0, RL_BTF_NONE },
+		{ "raw_tracepoint.w/x", BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE, RL_ATTACH_NONE, 0, RL_BTF_NONE },
+		{ "tp/syscalls/sys_enter_openat", BPF_PROG_TYPE_TRACEPOINT, RL_ATTACH_NONE, 0, RL_BTF_NONE },
+		{ "kretprobe/do_exit", BPF_PROG_TYPE_KPROBE, RL_ATTACH_NONE, 0, RL_BTF_NONE },
+		{ "uretprobe/readline", BPF_PROG_TYPE_KPROBE, RL_ATTACH_NONE, 0, RL_BTF_NONE },
+		{ "uprobe.s/x", BPF_PROG_TYPE_KPROBE, RL_ATTACH_NONE, BPF_F_SLEEPABLE, RL_BTF_NONE },
+		{ "usdt/libc:setjmp", BPF_PROG_TYPE_KPROBE, RL_ATTACH_NONE, 0, RL_BTF_NONE },
+		{ "kprobe.multi/tcp_*", BPF_PROG_TYPE_KPROBE, BPF_TRACE_KPROBE_MULTI, 0, RL_BTF_NONE },
+		{ "perf_event", BPF_PROG_TYPE_PERF_EVENT, RL_ATTACH_NONE, 0, RL_BTF_NONE },
+		{ "cgroup_skb/egress", BPF_PROG_TYPE_CGROUP_SKB, BPF_CGROUP_INET_EGRESS, 0, RL_BTF_NONE },
+		{ "cgroup/sendmsg6", BPF_PROG_TYPE_CGROUP_SOCK_ADDR, BPF_CGROUP_UDP6_SENDMSG, 0, RL_BTF_NONE },
+		{ "cgroup/sock_release", BPF_PROG_TYPE_CGROUP_SOCK, BPF_CGROUP_INET_SOCK_RELEASE, 0, RL_BTF_NONE },
+		{ "cgroup/sysctl", BPF_PROG_TYPE_CGROUP_SYSCTL, BPF_CGROUP_SYSCTL, 0, RL_BTF_NONE },
+		{ "cgroup/getsockopt", BPF_PROG_TYPE_CGROUP_SOCKOPT, BPF_CGROUP_GETSOCKOPT, 0, RL_BTF_NONE },
+		{ "sk_lookup", BPF_PROG_TYPE_SK_LOOKUP, BPF_SK_LOOKUP, 0, RL_BTF_NONE },
+		{ "sk_reuseport/migrate", BPF_PROG_TYPE_SK_REUSEPORT, BPF_SK_REUSEPORT_SELECT_OR_MIGRATE, 0, RL_BTF_NONE },
+		{ "xdp.frags", BPF_PROG_TYPE_XDP, BPF_XDP, BPF_F_XDP_HAS_FRAGS, RL_BTF_NONE },
+		{ "xdp/devmap", BPF_PROG_TYPE_XDP, BPF_XDP_DEVMAP, 0, RL_BTF_NONE },
+		{ "xdp.frags/cpumap", BPF_PROG_TYPE_XDP, BPF_XDP_CPUMAP, BPF_F_XDP_HAS_FRAGS, RL_BTF_NONE },
+		{ "tcx/ingress", BPF_PROG_TYPE_SCHED_CLS, RL_BPF_TCX_INGRESS, 0, RL_BTF_NONE },
+		{ "tc", BPF_PROG_TYPE_SCHED_CLS, RL_ATTACH_NONE, 0, RL_BTF_NONE },
+		{ "lirc_mode2", BPF_PROG_TYPE_LIRC_MODE2, BPF_LIRC_MODE2, 0, RL_BTF_NONE },
+		{ "syscall", BPF_PROG_TYPE_SYSCALL, RL_ATTACH_NONE, BPF_F_SLEEPABLE, RL_BTF_NONE },
+		{ "netfilter", RL_BPF_PROG_TYPE_NETFILTER, RL_BPF_NETFILTER, 0, RL_BTF_NONE },
+	};
+	char name[64];
+	uint32_t kind = 0;
+
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		const struct rl_sec_def *def = rl_sec_def_find(c[i].sec);
+
+		CHECK(def != NULL);
+		if (!def) {
+			fprintf(stderr, "  no entry for '%s'\n", c[i].sec);
+			continue;
+		}
+		CHECK_EQ(def->prog_type, c[i].type);
+		CHECK_EQ(def->expected_attach_type, c[i].attach);
+		CHECK_EQ(def->prog_flags, c[i].flags);
+		CHECK_EQ(def->btf_attach, c[i].btf);
+		CHECK(def->unsupported == NULL);
+		CHECK(strcmp(rl_attach_type_name(def->expected_attach_type), "unknown") != 0);
+	}
+	CHECK(rl_sec_def_find("freplace/subprog")->unsupported != NULL);
+	CHECK(rl_sec_def_find("struct_ops/init")->unsupported != NULL);
+	CHECK(rl_sec_def_find("tp_btfx/a") == NULL);      /* a prefix ends at '/' or the end */
+	CHECK(rl_sec_def_find("socket_filter/x") == NULL);
+	CHECK_STR(rl_prog_type_name(RL_BPF_PROG_TYPE_NETFILTER), "NETFILTER");
+	CHECK_STR(rl_attach_type_name(RL_BPF_NETKIT_PEER), "NETKIT_PEER");
+
+	CHECK_EQ(rl_btf_attach_name(RL_BTF_TRACE, "sched_switch", name, sizeof(name), &kind), 0);
+	CHECK_STR(name, "btf_trace_sched_switch");
+	CHECK_EQ(kind, BTF_KIND_TYPEDEF);
+	CHECK_EQ(rl_btf_attach_name(RL_BTF_LSM, "file_open", name, sizeof(name), &kind), 0);
+	CHECK_STR(name, "bpf_lsm_file_open");
+	CHECK_EQ(kind, BTF_KIND_FUNC);
+	CHECK_EQ(rl_btf_attach_name(RL_BTF_ITER, "task", name, sizeof(name), &kind), 0);
+	CHECK_STR(name, "bpf_iter_task");
+	CHECK_EQ(rl_btf_attach_name(RL_BTF_FUNC, "vfs_read", name, sizeof(name), &kind), 0);
+	CHECK_STR(name, "vfs_read");
+	CHECK(rl_btf_attach_name(RL_BTF_FUNC, NULL, name, sizeof(name), &kind) < 0);
+	CHECK(rl_btf_attach_name(RL_BTF_FUNC, "", name, sizeof(name), &kind) < 0);
+	CHECK(rl_btf_attach_name(RL_BTF_TRACE, "0123456789012345678901234567890123456789012345678901234",
+				 name, sizeof(name), &kind) < 0);
+}
+
 int main(void)
 {
 	static const struct unit_test tests[] = {
+		UNIT_TEST(test_sec_defs),
 		UNIT_TEST(test_cross_check_all),
 		UNIT_TEST(test_maps_btf),
 		UNIT_TEST(test_maps_legacy),

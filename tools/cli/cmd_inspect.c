@@ -3,6 +3,7 @@
  * the kernel for.  Only -v / --explain reads something of the kernel's: its
  * BTF, to resolve the CO-RE relocations as `load` would (no root needed). */
 #include "cli.h"
+#include "externs.h"
 #include "core.h"
 #include "kernel_btf.h"
 #include "object.h"
@@ -361,7 +362,7 @@ static void print_maps(const struct rl_object_spec *obj)
 		tbl_cell(&t, "%u", m->max_entries);
 		tbl_cell(&t, "%#x", m->map_flags);
 		tbl_cell(&t, "%s", m->pinning ? "by name" : "none");
-		tbl_cell(&t, "%s+0x%llx (%s)", obj->elf.sections[m->sec_idx].name,
+		tbl_cell(&t, "%s+0x%llx (%s)", m->sec_idx == RL_NO_SECTION ? "(no section)" : obj->elf.sections[m->sec_idx].name,
 			 (unsigned long long)m->sec_off, origin_name(m));
 		for (uint32_t s = 0; s < m->nr_init_slots; s++) {
 			tbl_cell(&slots, "%s", m->name);
@@ -403,6 +404,77 @@ static void print_relocations(const struct rl_object_spec *obj)
 	tbl_print(&t);
 }
 
+/* .kconfig/.ksyms externs and how each resolves on this kernel (externs.c). */
+static char (*extern_texts(const struct rl_object_spec *obj))[RL_EXTERN_TEXT]
+{
+	char (*txt)[RL_EXTERN_TEXT] = calloc(obj->nr_externs + 1, sizeof(*txt));
+
+	if (txt && rl_externs_describe(obj, txt)) {
+		free(txt);
+		txt = NULL;
+	}
+	return txt;
+}
+
+static const char *extern_type(const struct rl_object_spec *obj, const struct rl_extern *e,
+			       char *buf, size_t len)
+{
+	static const char *const kc[] = { "bool", "char", "tristate", "int", "char[]" };
+
+	if (e->kind == RL_EXTERN_KCONFIG)
+		snprintf(buf, len, "%s%s, %u B at +%u", e->kcfg == RL_KCFG_INT && !e->is_signed ? "u" : "",
+			 kc[e->kcfg], e->size, e->offset);
+	else if (e->kind == RL_EXTERN_KSYM)
+		snprintf(buf, len, "%s", rl_btf_type_name(&obj->btf, e->type_id));
+	else
+		snprintf(buf, len, "-");
+	return buf;
+}
+
+static void print_externs(const struct rl_object_spec *obj)
+{
+	static const int min[] = { 24, 16, 16, 5, 0 };
+	char (*txt)[RL_EXTERN_TEXT] = extern_texts(obj), tb[64];
+	struct table t;
+
+	if (!obj->nr_externs)
+		return;
+	tbl_start(&t, "lllll", min);
+	tbl_cell(&t, "extern"), tbl_cell(&t, "kind"), tbl_cell(&t, "type"), tbl_cell(&t, "weak");
+	tbl_cell(&t, "resolves to (this kernel)");
+	for (uint32_t i = 0; i < obj->nr_externs; i++) {
+		const struct rl_extern *e = &obj->externs[i];
+
+		tbl_cell(&t, "%s", e->name);
+		tbl_cell(&t, "%s", rl_extern_kind_name(e->kind));
+		tbl_cell(&t, "%s", extern_type(obj, e, tb, sizeof(tb)));
+		tbl_cell(&t, "%s", e->weak ? "weak" : "-");
+		tbl_cell(&t, "%s", txt ? txt[i] : "?");
+	}
+	printf("\nexterns%s:\n", obj->kconfig_map >= 0 ? " (.kconfig ones in the synthesized '.kconfig' map)" : "");
+	tbl_print(&t);
+	free(txt);
+}
+
+static void json_externs(const struct rl_object_spec *obj)
+{
+	char (*txt)[RL_EXTERN_TEXT] = extern_texts(obj);
+
+	for (uint32_t i = 0; i < obj->nr_externs; i++) {
+		const struct rl_extern *e = &obj->externs[i];
+
+		printf("%s{\"name\":", i ? "," : "");
+		json_str(stdout, e->name);
+		printf(",\"kind\":");
+		json_str(stdout, rl_extern_kind_name(e->kind));
+		printf(",\"weak\":%s,\"size\":%u,\"offset\":%u,\"resolves\":", e->weak ? "true" : "false",
+		       e->size, e->offset);
+		json_str(stdout, txt ? txt[i] : "");
+		printf("}");
+	}
+	free(txt);
+}
+
 static void print_human(const char *path, const struct rl_object_spec *obj, bool resolve)
 {
 	printf("object %s (%s, %zu bytes)\n", obj->name, path, obj->elf.size);
@@ -411,6 +483,7 @@ static void print_human(const char *path, const struct rl_object_spec *obj, bool
 	print_programs(obj);
 	print_maps(obj);
 	print_relocations(obj);
+	print_externs(obj);
 	printf("\nBTF: ");
 	if (obj->has_btf)
 		printf("%u types, %u bytes of strings\n", obj->btf.nr_types - 1, obj->btf.strs_len);
@@ -535,7 +608,7 @@ static void json_maps(const struct rl_object_spec *obj)
 		       m->map_flags, m->pinning);
 		json_str(stdout, origin_name(m));
 		printf(",\"section\":");
-		json_str(stdout, obj->elf.sections[m->sec_idx].name);
+		json_str(stdout, m->sec_idx == RL_NO_SECTION ? "" : obj->elf.sections[m->sec_idx].name);
 		printf(",\"section_offset\":%llu", (unsigned long long)m->sec_off);
 		if (m->has_init_values)
 			printf(",\"values_offset\":%u", m->init_values_off);
@@ -564,6 +637,8 @@ static void print_json(const char *path, const struct rl_object_spec *obj, bool 
 	json_programs(obj);
 	printf("],\"maps\":[");
 	json_maps(obj);
+	printf("],\"externs\":[");
+	json_externs(obj);
 	printf("],\"btf_types\":%u,\"core_relocations\":%u,\"core\":[",
 	       obj->has_btf ? obj->btf.nr_types - 1 : 0, obj->nr_core_relos);
 	print_core_json(obj, resolve);

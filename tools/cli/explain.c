@@ -31,6 +31,7 @@
  */
 #include "core.h"
 #include "explain.h"
+#include "externs.h"
 #include "explain_bpf.h"
 #include "insn_dump.h"
 #include "sys_bpf.h"
@@ -328,6 +329,30 @@ static void on_linked(void *ctx, const struct rl_prog *p, const struct bpf_insn 
 		fprintf(ex.out, "  linking appended %u instructions of subprograms: %u in all\n",
 			cnt - s->insn_cnt, cnt);
 	fflush(ex.out);
+}
+
+/* Externs are resolved in user space too: the kernel sees a map value
+ * load, a BTF id or an address, never the name.  Told before the steps. */
+void cli_explain_externs(const struct cli *cli, const struct rl_object_spec *spec)
+{
+	char (*txt)[RL_EXTERN_TEXT];
+
+	if (!cli->explain || !spec->nr_externs)
+		return;
+	txt = calloc(spec->nr_externs, sizeof(*txt));
+	if (!txt || rl_externs_describe(spec, txt)) {
+		free(txt);
+		return;
+	}
+	fprintf(ex.out, "  externs of %s: resolved by rawload before BPF_PROG_LOAD (the kernel never sees their names)\n",
+		spec->name);
+	for (uint32_t i = 0; i < spec->nr_externs; i++)
+		fprintf(ex.out, "    %-24s %-16s %s\n", spec->externs[i].name,
+			rl_extern_kind_name(spec->externs[i].kind), txt[i]);
+	if (spec->kconfig_map >= 0)
+		fprintf(ex.out, "    (.kconfig values go into a read-only map '.kconfig' of %u bytes the object has no section for)\n",
+			spec->maps[spec->kconfig_map].value_size);
+	free(txt);
 }
 
 void cli_explain_load_opts(const struct cli *cli, struct rl_load_opts *opts)

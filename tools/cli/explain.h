@@ -18,4 +18,7 @@ void cli_explain_install(const struct cli *cli);
  * opts->on_linked is already taken. */
 void cli_explain_load_opts(const struct cli *cli, struct rl_load_opts *opts);
 
+/* With --explain: how the object's .kconfig/.ksyms externs resolve. */
+void cli_explain_externs(const struct cli *cli, const struct rl_object_spec *spec);
+
 #endif

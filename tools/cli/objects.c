@@ -72,6 +72,7 @@ int cli_load_parsed(struct cli_loaded *l, const struct rl_load_opts *opts, const
 	int err;
 
 	cli_explain_load_opts(cli, &o);
+	cli_explain_externs(cli, &l->spec);
 	err = rl_object_load(&l->obj, &l->spec, &o, &d);
 	if (l->obj.warning[0])
 		fprintf(stderr, "rawload: %s: warning: %s\n", l->path, l->obj.warning);
