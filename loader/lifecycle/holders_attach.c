@@ -8,6 +8,7 @@
 #include "holders_internal.h"
 
 #include "bpf_objects.h"
+#include "object.h"   /* RL_BPF_TCX_* */
 #include "sys_bpf.h"
 #include "tc_attach.h"
 
