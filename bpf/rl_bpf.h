@@ -104,6 +104,20 @@ static long (* const bpf_sk_redirect_hash)(struct __sk_buff *skb, void *map,
 static long (* const bpf_ringbuf_output)(void *ringbuf, void *data,
 					 __u64 size, __u64 flags) =
 	(void *) BPF_FUNC_ringbuf_output;
+static void *(* const bpf_ringbuf_reserve)(void *ringbuf, __u64 size, __u64 flags) =
+	(void *) BPF_FUNC_ringbuf_reserve;
+static void (* const bpf_ringbuf_submit)(void *data, __u64 flags) =
+	(void *) BPF_FUNC_ringbuf_submit;
+static void (* const bpf_ringbuf_discard)(void *data, __u64 flags) =
+	(void *) BPF_FUNC_ringbuf_discard;
+
+/* tracing: who is running, and memory that is not the program's */
+static __u64 (* const bpf_get_current_pid_tgid)(void) =
+	(void *) BPF_FUNC_get_current_pid_tgid;
+static long (* const bpf_get_current_comm)(void *buf, __u32 size) =
+	(void *) BPF_FUNC_get_current_comm;
+static long (* const bpf_probe_read_user_str)(void *dst, __u32 size, const void *user_ptr) =
+	(void *) BPF_FUNC_probe_read_user_str;
 
 /* Helpers that take a callback: the callback's address is loaded with a
  * BPF_PSEUDO_FUNC ld_imm64 that the loader must resolve like a call. */

@@ -1,62 +1,17 @@
-/* xdp_attach.c - the NETLINK_ROUTE socket that carries the XDP messages.
- *
- * One exchange, every time:
- *
- *   mnl_socket_open2(NETLINK_ROUTE)      socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE)
- *   setsockopt(NETLINK_EXT_ACK = 1)      errors come with the kernel's words
- *   setsockopt(NETLINK_CAP_ACK = 1)      ... and without a copy of our request
- *   mnl_socket_bind(0, AUTOPID)          the kernel picks our port id
- *   sendto(request)                      to port 0: the kernel
- *   recvfrom(reply)                      RTM_NEWLINK, or NLMSG_ERROR (0 = ACK)
- *   check nlmsg_seq == ours, nlmsg_pid == our port id
- *
- * A socket per exchange costs a few microseconds and means no state is
- * left behind between calls; an attach waits milliseconds in the kernel
- * anyway (dev_xdp_install on veth ends in synchronize_rcu()).
+/* xdp_attach.c - attach, detach and query XDP over rtnetlink: the requests
+ * of xdp_msg.c sent through nl_sock.c (one socket per exchange), the
+ * kernel's verdict turned into 0 or -errno with a hint of what to do.
  */
 #include "xdp_attach.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #include <libmnl/libmnl.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
-
-/* RTM_NEWLINK for one device is 1-3 KiB (without IFLA_EXT_MASK the kernel
- * leaves out per-VF data); recvfrom reports a truncated one as ENOSPC. */
-#define RL_NL_REPLY_BUFSZ (32 * 1024)
-
-static struct rl_nl_observer observer;
-static rl_nl_transport_fn transport;
-static void *transport_ctx;
-static int fault_nth, fault_err, fault_calls;
-static uint32_t last_seq;
-
-void rl_nl_set_observer(const struct rl_nl_observer *o)
-{
-	if (o)
-		observer = *o;
-	else
-		memset(&observer, 0, sizeof(observer));
-}
-
-void rl_nl_set_transport(rl_nl_transport_fn fn, void *ctx)
-{
-	transport = fn;
-	transport_ctx = ctx;
-}
-
-void rl_nl_set_fault(int nth, int err)
-{
-	fault_nth = nth;
-	fault_err = err;
-	fault_calls = 0;
-}
 
 const char *rl_xdp_kernel_path(void)
 {
@@ -69,103 +24,6 @@ const char *rl_xdp_query_kernel_path(void)
 	return "rtnl_getlink -> rtnl_fill_ifinfo -> rtnl_xdp_fill";
 }
 
-static uint32_t next_seq(void)
-{
-	return ++last_seq;
-}
-
-static void diag_append(struct rl_diag *d, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void diag_append(struct rl_diag *d, const char *fmt, ...)
-{
-	size_t used;
-	va_list ap;
-
-	if (!d)
-		return;
-	used = strlen(d->msg);
-	va_start(ap, fmt);
-	vsnprintf(d->msg + used, sizeof(d->msg) - used, fmt, ap);
-	va_end(ap);
-}
-
-static ssize_t socket_exchange(const struct nlmsghdr *req, void *buf, size_t buflen,
-			       struct rl_diag *d)
-{
-	struct mnl_socket *nl;
-	uint32_t portid;
-	ssize_t n;
-	int one = 1, err;
-
-	nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
-	if (!nl)
-		return rl_err(d, errno, "socket(AF_NETLINK, NETLINK_ROUTE): %s", strerror(errno));
-	/* Both options exist since Linux 4.12/4.3; an older kernel refusing
-	 * them only costs us the kernel's words, so the result is ignored. */
-	mnl_socket_setsockopt(nl, NETLINK_EXT_ACK, &one, sizeof(one));
-	mnl_socket_setsockopt(nl, NETLINK_CAP_ACK, &one, sizeof(one));
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		err = rl_err(d, errno, "bind(AF_NETLINK): %s", strerror(errno));
-		goto exit_socket;
-	}
-	portid = mnl_socket_get_portid(nl);
-	if (mnl_socket_sendto(nl, req, req->nlmsg_len) < 0) {
-		err = rl_err(d, errno, "sendto(NETLINK_ROUTE): %s", strerror(errno));
-		goto exit_socket;
-	}
-	do
-		n = mnl_socket_recvfrom(nl, buf, buflen);
-	while (n < 0 && errno == EINTR);
-	if (n < 0) {
-		if (errno == ENOSPC)
-			err = rl_err(d, EMSGSIZE, "reply larger than %zu bytes", buflen);
-		else
-			err = rl_err(d, errno, "recvfrom(NETLINK_ROUTE): %s", strerror(errno));
-		goto exit_socket;
-	}
-	err = rl_nl_check_reply(buf, (size_t)n, req->nlmsg_seq, portid, d);
-exit_socket:
-	mnl_socket_close(nl);
-	return err < 0 ? err : n;
-}
-
-/* RAWLOAD_NL_FAULT="N:ERRNO" (a number) arms a fault in test builds only,
- * like RAWLOAD_FAULT for bpf(2) in loader/kernel/sys_bpf.c. */
-static void read_fault_env(void)
-{
-#ifdef RL_FAULT_INJECTION
-	static bool done;
-	const char *env = getenv("RAWLOAD_NL_FAULT");
-	const char *colon = env ? strchr(env, ':') : NULL;
-
-	if (done)
-		return;
-	done = true;
-	if (colon && atoi(env) > 0 && atoi(colon + 1) > 0)
-		rl_nl_set_fault(atoi(env), atoi(colon + 1));
-#endif
-}
-
-/* The one place a request leaves this file: fault injection, the test
- * transport, or the real socket. */
-static ssize_t nl_call(const struct nlmsghdr *req, void *reply, size_t replylen, struct rl_diag *d)
-{
-	read_fault_env();
-	if (fault_nth > 0 && ++fault_calls == fault_nth) {
-		fault_nth = 0;
-		return rl_err(d, fault_err, "injected fault: %s", strerror(fault_err));
-	}
-	if (transport)
-		return transport(transport_ctx, req, reply, replylen, d);
-	return socket_exchange(req, reply, replylen, d);
-}
-
-static void notify(const struct nlmsghdr *req, const void *reply, int result)
-{
-	if (observer.on_message)
-		observer.on_message(observer.ctx, req, reply, result);
-}
-
 /* Advice for the refusals a user can do something about.  The kernel's
  * words (already in d) say what happened; this says what to do. */
 static void add_hint(struct rl_diag *d, int err, const struct rl_xdp_setlink_req *r,
@@ -176,26 +34,26 @@ static void add_hint(struct rl_diag *d, int err, const struct rl_xdp_setlink_req
 	bool other_mode = kmsg && strstr(kmsg, "at the same time");
 
 	if (err == -EBUSY && kmsg && strstr(kmsg, "link"))
-		diag_append(d, "; a BPF link owns this hook: it goes when the link does (bpftool link)");
+		rl_nl_diag_append(d, "; a BPF link owns this hook: it goes when the link does (bpftool link)");
 	else if (err == -EBUSY && !r->replace && r->prog_fd >= 0)
-		diag_append(d, "; use --replace to swap it atomically");
+		rl_nl_diag_append(d, "; use --replace to swap it atomically");
 	else if (err == -EEXIST && (other_mode || !r->replace))
-		diag_append(d, "; detach the program attached in the other mode first");
+		rl_nl_diag_append(d, "; detach the program attached in the other mode first");
 	else if (err == -EEXIST)
-		diag_append(d, "; the program attached now is not the expected one: check with 'rawload show'");
+		rl_nl_diag_append(d, "; the program attached now is not the expected one: check with 'rawload show'");
 	else if (r->mode == RL_XDP_MODE_HW && r->prog_fd >= 0)
-		diag_append(d, "; hw mode needs a NIC that offloads XDP: try --mode native or --mode skb");
+		rl_nl_diag_append(d, "; hw mode needs a NIC that offloads XDP: try --mode native or --mode skb");
 	else if (err == -EOPNOTSUPP && r->mode == RL_XDP_MODE_NATIVE)
-		diag_append(d, "; the driver has no native XDP: try --mode skb");
+		rl_nl_diag_append(d, "; the driver has no native XDP: try --mode skb");
 	else if (err == -ENODEV)
-		diag_append(d, "; the device is gone");
+		rl_nl_diag_append(d, "; the device is gone");
 	else if (err == -EPERM)
-		diag_append(d, "; changing a link needs CAP_NET_ADMIN (run as root)");
+		rl_nl_diag_append(d, "; changing a link needs CAP_NET_ADMIN (run as root)");
 	else if (r->mode == RL_XDP_MODE_NATIVE && r->prog_fd >= 0)
 		/* the driver's ndo_bpf(XDP_SETUP_PROG) said no for a reason of its
 		 * own (veth: peer MTU too large for a page, ERANGE; not enough
 		 * queues, ENOSPC): generic XDP runs after the driver, without it */
-		diag_append(d, "; the driver refused native XDP: try --mode skb");
+		rl_nl_diag_append(d, "; the driver refused native XDP: try --mode skb");
 }
 
 static int setlink(const struct rl_xdp_setlink_req *r, const char *what, struct rl_diag *d)
@@ -210,15 +68,15 @@ static int setlink(const struct rl_xdp_setlink_req *r, const char *what, struct 
 	req = rl_xdp_build_setlink(req_buf, sizeof(req_buf), r);
 	if (!req)
 		return rl_err(d, EINVAL, "RTM_SETLINK: invalid ifindex %d", r->ifindex);
-	n = nl_call(req, reply, sizeof(reply), d);
+	n = rl_nl_call(req, reply, sizeof(reply), d);
 	err = n < 0 ? (int)n : rl_xdp_parse_ack((const void *)reply, (size_t)n, r->seq, &ack, d);
-	notify(req, n < 0 ? NULL : reply, err);
+	rl_nl_notify(req, n < 0 ? NULL : reply, err);
 	if (err == 0)
 		return 0;
 	rl_diag_prefix(d, "RTM_SETLINK on ifindex %d (%s, %s mode): ", r->ifindex, what,
 		       rl_xdp_mode_name(r->mode));
 	if (ack.has_offs && rl_xdp_attr_at(req, ack.offs))
-		diag_append(d, " [at %s]", rl_xdp_attr_at(req, ack.offs));
+		rl_nl_diag_append(d, " [at %s]", rl_xdp_attr_at(req, ack.offs));
 	add_hint(d, err, r, ack.msg);
 	return err;
 }
@@ -233,7 +91,7 @@ int rl_xdp_attach(int ifindex, int prog_fd, enum rl_xdp_mode mode, bool replace,
 
 	if (prog_fd < 0)
 		return rl_err(d, EBADF, "XDP attach: program fd %d (detach is rl_xdp_detach)", prog_fd);
-	r.seq = next_seq();
+	r.seq = rl_nl_next_seq();
 	return setlink(&r, replace ? "replace" : "attach", d);
 }
 
@@ -247,7 +105,7 @@ int rl_xdp_detach_expected(int ifindex, enum rl_xdp_mode mode, int expected_fd,
 
 	if (expected_fd < 0)
 		return rl_err(d, EBADF, "XDP detach: expected program fd %d", expected_fd);
-	r.seq = next_seq();
+	r.seq = rl_nl_next_seq();
 	return setlink(&r, "detach", d);
 }
 
@@ -272,7 +130,7 @@ int rl_xdp_detach(int ifindex, struct rl_diag *d)
 
 		if (!ids[i])
 			continue;
-		r.seq = next_seq();
+		r.seq = rl_nl_next_seq();
 		err = setlink(&r, "detach", d);
 		if (err)
 			return err;
@@ -308,7 +166,7 @@ int rl_xdp_query(int ifindex, struct rl_xdp_state *st, struct rl_diag *d)
 	char req_buf[RL_XDP_REQ_BUFSZ] __attribute__((aligned(8)));
 	char reply[RL_NL_REPLY_BUFSZ] __attribute__((aligned(8)));
 	struct nlmsghdr *req;
-	uint32_t seq = next_seq();
+	uint32_t seq = rl_nl_next_seq();
 	ssize_t n;
 	int err;
 
@@ -316,9 +174,9 @@ int rl_xdp_query(int ifindex, struct rl_xdp_state *st, struct rl_diag *d)
 	req = rl_xdp_build_getlink(req_buf, sizeof(req_buf), ifindex, seq);
 	if (!req)
 		return rl_err(d, EINVAL, "RTM_GETLINK: invalid ifindex %d", ifindex);
-	n = nl_call(req, reply, sizeof(reply), d);
+	n = rl_nl_call(req, reply, sizeof(reply), d);
 	err = n < 0 ? (int)n : parse_getlink_reply(reply, (size_t)n, seq, st, d);
-	notify(req, n < 0 ? NULL : reply, err);
+	rl_nl_notify(req, n < 0 ? NULL : reply, err);
 	if (err)
 		rl_diag_prefix(d, "RTM_GETLINK on ifindex %d: ", ifindex);
 	return err;

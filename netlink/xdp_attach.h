@@ -22,6 +22,7 @@
 
 #include "diag.h"
 #include "undo.h"
+#include "nl_sock.h"
 #include "xdp_msg.h"
 
 /* Attach prog_fd to the device in `mode`.  Without `replace` the kernel
@@ -56,27 +57,5 @@ int rl_xdp_query(int ifindex, struct rl_xdp_state *st, struct rl_diag *d);
 /* The kernel functions a request enters, for --explain. */
 const char *rl_xdp_kernel_path(void);          /* RTM_SETLINK */
 const char *rl_xdp_query_kernel_path(void);    /* RTM_GETLINK */
-
-/* --explain: on_message runs after every exchange with the request, the
- * reply (NULL if none arrived) and the result the caller is about to get.
- * NULL or an observer with on_message NULL switches it off. */
-struct rl_nl_observer {
-	void (*on_message)(void *ctx, const struct nlmsghdr *req,
-			   const struct nlmsghdr *reply, int result);
-	void *ctx;
-};
-void rl_nl_set_observer(const struct rl_nl_observer *o);
-
-/* Tests: replace the socket by a fake kernel.  The function receives the
- * request and writes the reply bytes into reply; it returns their count or
- * -errno (and may fill d).  NULL restores the real socket. */
-typedef ssize_t (*rl_nl_transport_fn)(void *ctx, const struct nlmsghdr *req,
-				      void *reply, size_t replylen, struct rl_diag *d);
-void rl_nl_set_transport(rl_nl_transport_fn fn, void *ctx);
-
-/* Tests: make the nth netlink exchange from now (1 = the next one) fail
- * with -err before anything is sent.  nth 0 switches it off.  The fault
- * fires once. */
-void rl_nl_set_fault(int nth, int err);
 
 #endif

@@ -15,6 +15,10 @@
 #include "xdp_explain.h"
 #include "xdp_attach.h"   /* the kernel paths, constant strings */
 #include "xdp_msg.h"
+#include "nl_explain_internal.h"
+#include "tc_explain.h"
+#include "tc_msg.h"
+#include "tc_attach.h"   /* the kernel paths, constant strings */
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -27,60 +31,7 @@
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 
-#define LABEL_W   11
 #define HEX_BYTES 8
-#define HEX_W     (HEX_BYTES * 3)
-
-struct writer {
-	char *out;
-	size_t cap;
-	size_t len;       /* what the whole text needs, even past cap */
-	const char *indent;   /* before every field line ("" or NULL: none) */
-};
-
-static void w_printf(struct writer *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void w_printf(struct writer *w, const char *fmt, ...)
-{
-	size_t room = w->len < w->cap ? w->cap - w->len : 0;
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(room ? w->out + w->len : NULL, room, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		w->len += (size_t)n;
-}
-
-/* One field: label, its bytes in hex, what they mean. */
-static void field(struct writer *w, int depth, const char *label, const uint8_t *p, size_t n,
-		  const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-static void field(struct writer *w, int depth, const char *label, const uint8_t *p, size_t n,
-		  const char *fmt, ...)
-{
-	char meaning[256], hex[HEX_W + 1], line[LABEL_W + HEX_W + sizeof(meaning) + 8];
-	size_t i = 0, end;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(meaning, sizeof(meaning), fmt, ap);
-	va_end(ap);
-	do {
-		size_t chunk = n - i < HEX_BYTES ? n - i : HEX_BYTES;
-
-		hex[0] = '\0';
-		for (size_t j = 0; j < chunk; j++)
-			snprintf(hex + 3 * j, sizeof(hex) - 3 * j, "%02x ", p[i + j]);
-		snprintf(line, sizeof(line), "%*s%-*s%-*s%s", depth * 2, "",
-			 LABEL_W - depth * 2, i == 0 ? label : "", HEX_W, hex,
-			 i == 0 ? meaning : "");
-		end = strlen(line);
-		while (end > 0 && line[end - 1] == ' ')
-			end--;
-		w_printf(w, "%s%.*s\n", w->indent ? w->indent : "", (int)end, line);
-		i += chunk;
-	} while (i < n);
-}
 
 struct flag_name {
 	uint32_t bit;
@@ -146,7 +97,7 @@ static const char *msg_type_name(uint16_t t)
 	case RTM_GETLINK:   return "RTM_GETLINK";
 	case RTM_SETLINK:   return "RTM_SETLINK";
 	}
-	return "unknown";
+	return rl_tc_msg_type_name(t) ? rl_tc_msg_type_name(t) : "unknown";
 }
 
 /* The upper flag bits mean different things per request kind (netlink.h). */
@@ -161,39 +112,37 @@ static const char *nlmsg_flags_str(char *buf, size_t len, uint16_t type, uint16_
 	return flags_str(buf, len, flags, nlm_base, NFLAGS(nlm_base), NULL, 0);
 }
 
-static void explain_nlmsghdr(struct writer *w, int depth, const uint8_t *p, const char *note)
+static void explain_nlmsghdr(struct rl_nlw *w, int depth, const uint8_t *p, const char *note)
 {
 	struct nlmsghdr h;
 	char flags[160];
 
 	memcpy(&h, p, sizeof(h));
-	field(w, depth, "nlmsghdr", p, 4, "nlmsg_len = %u%s", h.nlmsg_len, note);
-	field(w, depth, "", p + 4, 2, "nlmsg_type = %s (%u)", msg_type_name(h.nlmsg_type), h.nlmsg_type);
-	field(w, depth, "", p + 6, 2, "nlmsg_flags = %s",
+	rl_nlw_field(w, depth, "nlmsghdr", p, 4, "nlmsg_len = %u%s", h.nlmsg_len, note);
+	rl_nlw_field(w, depth, "", p + 4, 2, "nlmsg_type = %s (%u)", msg_type_name(h.nlmsg_type), h.nlmsg_type);
+	rl_nlw_field(w, depth, "", p + 6, 2, "nlmsg_flags = %s",
 	      nlmsg_flags_str(flags, sizeof(flags), h.nlmsg_type, h.nlmsg_flags));
-	field(w, depth, "", p + 8, 4, "nlmsg_seq = %u", h.nlmsg_seq);
-	field(w, depth, "", p + 12, 4, "nlmsg_pid = %u", h.nlmsg_pid);
+	rl_nlw_field(w, depth, "", p + 8, 4, "nlmsg_seq = %u", h.nlmsg_seq);
+	rl_nlw_field(w, depth, "", p + 12, 4, "nlmsg_pid = %u", h.nlmsg_pid);
 }
 
-static void explain_ifinfomsg(struct writer *w, const uint8_t *p)
+static void explain_ifinfomsg(struct rl_nlw *w, const uint8_t *p)
 {
 	struct ifinfomsg ifi;
 	char flags[160];
 
 	memcpy(&ifi, p, sizeof(ifi));
-	field(w, 0, "ifinfomsg", p, 1, "ifi_family = %s (%u)",
+	rl_nlw_field(w, 0, "ifinfomsg", p, 1, "ifi_family = %s (%u)",
 	      ifi.ifi_family == 0 ? "AF_UNSPEC" : "?", ifi.ifi_family);
-	field(w, 0, "", p + 1, 1, "__ifi_pad");
-	field(w, 0, "", p + 2, 2, "ifi_type = %u%s", ifi.ifi_type,
+	rl_nlw_field(w, 0, "", p + 1, 1, "__ifi_pad");
+	rl_nlw_field(w, 0, "", p + 2, 2, "ifi_type = %u%s", ifi.ifi_type,
 	      ifi.ifi_type == 1 ? " (ARPHRD_ETHER)" : "");
-	field(w, 0, "", p + 4, 4, "ifi_index = %d", ifi.ifi_index);
-	field(w, 0, "", p + 8, 4, "ifi_flags = %s",
+	rl_nlw_field(w, 0, "", p + 4, 4, "ifi_index = %d", ifi.ifi_index);
+	rl_nlw_field(w, 0, "", p + 8, 4, "ifi_flags = %s",
 	      flags_str(flags, sizeof(flags), ifi.ifi_flags, iff_flags, NFLAGS(iff_flags), NULL, 0));
-	field(w, 0, "", p + 12, 4, "ifi_change = %s",
+	rl_nlw_field(w, 0, "", p + 12, 4, "ifi_change = %s",
 	      flags_str(flags, sizeof(flags), ifi.ifi_change, iff_flags, NFLAGS(iff_flags), NULL, 0));
 }
-
-enum attr_ctx { CTX_LINK, CTX_XDP, CTX_EXTACK };
 
 static const char *link_attr_name(uint16_t type)
 {
@@ -240,15 +189,17 @@ static const char *extack_attr_name(uint16_t type)
 	return NULL;
 }
 
-static const char *attr_name(enum attr_ctx ctx, uint16_t type)
+static const char *attr_name(enum rl_nla_ctx ctx, uint16_t type)
 {
-	const char *name = ctx == CTX_LINK ? link_attr_name(type) :
-			   ctx == CTX_XDP ? rl_xdp_attr_name(type) : extack_attr_name(type);
+	const char *name = ctx == RL_NLA_LINK ? link_attr_name(type) :
+			   ctx == RL_NLA_XDP ? rl_xdp_attr_name(type) :
+			   ctx == RL_NLA_TC ? rl_tc_attr_name(type) :
+			   ctx == RL_NLA_TC_BPF ? rl_tc_bpf_attr_name(type) : extack_attr_name(type);
 
 	return name ? name : "unknown";
 }
 
-static void explain_string(struct writer *w, int depth, const uint8_t *p, size_t n)
+static void explain_string(struct rl_nlw *w, int depth, const uint8_t *p, size_t n)
 {
 	char s[128];
 	size_t k;
@@ -256,10 +207,10 @@ static void explain_string(struct writer *w, int depth, const uint8_t *p, size_t
 	for (k = 0; k < n && k < sizeof(s) - 1 && p[k]; k++)
 		s[k] = p[k] >= 0x20 && p[k] < 0x7f ? (char)p[k] : '?';
 	s[k] = '\0';
-	field(w, depth, "", p, n, "= \"%s\"", s);
+	rl_nlw_field(w, depth, "", p, n, "= \"%s\"", s);
 }
 
-static void explain_xdp_payload(struct writer *w, int depth, uint16_t type, const uint8_t *p, size_t n)
+static void explain_xdp_payload(struct rl_nlw *w, int depth, uint16_t type, const uint8_t *p, size_t n)
 {
 	char flags[160];
 	int32_t s32;
@@ -270,76 +221,77 @@ static void explain_xdp_payload(struct writer *w, int depth, uint16_t type, cons
 	switch (type) {
 	case IFLA_XDP_FD:
 		if (s32 < 0)
-			field(w, depth, "", p, n, "= %d (no program: detach)", s32);
+			rl_nlw_field(w, depth, "", p, n, "= %d (no program: detach)", s32);
 		else
-			field(w, depth, "", p, n, "= %d (a program fd of the sending process)", s32);
+			rl_nlw_field(w, depth, "", p, n, "= %d (a program fd of the sending process)", s32);
 		break;
 	case IFLA_XDP_EXPECTED_FD:
 		if (s32 < 0)
-			field(w, depth, "", p, n, "= %d (no program may be attached now)", s32);
+			rl_nlw_field(w, depth, "", p, n, "= %d (no program may be attached now)", s32);
 		else
-			field(w, depth, "", p, n, "= %d (fd of the program that must be attached now)", s32);
+			rl_nlw_field(w, depth, "", p, n, "= %d (fd of the program that must be attached now)", s32);
 		break;
 	case IFLA_XDP_FLAGS:
-		field(w, depth, "", p, n, "= %s",
+		rl_nlw_field(w, depth, "", p, n, "= %s",
 		      flags_str(flags, sizeof(flags), u32, xdp_flags, NFLAGS(xdp_flags), NULL, 0));
 		break;
 	default:              /* the *_PROG_ID attributes */
-		field(w, depth, "", p, n, "= %u (program id)", u32);
+		rl_nlw_field(w, depth, "", p, n, "= %u (program id)", u32);
 		break;
 	}
 }
 
-static void explain_attrs(struct writer *w, int depth, const uint8_t *p, size_t len, enum attr_ctx ctx);
 
 /* The payload of one attribute whose header was already printed. */
-static void explain_payload(struct writer *w, int depth, enum attr_ctx ctx, uint16_t type,
+static void explain_payload(struct rl_nlw *w, int depth, enum rl_nla_ctx ctx, uint16_t type,
 			    const uint8_t *p, size_t n)
 {
 	uint32_t u32;
 
-	if (ctx == CTX_LINK && type == IFLA_XDP) {
-		explain_attrs(w, depth + 1, p, n, CTX_XDP);
+	if ((ctx == RL_NLA_TC || ctx == RL_NLA_TC_BPF) && rl_tc_explain_payload(w, depth, ctx, type, p, n))
+		return;
+	if (ctx == RL_NLA_LINK && type == IFLA_XDP) {
+		rl_nlw_attrs(w, depth + 1, p, n, RL_NLA_XDP);
 		return;
 	}
-	if ((ctx == CTX_LINK && (type == IFLA_IFNAME || type == IFLA_QDISC || type == IFLA_IFALIAS ||
+	if ((ctx == RL_NLA_LINK && (type == IFLA_IFNAME || type == IFLA_QDISC || type == IFLA_IFALIAS ||
 				 type == IFLA_PARENT_DEV_NAME)) ||
-	    (ctx == CTX_EXTACK && type == NLMSGERR_ATTR_MSG)) {
+	    (ctx == RL_NLA_EXTACK && type == NLMSGERR_ATTR_MSG)) {
 		explain_string(w, depth, p, n);
 		return;
 	}
-	if (ctx == CTX_XDP && type == IFLA_XDP_ATTACHED && n == 1) {
+	if (ctx == RL_NLA_XDP && type == IFLA_XDP_ATTACHED && n == 1) {
 		static const char *const att[] = { "XDP_ATTACHED_NONE", "XDP_ATTACHED_DRV",
 			"XDP_ATTACHED_SKB", "XDP_ATTACHED_HW", "XDP_ATTACHED_MULTI" };
 
-		field(w, depth, "", p, n, "= %s (%u)", p[0] < NFLAGS(att) ? att[p[0]] : "?", p[0]);
+		rl_nlw_field(w, depth, "", p, n, "= %s (%u)", p[0] < NFLAGS(att) ? att[p[0]] : "?", p[0]);
 		return;
 	}
-	if (ctx == CTX_XDP && n == 4 && type != IFLA_XDP_UNSPEC && type != IFLA_XDP_ATTACHED &&
+	if (ctx == RL_NLA_XDP && n == 4 && type != IFLA_XDP_UNSPEC && type != IFLA_XDP_ATTACHED &&
 	    rl_xdp_attr_name(type)) {
 		explain_xdp_payload(w, depth, type, p, n);
 		return;
 	}
-	if (ctx == CTX_EXTACK && type == NLMSGERR_ATTR_OFFS && n == 4) {
+	if (ctx == RL_NLA_EXTACK && type == NLMSGERR_ATTR_OFFS && n == 4) {
 		memcpy(&u32, p, sizeof(u32));
-		field(w, depth, "", p, n, "= %u (where the refused attribute starts in our request)", u32);
+		rl_nlw_field(w, depth, "", p, n, "= %u (where the refused attribute starts in our request)", u32);
 		return;
 	}
-	if (ctx == CTX_LINK && n == 4 && link_attr_name(type) && type != IFLA_LINKINFO) {
+	if (ctx == RL_NLA_LINK && n == 4 && link_attr_name(type) && type != IFLA_LINKINFO) {
 		memcpy(&u32, p, sizeof(u32));
-		field(w, depth, "", p, n, "= %u", u32);
-	} else if (ctx == CTX_LINK && n == 1 && link_attr_name(type)) {
-		field(w, depth, "", p, n, "= %u", p[0]);
+		rl_nlw_field(w, depth, "", p, n, "= %u", u32);
+	} else if (ctx == RL_NLA_LINK && n == 1 && link_attr_name(type)) {
+		rl_nlw_field(w, depth, "", p, n, "= %u", p[0]);
 	} else if (n == 0) {
 		return;                         /* a flag-like attribute: the header says it all */
 	} else if (n <= 2 * HEX_BYTES) {
-		field(w, depth, "", p, n, "(not decoded)");
+		rl_nlw_field(w, depth, "", p, n, "(not decoded)");
 	} else {
-		field(w, depth, "", NULL, 0, "(%zu payload bytes not shown)", n);
+		rl_nlw_field(w, depth, "", NULL, 0, "(%zu payload bytes not shown)", n);
 	}
 }
 
-static void explain_attrs(struct writer *w, int depth, const uint8_t *p, size_t len, enum attr_ctx ctx)
+void rl_nlw_attrs(struct rl_nlw *w, int depth, const uint8_t *p, size_t len, enum rl_nla_ctx ctx)
 {
 	size_t off = 0;
 
@@ -349,42 +301,42 @@ static void explain_attrs(struct writer *w, int depth, const uint8_t *p, size_t 
 
 		memcpy(&a, p + off, sizeof(a));
 		if (a.nla_len < NLA_HDRLEN || a.nla_len > len - off) {
-			field(w, depth, "nlattr", p + off, NLA_HDRLEN,
+			rl_nlw_field(w, depth, "nlattr", p + off, NLA_HDRLEN,
 			      "nla_len = %u: damaged, %zu bytes are left", a.nla_len, len - off);
 			return;
 		}
 		uint16_t type = a.nla_type & NLA_TYPE_MASK;
 
-		field(w, depth, "nlattr", p + off, NLA_HDRLEN, "nla_len = %u, nla_type = %s (%u)%s",
+		rl_nlw_field(w, depth, "nlattr", p + off, NLA_HDRLEN, "nla_len = %u, nla_type = %s (%u)%s",
 		      a.nla_len, attr_name(ctx, type), type,
 		      a.nla_type & NLA_F_NESTED ? "|NLA_F_NESTED" : "");
 		explain_payload(w, depth, ctx, type, p + off + NLA_HDRLEN, a.nla_len - NLA_HDRLEN);
 		aligned = NLA_ALIGN(a.nla_len);
 		if (aligned > a.nla_len && aligned <= len - off)
-			field(w, depth, "", p + off + a.nla_len, aligned - a.nla_len, "(padding to 4 bytes)");
+			rl_nlw_field(w, depth, "", p + off + a.nla_len, aligned - a.nla_len, "(padding to 4 bytes)");
 		if (aligned >= len - off)
 			return;
 		off += aligned;
 	}
 	if (off < len)
-		field(w, depth, "", p + off, len - off, "(%zu trailing bytes)", len - off);
+		rl_nlw_field(w, depth, "", p + off, len - off, "(%zu trailing bytes)", len - off);
 }
 
-static void explain_error(struct writer *w, const struct nlmsghdr *nlh, const uint8_t *p, size_t len)
+static void explain_error(struct rl_nlw *w, const struct nlmsghdr *nlh, const uint8_t *p, size_t len)
 {
 	struct nlmsghdr req;
 	int32_t err;
 	size_t off = sizeof(err) + sizeof(req);
 
 	if (len < sizeof(err)) {
-		field(w, 0, "nlmsgerr", p, len, "(truncated)");
+		rl_nlw_field(w, 0, "nlmsgerr", p, len, "(truncated)");
 		return;
 	}
 	memcpy(&err, p, sizeof(err));
 	if (err == 0)
-		field(w, 0, "nlmsgerr", p, 4, "error = 0 (success: this is the ACK)");
+		rl_nlw_field(w, 0, "nlmsgerr", p, 4, "error = 0 (success: this is the ACK)");
 	else
-		field(w, 0, "nlmsgerr", p, 4, "error = %d (%s: %s)", err,
+		rl_nlw_field(w, 0, "nlmsgerr", p, 4, "error = %d (%s: %s)", err,
 		      rl_nl_errno_name(err), strerror(err < 0 ? -err : err));
 	if (len < off)
 		return;
@@ -396,21 +348,21 @@ static void explain_error(struct writer *w, const struct nlmsghdr *nlh, const ui
 
 		if (body > len - off)
 			body = len - off;
-		field(w, 1, "", NULL, 0, "(%zu bytes of our request's body, echoed, not shown)", body);
+		rl_nlw_field(w, 1, "", NULL, 0, "(%zu bytes of our request's body, echoed, not shown)", body);
 		off += body;
 	}
 	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS)
-		explain_attrs(w, 0, p + off, len - off, CTX_EXTACK);
+		rl_nlw_attrs(w, 0, p + off, len - off, RL_NLA_EXTACK);
 }
 
 /* The whole message, field by field, into w. */
-static void explain_message(struct writer *w, const struct nlmsghdr *nlh)
+static void explain_message(struct rl_nlw *w, const struct nlmsghdr *nlh)
 {
 	const uint8_t *p = (const uint8_t *)nlh;
 	size_t blen;
 
 	if (nlh->nlmsg_len < NLMSG_HDRLEN) {
-		w_printf(w, "%snlmsghdr   nlmsg_len = %u: shorter than the %d-byte header\n",
+		rl_nlw_printf(w, "%snlmsghdr   nlmsg_len = %u: shorter than the %d-byte header\n",
 			 w->indent ? w->indent : "", nlh->nlmsg_len, NLMSG_HDRLEN);
 		return;
 	}
@@ -426,22 +378,30 @@ static void explain_message(struct writer *w, const struct nlmsghdr *nlh)
 	case RTM_GETLINK:
 	case RTM_SETLINK:
 		if (blen < sizeof(struct ifinfomsg)) {
-			field(w, 0, "ifinfomsg", p, blen, "(truncated: %zu of 16 bytes)", blen);
+			rl_nlw_field(w, 0, "ifinfomsg", p, blen, "(truncated: %zu of 16 bytes)", blen);
 			break;
 		}
 		explain_ifinfomsg(w, p);
-		explain_attrs(w, 0, p + sizeof(struct ifinfomsg), blen - sizeof(struct ifinfomsg), CTX_LINK);
+		rl_nlw_attrs(w, 0, p + sizeof(struct ifinfomsg), blen - sizeof(struct ifinfomsg), RL_NLA_LINK);
+		break;
+	case RTM_NEWQDISC:
+	case RTM_DELQDISC:
+	case RTM_GETQDISC:
+	case RTM_NEWTFILTER:
+	case RTM_DELTFILTER:
+	case RTM_GETTFILTER:
+		rl_tc_explain_body(w, nlh->nlmsg_type, p, blen);
 		break;
 	default:
 		if (blen)
-			field(w, 0, "payload", NULL, 0, "(%zu bytes not decoded)", blen);
+			rl_nlw_field(w, 0, "payload", NULL, 0, "(%zu bytes not decoded)", blen);
 		break;
 	}
 }
 
 size_t rl_nl_explain(char *out, size_t outlen, const struct nlmsghdr *nlh)
 {
-	struct writer w = { .out = out, .cap = outlen, .len = 0 };
+	struct rl_nlw w = { .out = out, .cap = outlen, .len = 0, .attrs = rl_nlw_attrs, .message = rl_nlw_message };
 
 	if (outlen)
 		out[0] = '\0';
@@ -471,7 +431,7 @@ static uint32_t request_xdp_flags(const struct nlmsghdr *req)
 
 /* Where XDP_SETUP_PROG lands: dev_xdp_bpf_op() picks generic_xdp_install
  * for skb mode and the driver's ndo_bpf otherwise (net/core/dev.c). */
-static void explain_install(struct writer *w, const struct nlmsghdr *req, const char *driver)
+static void explain_install(struct rl_nlw *w, const struct nlmsghdr *req, const char *driver)
 {
 	static const struct { const char *drv, *ndo; } drivers[] = {
 		{ "veth", "veth_xdp -> veth_xdp_set" }, { "virtio_net", "virtnet_xdp -> virtnet_xdp_set" },
@@ -481,7 +441,7 @@ static void explain_install(struct writer *w, const struct nlmsghdr *req, const 
 	const char *ndo = NULL;
 
 	if (request_xdp_flags(req) & XDP_FLAGS_SKB_MODE) {
-		w_printf(w, "  %-16s skb mode: dev_xdp_bpf_op() picks generic_xdp_install, not the driver's"
+		rl_nlw_printf(w, "  %-16s skb mode: dev_xdp_bpf_op() picks generic_xdp_install, not the driver's"
 			 " ndo_bpf;\n  %-16s the program runs in do_xdp_generic(), after the skb is built\n",
 			 "install", "");
 		return;
@@ -492,62 +452,64 @@ static void explain_install(struct writer *w, const struct nlmsghdr *req, const 
 		if (!strcmp(driver, drivers[i].drv))
 			ndo = drivers[i].ndo;
 	if (ndo)
-		w_printf(w, "  %-16s driver %s: ndo_bpf = %s (XDP_SETUP_PROG)\n", "install", driver, ndo);
+		rl_nlw_printf(w, "  %-16s driver %s: ndo_bpf = %s (XDP_SETUP_PROG)\n", "install", driver, ndo);
 	else
-		w_printf(w, "  %-16s driver %s: its net_device_ops.ndo_bpf (XDP_SETUP_PROG)\n", "install",
+		rl_nlw_printf(w, "  %-16s driver %s: its net_device_ops.ndo_bpf (XDP_SETUP_PROG)\n", "install",
 			 driver);
 }
 
-static void tell_message(struct writer *w, const char *title, const struct nlmsghdr *nlh)
+void rl_nlw_message(struct rl_nlw *w, const char *title, const struct nlmsghdr *nlh)
 {
-	w_printf(w, "  %s, %u bytes:\n", title, nlh->nlmsg_len);
+	rl_nlw_printf(w, "  %s, %u bytes:\n", title, nlh->nlmsg_len);
 	w->indent = "    ";
 	explain_message(w, nlh);
 	w->indent = NULL;
 }
 
 /* The device's whole description is long: its IFLA_XDP is what matters. */
-static void tell_getlink_reply(struct writer *w, const struct nlmsghdr *reply, bool whole)
+static void tell_getlink_reply(struct rl_nlw *w, const struct nlmsghdr *reply, bool whole)
 {
 	struct rl_xdp_state st;
 	struct rl_diag d = { "" };
 
 	if (whole || reply->nlmsg_type != RTM_NEWLINK || rl_xdp_parse_newlink(reply, &st, &d) != 0) {
-		tell_message(w, "reply", reply);
+		rl_nlw_message(w, "reply", reply);
 		return;
 	}
-	w_printf(w, "  %-16s RTM_NEWLINK, %u bytes (the whole device; -v shows every byte)\n", "reply",
+	rl_nlw_printf(w, "  %-16s RTM_NEWLINK, %u bytes (the whole device; -v shows every byte)\n", "reply",
 		 reply->nlmsg_len);
-	w_printf(w, "  %-16s attached %s, prog id %u (native %u, skb %u, hw %u)\n", "IFLA_XDP",
+	rl_nlw_printf(w, "  %-16s attached %s, prog id %u (native %u, skb %u, hw %u)\n", "IFLA_XDP",
 		 rl_xdp_attached_name(st.attached), st.prog_id, st.drv_prog_id, st.skb_prog_id,
 		 st.hw_prog_id);
 }
 
 size_t rl_nl_explain_step(char *out, size_t outlen, const struct rl_nl_step *s)
 {
-	struct writer w = { .out = out, .cap = outlen, .len = 0 };
+	struct rl_nlw w = { .out = out, .cap = outlen, .len = 0, .attrs = rl_nlw_attrs, .message = rl_nlw_message };
 	bool setlink = s->req->nlmsg_type == RTM_SETLINK;
 	const struct nlmsghdr *reply = s->reply;
 
 	if (outlen)
 		out[0] = '\0';
-	w_printf(&w, "\n[%u] netlink %s (NETLINK_ROUTE socket -> the kernel)\n", s->step,
+	if (rl_tc_msg_type_name(s->req->nlmsg_type))
+		return rl_tc_explain_step(&w, s);
+	rl_nlw_printf(&w, "\n[%u] netlink %s (NETLINK_ROUTE socket -> the kernel)\n", s->step,
 		 setlink ? "RTM_SETLINK" : s->req->nlmsg_type == RTM_GETLINK ? "RTM_GETLINK" : "message");
-	tell_message(&w, "request", s->req);
-	w_printf(&w, "  %-16s %s\n", "kernel path", setlink ? rl_xdp_kernel_path() : rl_xdp_query_kernel_path());
+	rl_nlw_message(&w, "request", s->req);
+	rl_nlw_printf(&w, "  %-16s %s\n", "kernel path", setlink ? rl_xdp_kernel_path() : rl_xdp_query_kernel_path());
 	if (setlink)
 		explain_install(&w, s->req, s->driver);
 	if (!reply)
-		w_printf(&w, "  %-16s none arrived\n", "reply");
+		rl_nlw_printf(&w, "  %-16s none arrived\n", "reply");
 	else if (setlink || reply->nlmsg_type == NLMSG_ERROR)
-		tell_message(&w, reply->nlmsg_type == NLMSG_ERROR ? "reply (NLMSG_ERROR; error 0 is the ACK)"
+		rl_nlw_message(&w, reply->nlmsg_type == NLMSG_ERROR ? "reply (NLMSG_ERROR; error 0 is the ACK)"
 								  : "reply", reply);
 	else
 		tell_getlink_reply(&w, reply, s->whole_reply);
 	if (s->result == 0)
-		w_printf(&w, "  %-16s 0 (%s)\n", "result", setlink ? "acknowledged: the kernel did it" : "success");
+		rl_nlw_printf(&w, "  %-16s 0 (%s)\n", "result", setlink ? "acknowledged: the kernel did it" : "success");
 	else
-		w_printf(&w, "  %-16s %d %s (%s)\n", "result", s->result, rl_nl_errno_name(s->result),
+		rl_nlw_printf(&w, "  %-16s %d %s (%s)\n", "result", s->result, rl_nl_errno_name(s->result),
 			 strerror(-s->result));
 	return w.len;
 }

@@ -326,6 +326,62 @@ int rl_sys_prog_query(int target_fd, uint32_t attach_type, uint32_t *attach_flag
 	return r;
 }
 
+/* ---- links ---------------------------------------------------------- */
+
+int rl_sys_link_create(const struct rl_link_create_opts *o)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.link_create.prog_fd = (uint32_t)o->prog_fd;
+	/* one union: target_fd (a cgroup, a perf event) or target_ifindex (tcx) */
+	a.link_create.target_fd = o->target;
+	a.link_create.attach_type = o->attach_type;
+	a.link_create.flags = o->flags;
+	/* perf_event.bpf_cookie: the first member of the per-type union, where
+	 * tcx keeps relative_fd and expected_revision: 0 means none for both */
+	a.link_create.perf_event.bpf_cookie = o->cookie;
+	return SYS_BPF(BPF_LINK_CREATE, &a);
+}
+
+int rl_sys_raw_tp_open(const char *name, int prog_fd)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.raw_tracepoint.name = ptr_to_u64(name);
+	a.raw_tracepoint.prog_fd = (uint32_t)prog_fd;
+	return SYS_BPF(BPF_RAW_TRACEPOINT_OPEN, &a);
+}
+
+int rl_sys_task_fd_query(int pid, int fd, uint32_t *prog_id, uint32_t *fd_type, char *name,
+			 uint32_t name_len)
+{
+	union bpf_attr a;
+	int r;
+
+	memset(&a, 0, sizeof(a));
+	a.task_fd_query.pid = (uint32_t)pid;
+	a.task_fd_query.fd = (uint32_t)fd;
+	a.task_fd_query.buf = ptr_to_u64(name);
+	a.task_fd_query.buf_len = name ? name_len : 0;
+	r = SYS_BPF(BPF_TASK_FD_QUERY, &a);
+	if (r == 0) {
+		*prog_id = a.task_fd_query.prog_id;
+		*fd_type = a.task_fd_query.fd_type;
+	}
+	return r;
+}
+
+int rl_sys_link_get_fd_by_id(uint32_t id)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.link_id = id;
+	return SYS_BPF(BPF_LINK_GET_FD_BY_ID, &a);
+}
+
 /* ---- maps ----------------------------------------------------------- */
 
 int rl_sys_map_create(const struct rl_map_create_opts *o)
@@ -481,6 +537,11 @@ int rl_sys_map_get_next_id(uint32_t start, uint32_t *next)
 int rl_sys_btf_get_next_id(uint32_t start, uint32_t *next)
 {
 	return get_next_id(BPF_BTF_GET_NEXT_ID, start, next);
+}
+
+int rl_sys_link_get_next_id(uint32_t start, uint32_t *next)
+{
+	return get_next_id(BPF_LINK_GET_NEXT_ID, start, next);
 }
 
 static int get_fd_by_id(int cmd, uint32_t id)

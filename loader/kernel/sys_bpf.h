@@ -90,6 +90,33 @@ int rl_sys_prog_detach(int prog_fd, int target_fd, uint32_t attach_type);
 int rl_sys_prog_query(int target_fd, uint32_t attach_type, uint32_t *attach_flags,
 		      uint32_t *ids, uint32_t *cnt);
 
+/* ---- links ---------------------------------------------------------- */
+
+/* BPF_LINK_CREATE: an attachment that is itself an object (an fd, a pin).
+ * target is an fd (cgroup, perf event) or, for tcx, an ifindex. */
+#define RL_BPF_TCX_INGRESS 46   /* enum bpf_attach_type, Linux 6.6; newer than our UAPI headers */
+#define RL_BPF_TCX_EGRESS  47
+#define RL_BPF_LINK_TYPE_TCX 11
+struct rl_link_create_opts {
+	int prog_fd;
+	uint32_t target;
+	uint32_t attach_type;
+	uint32_t flags;
+	uint64_t cookie;          /* BPF_PERF_EVENT: bpf_get_attach_cookie()'s value */
+};
+int rl_sys_link_create(const struct rl_link_create_opts *o);
+/* BPF_RAW_TRACEPOINT_OPEN: attach a raw tracepoint program to `name`; the fd
+ * returned is a link (bpf_raw_tp_link_attach). */
+int rl_sys_raw_tp_open(const char *name, int prog_fd);
+int rl_sys_link_get_next_id(uint32_t start, uint32_t *next);
+/* BPF_TASK_FD_QUERY: the program behind fd `fd` of process `pid` - a perf
+ * event with PERF_EVENT_IOC_SET_BPF or a raw tracepoint fd - its kind
+ * (enum bpf_task_fd_type) and the tracepoint's name in name.  -ENOENT/-ENOTSUPP
+ * when the fd holds none. */
+int rl_sys_task_fd_query(int pid, int fd, uint32_t *prog_id, uint32_t *fd_type, char *name,
+			 uint32_t name_len);
+int rl_sys_link_get_fd_by_id(uint32_t id);
+
 /* ---- maps ----------------------------------------------------------- */
 
 struct rl_map_create_opts {

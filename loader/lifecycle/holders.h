@@ -5,7 +5,8 @@
  * XDP slot, a cgroup attachment, a sockmap attachment, a prog-array slot
  * (programs), a program that uses it or an outer map's slot (maps).  The
  * kernel keeps no list of holders; we find them by looking everywhere the
- * kernel lets us look.  Not searched: BPF links, tc filters, perf events.
+ * kernel lets us look: also tc filters (cls_bpf), BPF links (tcx, perf
+ * event, raw tracepoint, ...) and perf events with a program.
  */
 #ifndef RL_HOLDERS_H
 #define RL_HOLDERS_H
@@ -24,6 +25,9 @@ enum rl_holder_kind {
 	RL_HOLD_OUTER_MAP,   /* id/name: array/hash of maps holding this map */
 	RL_HOLD_PROG_USES,   /* id/name: a program that uses this map */
 	RL_HOLD_FD,          /* pid, fd, name: the process's comm */
+	RL_HOLD_TC,          /* path: device, ifindex, slot: enum rl_tc_hook, prio, handle */
+	RL_HOLD_LINK,        /* id: the link, slot: its BPF_LINK_TYPE_*, path: what it is on */
+	RL_HOLD_PERF,        /* pid, fd, name: comm; path: the tracepoint (BPF_TASK_FD_QUERY) */
 };
 
 struct rl_holder {
@@ -31,6 +35,7 @@ struct rl_holder {
 	uint32_t id;                    /* the holding program or map */
 	uint32_t slot;
 	int ifindex, pid, fd;
+	uint32_t prio, handle;          /* RL_HOLD_TC: the filter */
 	char name[16];
 	char path[PATH_MAX];
 };
@@ -38,8 +43,9 @@ struct rl_holder {
 /* Every holder of program `id` (map `id` when is_map) that can be seen from
  * here: pins on the bpffs mount, XDP slots of this network namespace's
  * devices, cgroup v2 attachments (sock_ops, skb, sock, device), sockmap
- * attachments, prog-array slots, outer maps, programs using a map and open
- * fds of other processes.  Writes up to max; returns the number written or
+ * attachments, prog-array slots, outer maps, programs using a map, tc
+ * filters on this namespace's devices (SCHED_CLS programs), BPF links, perf
+ * events of any process with the program, and open fds of other processes.  Writes up to max; returns the number written or
  * -errno (-ENOENT: no such object). */
 int rl_find_holders(uint32_t id, bool is_map, struct rl_holder *out, int max);
 

@@ -24,6 +24,7 @@ RLF=${RAWLOAD_FAULT_BIN:-$TOP/build/rawload-fault}
 [ -x "$RLF" ] || { echo "build/rawload-fault missing (make build/rawload-fault)"; exit 1; }
 XDP_OBJ=$TOP/bpf/xdp_drop_ping.bpf.o
 SOCK_OBJ=$TOP/bpf/sockredir.bpf.o
+TC_OBJ=$TOP/bpf/tc_drop_ping.bpf.o
 
 make_veth_pair
 make_cgroup
@@ -131,6 +132,9 @@ walk() {
 			if ip -n "$NS_B" link show veth-b | grep -q xdp; then
 				echo "    $name $mode@$n: XDP still attached"; bad=1; break 2
 			fi
+			if in_b tc qdisc show dev veth-b 2>/dev/null | grep -q clsact; then
+				echo "    $name $mode@$n: clsact qdisc left on veth-b"; bad=1; break 2
+			fi
 			if [ -n "$(bpftool cgroup show "$CG" 2>/dev/null)" ]; then
 				echo "    $name $mode@$n: program left on the cgroup"; bad=1; break 2
 			fi
@@ -155,6 +159,14 @@ walk xdp "in_b '$RL' detach xdp veth-b --pin '$PIN/xdp'" -- \
 	nsenter --net="/run/netns/$NS_B" "$RLF" xdp "$XDP_OBJ" veth-b --pin "$PIN/xdp"
 walk sockops "'$RL' detach sockops --cgroup '$CG' --pin '$PIN/sockops'" -- \
 	"$RLF" sockops "$SOCK_OBJ" --cgroup "$CG" --pin "$PIN/sockops"
+walk tc "in_b '$RL' detach tc veth-b --pin '$PIN/tc'" -- \
+	nsenter --net="/run/netns/$NS_B" "$RLF" tc "$TC_OBJ" veth-b --egress --pin "$PIN/tc"
+walk tcx "in_b '$RL' detach tc veth-b --pin '$PIN/tcx'" -- \
+	nsenter --net="/run/netns/$NS_B" "$RLF" tc "$TC_OBJ" veth-b --egress --link --pin "$PIN/tcx"
+# trace runs until a signal: a run that survives its fault ends after 1 s
+walk trace ":" -- timeout --preserve-status -s INT 1 "$RLF" trace "$TOP/bpf/opensnoop.bpf.o" --pin "$PIN/trace"
+walk tracelink ":" -- timeout --preserve-status -s INT 1 "$RLF" trace "$TOP/bpf/opensnoop.bpf.o" --link \
+	--pin "$PIN/tracelink"
 
 # ---- detach: nothing changed, or a second detach finishes ------------------
 
@@ -201,6 +213,27 @@ sockops_clean() {
 }
 sockops_retry() { "$RLF" detach sockops --cgroup "$CG" --pin "$PIN/ds"; }
 
+tc_setup() {
+	in_b "$RL" tc "$TC_OBJ" veth-b --egress --pin "$PIN/dt" >/dev/null 2>&1 || return 1
+	IDS="p:$(bpftool prog show pinned "$PIN/dt/tc_drop_ping" | grep -oE '^[0-9]+')"
+	IDS="$IDS m:$(bpftool map show pinned "$PIN/dt/tc_stats" | grep -oE '^[0-9]+')"
+}
+tc_filter_ids() { in_b tc filter show dev veth-b egress 2>/dev/null | sed -n 's/.* id \([0-9]*\).*/\1/p'; }
+tc_unchanged() {
+	[ "p:$(tc_filter_ids)" = "${IDS%% *}" ] && [ -e "$PIN/dt/tc_drop_ping" ] && [ -e "$PIN/dt/tc_stats" ] &&
+		all_there $IDS
+}
+tc_clean() {
+	local left=
+	[ -n "$(tc_filter_ids)" ] && left="$left filter:$(tc_filter_ids | tr '\n' ,)"
+	in_b tc qdisc show dev veth-b | grep -q clsact && left="$left clsact"
+	[ -e "$PIN/dt" ] && left="$left pins:$(ls "$PIN/dt" | tr '\n' ,)"
+	left="$left $(ids_gone $IDS)"
+	echo "$left" | grep -q '[^ ]' && { echo "$left"; return 1; }
+	return 0
+}
+tc_retry() { in_b "$RLF" detach tc veth-b --pin "$PIN/dt"; }
+
 # walk_detach NAME bpf|netlink -- CMD... : NAME_setup/_unchanged/_clean/_retry
 walk_detach() {
 	local name=$1 kind=$2; shift 3
@@ -241,9 +274,14 @@ walk_detach() {
 	"${name}_retry" >/dev/null 2>&1
 }
 
-echo "== detach xdp / detach sockops: every bpf call fails, or SIGINT/SIGTERM arrives before it"
+echo "== detach xdp / sockops / tc: every bpf call fails, or SIGINT/SIGTERM arrives before it"
 walk_detach xdp bpf -- nsenter --net="/run/netns/$NS_B" "$RLF" detach xdp veth-b --pin "$PIN/dx"
 walk_detach sockops bpf -- "$RLF" detach sockops --cgroup "$CG" --pin "$PIN/ds"
+
+walk_detach tc bpf -- nsenter --net="/run/netns/$NS_B" "$RLF" detach tc veth-b --pin "$PIN/dt"
+
+echo "== detach tc: every netlink exchange fails"
+walk_detach tc netlink -- nsenter --net="/run/netns/$NS_B" "$RLF" detach tc veth-b --pin "$PIN/dt"
 
 echo "== detach xdp: every netlink exchange fails"
 walk_detach xdp netlink -- nsenter --net="/run/netns/$NS_B" "$RLF" detach xdp veth-b --pin "$PIN/dx"
@@ -315,4 +353,24 @@ for ((n = 1; n <= calls; n++)); do
 		bash -c "! ip -n '$NS_B' link show veth-b | grep -q xdp && [ -z \"\$(ls -A '$PIN/nl' 2>/dev/null)\" ]"
 	check_eq "xdp with netlink exchange $n failing leaves no ids" "$(leftover_ids)" ""
 done
+
+echo "== tc: every netlink exchange fails"
+calls=$(count_calls netlink nsenter --net="/run/netns/$NS_B" "$RL" tc "$TC_OBJ" veth-b --egress --pin "$PIN/nltc")
+in_b "$RL" detach tc veth-b --pin "$PIN/nltc" >/dev/null 2>&1
+[ "$calls" -gt 0 ] || fail "tc: a clean run made no netlink exchange"
+bad=0
+for ((n = 1; n <= calls; n++)); do
+	snap
+	out=$(RAWLOAD_NL_FAULT="$n:16" in_b "$RLF" tc "$TC_OBJ" veth-b --egress --pin "$PIN/nltc" 2>&1); rc=$?
+	if [ $rc = 0 ]; then
+		in_b "$RL" detach tc veth-b --pin "$PIN/nltc" >/dev/null 2>&1
+		continue
+	fi
+	why=$(refusal_ok netlink $rc "$out") || { echo "    tc netlink@$n: $why"; bad=1; }
+	in_b tc qdisc show dev veth-b | grep -q clsact && { echo "    tc netlink@$n: clsact left"; bad=1; }
+	[ -n "$(ls -A "$PIN/nltc" 2>/dev/null)" ] && { echo "    tc netlink@$n: pins left"; bad=1; }
+	stray=$(leftover_ids)
+	[ -n "$stray" ] && { echo "    tc netlink@$n: ids left: $stray"; bad=1; }
+done
+check "tc: each of $calls netlink exchanges failed in turn: exit 1 naming the fault, no qdisc, pins or ids left" [ $bad = 0 ]
 finish

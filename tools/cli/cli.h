@@ -126,6 +126,23 @@ int cli_show_cgroup(const char *path, struct cli *cli);
  * runs there), announced on stderr.  0 or EXIT_USER after printing why. */
 int cli_sockops_cgroup(const char *arg, char out[PATH_MAX], const char *cmd);
 
+/* cmd_detach.c, shared with detach_tc.c: the pin directory of program id
+ * (--pin DIR or found under <bpffs>/rawload), read with every entry opened:
+ * 1 found, 0 not pinned there, -1 after printing why; and removing what
+ * it holds of the program and its maps (0 or EXIT_USER). */
+int cli_find_pin_dir(const char *dev, const char *pin, uint32_t id, struct rl_pin_dir *pd);
+int cli_unpin_object(struct rl_pin_dir *pd, uint32_t prog_id, const uint32_t *map_ids, int nmaps);
+
+/* tools/cli/detach_tc.c */
+int cli_detach_tc(int argc, char **argv, struct cli *cli);
+
+/* trace_print.c: one ring buffer record, field by field, with BTF type
+ * type_id of btf; a line on f */
+void cli_print_record(FILE *f, const struct rl_btf *btf, uint32_t type_id, const void *rec,
+		      uint32_t len);
+
+int cmd_tc(int argc, char **argv, struct cli *cli);
+int cmd_trace(int argc, char **argv, struct cli *cli);
 int cmd_inspect(int argc, char **argv, struct cli *cli);
 int cmd_run(int argc, char **argv, struct cli *cli);
 int cmd_xdp(int argc, char **argv, struct cli *cli);

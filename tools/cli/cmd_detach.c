@@ -39,125 +39,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#define FREE_TIMEOUT_MS 2000
-
 __attribute__((weak)) int cli_detach_sockops(int argc, char **argv, struct cli *cli)
 {
 	(void)argc, (void)argv, (void)cli;
 	fprintf(stderr, "rawload detach sockops: not built\n");
 	return EXIT_USAGE;
-}
-
-static bool has_prog(const struct rl_pin_dir *pd, uint32_t id)
-{
-	for (int i = 0; i < pd->n; i++)
-		if (pd->e[i].fd >= 0 && pd->e[i].o.kind == RL_OBJ_PROG && pd->e[i].o.id == id)
-			return true;
-	return false;
-}
-
-/* The pin directory of program `id`: --pin DIR itself, or the directory of
- * its pin found under DIR (or <bpffs>/rawload).  Read before anything is
- * changed, and every entry must open: a pin we could not look at would be
- * silently left behind, keeping what it holds alive.  1 found, 0 not
- * pinned there, or -1 after printing why (nothing changed). */
-static int find_pin_dir(const char *dev, const char *pin, uint32_t id, struct rl_pin_dir *pd)
-{
-	char pins[1][PATH_MAX];
-	struct rl_diag d = { "" };
-	char *slash;
-	int n, err;
-
-	if (pin && rl_pin_dir_read(pd, pin, &d) == 0) {
-		if (has_prog(pd, id) || (err = rl_pin_dir_check(pd, &d)) != 0)
-			goto check;
-		rl_pin_dir_release(pd); /* perhaps one level down: DIR/<object>/ */
-	}
-	n = rl_find_pins_for_id(pin, id, false, pins, 1);
-	if (n <= 0)
-		return 0;
-	slash = strrchr(pins[0], '/');
-	if (slash && slash != pins[0])
-		*slash = '\0';
-	err = rl_pin_dir_read(pd, pins[0], &d);
-	if (err) {
-		fprintf(stderr, "rawload: %s: program %u's pin directory: %s: nothing changed\n", dev, id, d.msg);
-		return -1;
-	}
-check:
-	err = rl_pin_dir_check(pd, &d);
-	if (err) {
-		rl_pin_dir_release(pd);
-		fprintf(stderr, "rawload: %s: %s: nothing changed\n", dev, d.msg);
-		return -1;
-	}
-	return 1;
-}
-
-/* Remove the pins of the object's pin directory (entries that are links
- * are removed as links, never followed), then the directory.  A directory
- * shared with others - the bpffs root or <bpffs>/rawload itself - keeps
- * everything but the pins of this program and its maps.  0, or EXIT_USER
- * after saying what was kept. */
-static int unpin_object(struct rl_pin_dir *pd, uint32_t prog_id, const uint32_t *map_ids, int nmaps)
-{
-	char mnt[PATH_MAX] = "", root[PATH_MAX] = "";
-	struct rl_diag d = { "" };
-	bool shared;
-	int rc = 0;
-
-	rl_bpffs_mount_root(mnt);
-	rl_pin_root(root);
-	shared = !strcmp(pd->path, mnt) || !strcmp(pd->path, root);
-	for (int i = 0; i < pd->n; i++) {
-		struct rl_pin_entry *e = &pd->e[i];
-		bool ours = e->fd >= 0 && ((e->o.kind == RL_OBJ_PROG && e->o.id == prog_id) ||
-					   (e->o.kind == RL_OBJ_MAP && cli_id_in(e->o.id, map_ids, (uint32_t)nmaps)));
-
-		if (shared && !ours) {
-			e->o.kind = RL_OBJ_UNKNOWN; /* somebody else's: not ours to watch */
-			continue;
-		}
-		if (e->what == RL_PIN_SUBDIR)
-			continue; /* the rmdir below says it is there */
-		if (rl_pin_dir_unlink(pd, i, &d)) {
-			fprintf(stderr, "rawload: could not unpin: %s\n", d.msg);
-			rc = EXIT_USER;
-		} else if (e->what == RL_PIN_LINK) {
-			printf("  removed symbolic link %s (not followed)\n", e->path);
-		} else {
-			printf("  unpinned %s (%s %u '%s')\n", e->path, rl_obj_kind_name(e->o.kind),
-			       e->o.id, e->o.name);
-		}
-	}
-	if (shared)
-		return rc;
-	if (rl_bpffs_rmdir(pd->path, &d)) {
-		fprintf(stderr, "rawload: kept %s: %s\n", pd->path, d.msg);
-		return EXIT_USER;
-	}
-	printf("  removed %s\n", pd->path);
-	return rc;
-}
-
-/* Step 3: the proof.  Our own fds are all closed by now. */
-void cli_watch_freed(uint32_t id, bool is_map, const char *name)
-{
-	struct rl_holder h[16];
-	char text[PATH_MAX + 128];
-	int n;
-
-	if (rl_wait_freed(id, is_map, FREE_TIMEOUT_MS) == 0) {
-		printf("%s id %u freed\n", is_map ? "map" : "program", id);
-		return;
-	}
-	n = rl_find_holders(id, is_map, h, 16);
-	printf("%s id %u '%s' still exists after %d ms%s\n", is_map ? "map" : "program", id, name,
-	       FREE_TIMEOUT_MS, n > 0 ? "; held by:" : "");
-	for (int i = 0; i < n; i++) {
-		rl_holder_text(&h[i], text, sizeof(text));
-		printf("  %s\n", text);
-	}
 }
 
 static int refuse_foreign(const char *dev, uint32_t id, const char *name, const char *pin)
@@ -205,7 +91,7 @@ static int detach_one(const char *dev, int ifindex, enum rl_xdp_mode mode, uint3
 		return EXIT_USER;
 	}
 	nmaps = nmaps < 64 ? nmaps : 64;
-	found = find_pin_dir(dev, pin, id, &pd);
+	found = cli_find_pin_dir(dev, pin, id, &pd);
 	if (found < 0 || (!found && !forced)) {
 		close(fd);
 		return found ? EXIT_USER : refuse_foreign(dev, id, info.name, pin);
@@ -226,7 +112,7 @@ static int detach_one(const char *dev, int ifindex, enum rl_xdp_mode mode, uint3
 	}
 	printf("detached program %u '%s' from %s (%s mode)\n", id, info.name, dev, rl_xdp_mode_name(mode));
 	/* the rest cannot be taken back; a signal from here on only skips the wait */
-	rc = found ? unpin_object(&pd, id, map_ids, nmaps) : EXIT_OK;
+	rc = found ? cli_unpin_object(&pd, id, map_ids, nmaps) : EXIT_OK;
 	if (!found)
 		printf("  no pins removed (--id: not found under %s)\n", pin ? pin : "<bpffs>/rawload");
 	rl_pin_dir_close_fds(&pd);
@@ -292,10 +178,12 @@ static int detach_xdp(int argc, char **argv)
 int cmd_detach(int argc, char **argv, struct cli *cli)
 {
 	if (argc < 2)
-		return cli_usage_error("detach", "what to detach: xdp or sockops");
+		return cli_usage_error("detach", "what to detach: xdp, tc or sockops");
 	if (!strcmp(argv[1], "xdp"))
 		return detach_xdp(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "sockops"))
 		return cli_detach_sockops(argc - 1, argv + 1, cli);
-	return cli_usage_error("detach", "can detach xdp or sockops, not '%s'", argv[1]);
+	if (!strcmp(argv[1], "tc"))
+		return cli_detach_tc(argc - 1, argv + 1, cli);
+	return cli_usage_error("detach", "can detach xdp, tc or sockops, not '%s'", argv[1]);
 }

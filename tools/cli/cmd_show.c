@@ -2,15 +2,17 @@
  * what is attached where, and what keeps it alive.
  *
  *   DEV          RTM_GETLINK: the XDP mode and program id on the device;
- *                then the program and each map it uses
+ *                RTM_GETTFILTER dumps of both clsact hooks and BPF_PROG_QUERY
+ *                of tcx: the tc programs; then each program and each map it uses
  *   --pin DIR    every pin in DIR and the object behind it
  *   (nothing)    every directory under <bpffs>/rawload, as --pin DIR
  *   --cgroup P   the sockops command's view (tools/cli/cmd_sockops.c)
  *
  * For each object: BPF_OBJ_GET_INFO_BY_FD (name, type, sizes; for a program
  * a second call with a buffer for its map ids), its holders (holders.c) and
- * what would free it.  A per-CPU array named `xdp_stats` is read as the
- * counters of bpf/xdp_drop_ping.bpf.c: key 0 dropped, key 1 passed.
+ * what would free it.  A per-CPU array named `xdp_stats` or `tc_stats` is
+ * read as the counters of bpf/xdp_drop_ping.bpf.c / tc_drop_ping.bpf.c:
+ * key 0 dropped, key 1 passed.
  *
  * A per-CPU map's value, seen from user space, is one slot per *possible*
  * CPU, each rounded up to 8 bytes (bpf_percpu_array_copy copies
@@ -20,6 +22,7 @@
  */
 #include "cli.h"
 #include "sys_bpf.h"
+#include "tc_attach.h"
 #include "xdp_attach.h"
 
 #include <dirent.h>
@@ -157,7 +160,8 @@ static int show_map(uint32_t id, const struct cli *cli)
 	close(fd);
 	if (err)
 		return err;
-	stats = m.type == BPF_MAP_TYPE_PERCPU_ARRAY && !strcmp(m.name, "xdp_stats") &&
+	stats = m.type == BPF_MAP_TYPE_PERCPU_ARRAY &&
+		(!strcmp(m.name, "xdp_stats") || !strcmp(m.name, "tc_stats")) &&
 		read_xdp_stats(id, &m, &c) == 0;
 	if (cli->json) {
 		printf("{\"kind\":\"map\",\"id\":%u,\"name\":", id);
@@ -185,13 +189,61 @@ static int show_map(uint32_t id, const struct cli *cli)
 
 /* ---- show DEV --------------------------------------------------------- */
 
+/* tc at DEV: cls_bpf filters (RTM_GETTFILTER) and tcx programs
+ * (BPF_PROG_QUERY on the ifindex, Linux 6.6+), both hooks; each program id
+ * added to ids[]. */
+static void show_tc(const char *dev, int ifindex, const struct cli *cli, uint32_t *ids, int *nids,
+		    int max)
+{
+	static struct rl_tc_filter f[32];
+	int shown = 0;
+
+	for (int hook = RL_TC_INGRESS; hook <= RL_TC_EGRESS; hook++) {
+		uint32_t tcx[16], cnt = 16;
+		int n = 0;
+
+		if (rl_tc_filter_list(ifindex, (enum rl_tc_hook)hook, f, 32, &n, NULL))
+			n = 0;
+		for (int i = 0; i < n && i < 32; i++) {
+			if (cli->json)
+				printf("%s{\"hook\":\"%s\",\"kind\":\"cls_bpf\",\"prio\":%u,\"handle\":%u,"
+				       "\"prog_id\":%u}", shown ? "," : "", rl_tc_hook_name((enum rl_tc_hook)hook),
+				       f[i].prio, f[i].handle, f[i].prog_id);
+			else
+				printf("%s (ifindex %d): tc %s filter prio %u handle %u: %s program %u '%s'%s\n",
+				       dev, ifindex, rl_tc_hook_name((enum rl_tc_hook)hook), f[i].prio, f[i].handle,
+				       f[i].kind, f[i].prog_id, f[i].name,
+				       f[i].bpf_flags & 1 ? " (direct action)" : "");
+			shown++;
+			if (f[i].prog_id && *nids < max && !cli_id_in(f[i].prog_id, ids, (uint32_t)*nids))
+				ids[(*nids)++] = f[i].prog_id;
+		}
+		if (rl_sys_prog_query(ifindex, hook == RL_TC_INGRESS ? RL_BPF_TCX_INGRESS : RL_BPF_TCX_EGRESS,
+				      NULL, tcx, &cnt))
+			cnt = 0;
+		for (uint32_t i = 0; i < cnt && i < 16; i++) {
+			if (cli->json)
+				printf("%s{\"hook\":\"%s\",\"kind\":\"tcx\",\"prog_id\":%u}", shown ? "," : "",
+				       rl_tc_hook_name((enum rl_tc_hook)hook), tcx[i]);
+			else
+				printf("%s (ifindex %d): tcx %s program %u\n", dev, ifindex,
+				       rl_tc_hook_name((enum rl_tc_hook)hook), tcx[i]);
+			shown++;
+			if (*nids < max && !cli_id_in(tcx[i], ids, (uint32_t)*nids))
+				ids[(*nids)++] = tcx[i];
+		}
+	}
+	if (!shown && !cli->json)
+		printf("%s (ifindex %d): no tc program attached\n", dev, ifindex);
+}
+
 static int show_dev(const char *dev, const struct cli *cli)
 {
 	static const enum rl_xdp_mode modes[] = { RL_XDP_MODE_NATIVE, RL_XDP_MODE_SKB, RL_XDP_MODE_HW };
-	uint32_t ids[3], map_ids[MAX_MAP_IDS], all_maps[MAX_MAP_IDS];
+	uint32_t ids[3], map_ids[MAX_MAP_IDS], all_maps[MAX_MAP_IDS], progs[64];
 	struct rl_xdp_state st;
 	struct rl_diag d = { "" };
-	int ifindex = (int)if_nametoindex(dev), nall = 0, nprogs = 0;
+	int ifindex = (int)if_nametoindex(dev), nall = 0, nprogs = 0, np = 0;
 
 	if (!ifindex) {
 		fprintf(stderr, "rawload: device '%s': %s (see `ip link`)\n", dev, strerror(errno));
@@ -215,19 +267,22 @@ static int show_dev(const char *dev, const struct cli *cli)
 			printf("%s (ifindex %d): XDP program %u attached in %s mode\n", dev, ifindex,
 			       ids[m], rl_xdp_mode_name(modes[m]));
 		nprogs++;
+		if (!cli_id_in(ids[m], progs, (uint32_t)np))
+			progs[np++] = ids[m];
 	}
 	if (!nprogs && !cli->json)
 		printf("%s (ifindex %d): no XDP program attached\n", dev, ifindex);
 	if (cli->json)
+		printf("],\"tc\":[");
+	show_tc(dev, ifindex, cli, progs, &np, 64);
+	if (cli->json)
 		printf("],\"programs\":[");
-	for (int m = 0, shown = 0; m < 3; m++) {
+	for (int p = 0, shown = 0; p < np; p++) {
 		int n = 0;
 
-		if (!ids[m])
-			continue;
 		if (cli->json && shown++)
 			printf(",");
-		if (show_prog(ids[m], cli, map_ids, MAX_MAP_IDS, &n))
+		if (show_prog(progs[p], cli, map_ids, MAX_MAP_IDS, &n))
 			continue;
 		for (int i = 0; i < n; i++) {
 			bool seen = false;

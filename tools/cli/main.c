@@ -10,6 +10,8 @@
 static const struct cli_cmd commands[] = {
 	{ "inspect", cmd_inspect },
 	{ "xdp", cmd_xdp },
+	{ "tc", cmd_tc },
+	{ "trace", cmd_trace },
 	{ "sockops", cmd_sockops },
 	{ "load", cmd_load },
 	{ "run", cmd_run },

@@ -24,6 +24,24 @@ static const struct cli_cmd_help commands[] = {
 	  "DEV is never replaced unless --replace, which swaps atomically\n"
 	  "(IFLA_XDP_EXPECTED_FD).  Programs and maps are pinned under DIR (default\n"
 	  "/sys/fs/bpf/rawload/<object>/).  Undo with `rawload detach xdp DEV`." },
+	{ "tc", "tc OBJ DEV [--ingress|--egress] [--prog NAME] [--link] [--pin DIR]",
+	  "Load OBJ and attach its tc program (SEC(\"tc\"), BPF_PROG_TYPE_SCHED_CLS) to\n"
+	  "network device DEV, at ingress (the default) or egress.  By default over\n"
+	  "rtnetlink: the clsact qdisc if DEV has none (RTM_NEWQDISC), then a direct-action\n"
+	  "cls_bpf filter at the lowest free priority (RTM_NEWTFILTER, TCA_BPF_FD,\n"
+	  "TCA_BPF_FLAG_ACT_DIRECT).  --link uses a tcx link instead (BPF_LINK_CREATE with\n"
+	  "BPF_TCX_INGRESS/EGRESS, Linux 6.6+), pinned beside the program.  Programs and\n"
+	  "maps are pinned under DIR (default /sys/fs/bpf/rawload/<object>/) with a record\n"
+	  "of the attachment.  Undo with `rawload detach tc DEV`." },
+	{ "trace", "trace OBJ [--prog NAME] [--pin DIR] [--link] [--type NAME]",
+	  "Load OBJ, attach every tracepoint program (SEC(\"tracepoint/CAT/NAME\") or\n"
+	  "tp/CAT/NAME: perf_event_open(PERF_TYPE_TRACEPOINT) + PERF_EVENT_IOC_SET_BPF, or\n"
+	  "with --link BPF_LINK_CREATE(BPF_PERF_EVENT), pinned) and raw tracepoint program\n"
+	  "(raw_tp/NAME: BPF_RAW_TRACEPOINT_OPEN), and print the records of its ring buffer\n"
+	  "map, field by field, decoded with their BTF type: --type NAME, else the struct\n"
+	  "named after the map (events -> struct event, events, events_record).  Runs until\n"
+	  "Ctrl-C/SIGTERM, then detaches and removes every pin (default pin directory\n"
+	  "/sys/fs/bpf/rawload/<object>/).  Status lines go to stderr, records to stdout." },
 	{ "sockops", "sockops OBJ [OBJ...] [--cgroup PATH] [--pin DIR]",
 	  "Load the objects (later ones share maps by name with earlier ones, so\n"
 	  "contrack.o + redirect.o share sock_ops_map), attach each sk_msg program to the\n"
@@ -45,12 +63,15 @@ static const struct cli_cmd_help commands[] = {
 	  "print the verdict by name, the output packet length and the mean ns/run.\n"
 	  "--packet FILE takes a raw Ethernet frame; the canned frames are IPv4 from\n"
 	  "192.0.2.1 to 192.0.2.2.  Everything is unloaded when the command ends." },
-	{ "detach", "detach xdp DEV [--pin DIR] [--id N] | detach sockops [--cgroup PATH] [--pin DIR] [--id N]",
+	{ "detach", "detach xdp DEV [--pin DIR] [--id N] | detach tc DEV [--ingress|--egress] [--pin DIR] | detach sockops [--cgroup PATH] [--pin DIR] [--id N]",
 	  "xdp: take the XDP program off DEV (only if it is still the one looked at:\n"
 	  "IFLA_XDP_EXPECTED_FD), remove its pin directory, and wait until the kernel has\n"
 	  "freed the program and its maps (their ids are gone).  Only a program rawload\n"
 	  "attached is detached: one pinned under --pin DIR or <bpffs>/rawload; --id N\n"
 	  "detaches program N whoever attached it.\n"
+	  "tc: remove the cls_bpf filter or tcx link `rawload tc` attached to DEV (both\n"
+	  "hooks unless --ingress/--egress), its pins, and the clsact qdisc only if rawload\n"
+	  "made it and no filter is left in it.\n"
 	  "sockops: detach what `rawload sockops` attached (see `rawload sockops --help`): its\n"
 	  "sockops programs from the cgroup, its sk_msg program from the sockhash, its pins.\n"
 	  "A detach that stopped half-way keeps the pins, and running it again finishes it.\n"
