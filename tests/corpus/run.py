@@ -166,6 +166,9 @@ def main():
             passed += 1
         else:
             failed += 1
+    for o in sorted(must - set(objs)):
+        print("%-34s FAIL listed in %s but not extracted" % (o, os.path.basename(sys.argv[3])))
+        failed += 1
     print("verdicts: " + ", ".join("%s %d" % kv for kv in sorted(counts.items())))
     print("corpus: %d passed, %d failed" % (passed, failed))
     sys.exit(0 if failed == 0 else 1)

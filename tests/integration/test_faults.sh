@@ -152,6 +152,9 @@ walk() {
 echo "== load / xdp / sockops: every bpf call fails, or SIGINT/SIGTERM arrives before it"
 walk load "rm -rf '$PIN/load'" -- "$RLF" load "$OBJ/tail_call.bpf.o" --pin "$PIN/load"
 walk loadpin "rm -rf '$PIN/loadpin'" -- "$RLF" load "$OBJ/maps_btf.bpf.o" --pin "$PIN/loadpin"
+# externs: the synthesized .kconfig map (and the cookie probe), kfunc/ksym resolution
+walk loadkcfg "rm -rf '$PIN/loadkcfg'" -- "$RLF" load "$OBJ/kconfig_externs.bpf.o" --pin "$PIN/loadkcfg"
+walk loadksym "rm -rf '$PIN/loadksym'" -- "$RLF" load "$OBJ/ksym_externs.bpf.o" --pin "$PIN/loadksym"
 walk xdp "in_b '$RL' detach xdp veth-b --pin '$PIN/xdp'" -- \
 	nsenter --net="/run/netns/$NS_B" "$RLF" xdp "$XDP_OBJ" veth-b --pin "$PIN/xdp"
 walk sockops "'$RL' detach sockops --cgroup '$CG' --pin '$PIN/sockops'" -- \

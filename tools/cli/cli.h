@@ -69,6 +69,9 @@ int cli_parse_id(const char *s, uint32_t *id);
 
 /* JSON string output with escaping */
 void json_str(FILE *f, const char *s);
+/* inspect_externs.c: the object's externs and how each resolves (human table,
+ * or the elements of a JSON array) */
+void cli_print_externs(const struct rl_object_spec *obj, bool json);
 
 /* read + parse; prints "rawload: PATH: reason" itself on failure */
 int cli_open_object(const char *path, void **bytes, struct rl_object_spec *obj);

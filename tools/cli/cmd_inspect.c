@@ -3,7 +3,6 @@
  * the kernel for.  Only -v / --explain reads something of the kernel's: its
  * BTF, to resolve the CO-RE relocations as `load` would (no root needed). */
 #include "cli.h"
-#include "externs.h"
 #include "core.h"
 #include "kernel_btf.h"
 #include "object.h"
@@ -404,77 +403,6 @@ static void print_relocations(const struct rl_object_spec *obj)
 	tbl_print(&t);
 }
 
-/* .kconfig/.ksyms externs and how each resolves on this kernel (externs.c). */
-static char (*extern_texts(const struct rl_object_spec *obj))[RL_EXTERN_TEXT]
-{
-	char (*txt)[RL_EXTERN_TEXT] = calloc(obj->nr_externs + 1, sizeof(*txt));
-
-	if (txt && rl_externs_describe(obj, txt)) {
-		free(txt);
-		txt = NULL;
-	}
-	return txt;
-}
-
-static const char *extern_type(const struct rl_object_spec *obj, const struct rl_extern *e,
-			       char *buf, size_t len)
-{
-	static const char *const kc[] = { "bool", "char", "tristate", "int", "char[]" };
-
-	if (e->kind == RL_EXTERN_KCONFIG)
-		snprintf(buf, len, "%s%s, %u B at +%u", e->kcfg == RL_KCFG_INT && !e->is_signed ? "u" : "",
-			 kc[e->kcfg], e->size, e->offset);
-	else if (e->kind == RL_EXTERN_KSYM)
-		snprintf(buf, len, "%s", rl_btf_type_name(&obj->btf, e->type_id));
-	else
-		snprintf(buf, len, "-");
-	return buf;
-}
-
-static void print_externs(const struct rl_object_spec *obj)
-{
-	static const int min[] = { 24, 16, 16, 5, 0 };
-	char (*txt)[RL_EXTERN_TEXT] = extern_texts(obj), tb[64];
-	struct table t;
-
-	if (!obj->nr_externs)
-		return;
-	tbl_start(&t, "lllll", min);
-	tbl_cell(&t, "extern"), tbl_cell(&t, "kind"), tbl_cell(&t, "type"), tbl_cell(&t, "weak");
-	tbl_cell(&t, "resolves to (this kernel)");
-	for (uint32_t i = 0; i < obj->nr_externs; i++) {
-		const struct rl_extern *e = &obj->externs[i];
-
-		tbl_cell(&t, "%s", e->name);
-		tbl_cell(&t, "%s", rl_extern_kind_name(e->kind));
-		tbl_cell(&t, "%s", extern_type(obj, e, tb, sizeof(tb)));
-		tbl_cell(&t, "%s", e->weak ? "weak" : "-");
-		tbl_cell(&t, "%s", txt ? txt[i] : "?");
-	}
-	printf("\nexterns%s:\n", obj->kconfig_map >= 0 ? " (.kconfig ones in the synthesized '.kconfig' map)" : "");
-	tbl_print(&t);
-	free(txt);
-}
-
-static void json_externs(const struct rl_object_spec *obj)
-{
-	char (*txt)[RL_EXTERN_TEXT] = extern_texts(obj);
-
-	for (uint32_t i = 0; i < obj->nr_externs; i++) {
-		const struct rl_extern *e = &obj->externs[i];
-
-		printf("%s{\"name\":", i ? "," : "");
-		json_str(stdout, e->name);
-		printf(",\"kind\":");
-		json_str(stdout, rl_extern_kind_name(e->kind));
-		printf(",\"weak\":%s,\"size\":%u,\"offset\":%u,\"resolves\":", e->weak ? "true" : "false",
-		       e->size, e->offset);
-		json_str(stdout, txt ? txt[i] : "");
-		printf("}");
-	}
-	free(txt);
-}
-
 static void print_human(const char *path, const struct rl_object_spec *obj, bool resolve)
 {
 	printf("object %s (%s, %zu bytes)\n", obj->name, path, obj->elf.size);
@@ -483,7 +411,7 @@ static void print_human(const char *path, const struct rl_object_spec *obj, bool
 	print_programs(obj);
 	print_maps(obj);
 	print_relocations(obj);
-	print_externs(obj);
+	cli_print_externs(obj, false);
 	printf("\nBTF: ");
 	if (obj->has_btf)
 		printf("%u types, %u bytes of strings\n", obj->btf.nr_types - 1, obj->btf.strs_len);
@@ -638,7 +566,7 @@ static void print_json(const char *path, const struct rl_object_spec *obj, bool 
 	printf("],\"maps\":[");
 	json_maps(obj);
 	printf("],\"externs\":[");
-	json_externs(obj);
+	cli_print_externs(obj, true);
 	printf("],\"btf_types\":%u,\"core_relocations\":%u,\"core\":[",
 	       obj->has_btf ? obj->btf.nr_types - 1 : 0, obj->nr_core_relos);
 	print_core_json(obj, resolve);
