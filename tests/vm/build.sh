@@ -14,8 +14,10 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 OUT="$TOP/build/vm/$KVER"
 mkdir -p "$OUT"
 
-# the newest package of that series (the plain amd64 flavour: it has veth, 9p, overlay)
-pkg=$(apt-cache search --names-only "^linux-image-$KVER\.[0-9]+-[0-9]+-amd64-unsigned\$" |
+# the newest package of that series (the plain amd64 flavour: it has veth, 9p,
+# overlay); looked up once, VM_REFRESH=1 looks again
+pkg=$(cat "$OUT/pkg" 2>/dev/null)
+[ -z "$pkg" ] || [ -n "${VM_REFRESH:-}" ] || [ ! -f "$OUT/vmlinuz" ] && pkg=$(apt-cache search --names-only "^linux-image-$KVER\.[0-9]+-[0-9]+-amd64-unsigned\$" |
 	cut -d' ' -f1 | sort -V | tail -1)
 if [ -z "$pkg" ]; then
 	echo "build.sh: no linux-image-$KVER.*-amd64-unsigned package (apt-get update?)" >&2

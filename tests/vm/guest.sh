@@ -16,6 +16,12 @@ LIMIT=$(arg rl_test_timeout); LIMIT=${LIMIT:-300}
 off() { sync; echo o > /proc/sysrq-trigger; sleep 10; }
 trap off EXIT
 
+# what udev/systemd would have made: bash's <(...) needs /dev/fd
+ln -sf /proc/self/fd /dev/fd
+ln -sf /proc/self/fd/0 /dev/stdin; ln -sf /proc/self/fd/1 /dev/stdout; ln -sf /proc/self/fd/2 /dev/stderr
+mkdir -p /dev/pts /dev/shm
+mount -t devpts devpts /dev/pts
+mount -t tmpfs shm /dev/shm
 mount -t tmpfs tmp /tmp
 mount -t tmpfs run /run
 mkdir -p /run/netns
