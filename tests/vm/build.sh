@@ -40,7 +40,7 @@ MODDIR="$OUT/root/lib/modules/$rel"
 WANT="virtio_pci 9pnet_virtio 9p overlay veth sch_ingress cls_bpf act_bpf"
 declare -A path=() done=()
 while IFS= read -r f; do
-	m=$(basename "$f" .ko); path[${m//-/_}]=$f
+	m=${f##*/}; m=${m%.ko}; path[${m//-/_}]=$f      # no fork per module: there are ~4,000
 done < <(find "$MODDIR/kernel" -name '*.ko')
 order=()
 add() { # add MOD: its dependencies first, then itself

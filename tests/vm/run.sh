@@ -15,7 +15,7 @@ set -u
 KVER=${1:?usage: run.sh KVER [TEST...]}; shift
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 OUT="$TOP/build/vm/$KVER"
-SCR="$OUT/scratch"
+SCR="${VM_SCRATCH:-$OUT/scratch}"   # results; VM_SCRATCH= lets two runs coexist
 "$TOP/tests/vm/build.sh" "$KVER" || exit 1
 command -v qemu-system-x86_64 >/dev/null || { echo "run.sh: qemu-system-x86_64 missing (make deps)"; exit 1; }
 tests=${*:-all}; tests=${tests// /,}
@@ -35,7 +35,7 @@ qemu-system-x86_64 -accel tcg -cpu max -smp "${VM_CPUS:-1}" -m "${VM_MEM:-2048}"
 	-device virtio-9p-pci,fsdev=root,mount_tag=hostroot \
 	-fsdev local,id=scr,path="$SCR",security_model=none,multidevs=remap \
 	-device virtio-9p-pci,fsdev=scr,mount_tag=scratch \
-	</dev/null >"$OUT/console.log" 2>&1 &
+	</dev/null >"$SCR/console.log" 2>&1 &
 qpid=$!
 limit=${VM_TIMEOUT:-1800}
 while kill -0 "$qpid" 2>/dev/null; do
@@ -60,8 +60,8 @@ while read -r r t s; do
 done < "$SCR/results" 2>/dev/null
 if ! grep -qx done "$SCR/results" 2>/dev/null; then
 	failed=$((failed + 1))
-	echo "FAIL $KVER: the guest did not finish (console: $OUT/console.log)"
-	tail -20 "$OUT/console.log" | sed 's/^/     | /'
+	echo "FAIL $KVER: the guest did not finish (console: $SCR/console.log)"
+	tail -20 "$SCR/console.log" | sed 's/^/     | /'
 fi
 echo "vm-$KVER: $passed passed, $failed failed"
 [ "$failed" = 0 ]
