@@ -9,6 +9,7 @@
  *   tcx        BPF_TCX_INGRESS on ifindex 0      6.6+: ENODEV   older: EINVAL
  *   sockmap    BPF_SK_MSG_VERDICT on map fd -1   6.10+: EBADF   older: EINVAL
  */
+#include "object.h"         /* RL_BPF_TCX_INGRESS */
 #include "probes.h"
 #include "sys_bpf.h"
 #include <errno.h>
