@@ -33,6 +33,12 @@ ip link set lo up
 hostname rawload-vm
 echo 1 > /proc/sys/kernel/sysrq
 
+# what the package would have installed in /boot (Debian's 6.1 has no
+# /proc/config.gz: .kconfig externs read /boot/config-$(uname -r))
+for f in "$TOP"/build/vm/*/root/boot/{config,System.map}-"$(uname -r)"; do
+	[ -f "$f" ] && cp "$f" /boot/
+done
+
 R=/scratch
 : > "$R/results"
 uname -r > "$R/uname"
