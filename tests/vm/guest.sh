@@ -13,6 +13,7 @@ arg() { sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" <<<"$cmdline"; }
 TOP=$(arg rl_top)
 TESTS=$(arg rl_tests)
 LIMIT=$(arg rl_test_timeout); LIMIT=${LIMIT:-300}
+FAULT_WALKS=$(arg rl_fault_walks); export FAULT_WALKS=${FAULT_WALKS//,/ }
 off() { sync; echo o > /proc/sysrq-trigger; sleep 10; }
 trap off EXIT
 

@@ -11,6 +11,7 @@
 #
 # Prints "ok|FAIL KVER/TEST (Ns)" per test, each test's own summary line, and
 # closes with "vm-KVER: N passed, N failed"; exit 0 only when all passed.
+# VM_FAULT_WALKS becomes test_faults.sh's FAULT_WALKS in the guest.
 set -u
 KVER=${1:?usage: run.sh KVER [TEST...]}; shift
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -20,6 +21,7 @@ SCR="${VM_SCRATCH:-$OUT/scratch}"   # results; VM_SCRATCH= lets two runs coexist
 command -v qemu-system-x86_64 >/dev/null || { echo "run.sh: qemu-system-x86_64 missing (make deps)"; exit 1; }
 tests=${*:-all}; tests=${tests// /,}
 rm -rf "$SCR"; mkdir -p "$SCR"
+X
 
 qpid=
 cleanup() { [ -n "$qpid" ] && kill -KILL "$qpid" 2>/dev/null; wait 2>/dev/null; }
@@ -30,7 +32,7 @@ t0=$SECONDS
 qemu-system-x86_64 -accel tcg -cpu max -smp "${VM_CPUS:-1}" -m "${VM_MEM:-2048}" \
 	-nographic -no-reboot -nodefaults -serial stdio \
 	-kernel "$OUT/vmlinuz" -initrd "$OUT/initramfs.cpio.gz" \
-	-append "console=ttyS0 quiet panic=-1 rl_top=$TOP rl_tests=$tests rl_test_timeout=${VM_TEST_TIMEOUT:-300}" \
+	-append "console=ttyS0 quiet panic=-1 rl_top=$TOP rl_tests=$tests rl_test_timeout=${VM_TEST_TIMEOUT:-300} rl_fault_walks=$walks" \
 	-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap \
 	-device virtio-9p-pci,fsdev=root,mount_tag=hostroot \
 	-fsdev local,id=scr,path="$SCR",security_model=none,multidevs=remap \
