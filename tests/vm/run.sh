@@ -21,7 +21,7 @@ SCR="${VM_SCRATCH:-$OUT/scratch}"   # results; VM_SCRATCH= lets two runs coexist
 command -v qemu-system-x86_64 >/dev/null || { echo "run.sh: qemu-system-x86_64 missing (make deps)"; exit 1; }
 tests=${*:-all}; tests=${tests// /,}
 rm -rf "$SCR"; mkdir -p "$SCR"
-X
+walks=${VM_FAULT_WALKS:-}; walks=${walks// /,}   # test_faults.sh's FAULT_WALKS in the guest
 
 qpid=
 cleanup() { [ -n "$qpid" ] && kill -KILL "$qpid" 2>/dev/null; wait 2>/dev/null; }
