@@ -49,7 +49,10 @@ echo "== .kconfig externs: a synthesized map, values from the kernel's config an
 OUT=$("$RL" load "$OBJ/kconfig_externs.bpf.o" --pin "$PIN/kconfig" 2>&1); RC=$?
 check_eq "load kconfig_externs: exit 0" "$RC" 0
 [ "$RC" = 0 ] || echo "$OUT" | sed 's/^/       | /'
-cfg() { zcat /proc/config.gz 2>/dev/null | sed -n "s/^$1=//p"; }
+# the config rawload reads: /boot/config-$(uname -r) first (Debian's 6.1 has no
+# /proc/config.gz), else /proc/config.gz
+CFG_FILE=/boot/config-$(uname -r); [ -f "$CFG_FILE" ] || CFG_FILE=/proc/config.gz
+cfg() { zcat -f "$CFG_FILE" 2>/dev/null | sed -n "s/^$1=//p"; }
 IFS=. read -r ka kb kc _ <<<"$(uname -r | sed 's/[^0-9.].*//')"
 kv=$(( (ka << 16) + (kb << 8) + (kc > 255 ? 255 : kc) ))
 # bpftool decodes the value with the DATASEC the loader laid out
@@ -77,7 +80,7 @@ import json, sys
 for e in json.load(sys.stdin)["externs"]:
     print(e["name"], e["kind"], e["weak"], e["offset"], e["resolves"])')
 check_contains "inspect --json: CONFIG_HZ at +0 from the config" "$J" \
-	"CONFIG_HZ kconfig False 0 $(cfg CONFIG_HZ) (/proc/config.gz)"
+	"CONFIG_HZ kconfig False 0 $(cfg CONFIG_HZ) ($CFG_FILE)"
 check_contains "inspect --json: the weak option resolves to 0" "$J" \
 	"CONFIG_RAWLOAD_NO_SUCH_OPTION kconfig True 8 0 (__weak"
 E=$("$RL" --explain load "$OBJ/kconfig_externs.bpf.o" --pin "$PIN/kconfig" 2>&1)
