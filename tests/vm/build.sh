@@ -16,9 +16,16 @@ mkdir -p "$OUT"
 
 # the newest package of that series (the plain amd64 flavour: it has veth, 9p,
 # overlay); looked up once, VM_REFRESH=1 looks again
+newest() {
+	apt-cache search --names-only "^linux-image-$KVER\.[0-9]+-[0-9]+-amd64-unsigned\$" |
+		cut -d' ' -f1 | sort -V | tail -1
+}
 pkg=$(cat "$OUT/pkg" 2>/dev/null)
-[ -z "$pkg" ] || [ -n "${VM_REFRESH:-}" ] || [ ! -f "$OUT/vmlinuz" ] && pkg=$(apt-cache search --names-only "^linux-image-$KVER\.[0-9]+-[0-9]+-amd64-unsigned\$" |
-	cut -d' ' -f1 | sort -V | tail -1)
+if [ -z "$pkg" ] || [ -n "${VM_REFRESH:-}" ] || [ ! -f "$OUT/vmlinuz" ]; then
+	pkg=$(newest)
+	# package lists never fetched on this machine: once
+	[ -n "$pkg" ] || { apt-get update -qq >/dev/null 2>&1; pkg=$(newest); }
+fi
 if [ -z "$pkg" ]; then
 	echo "build.sh: no linux-image-$KVER.*-amd64-unsigned package (apt-get update?)" >&2
 	exit 1
