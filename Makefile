@@ -7,6 +7,8 @@
 #   make unit       unit tests only (no root)
 #   make fuzz       the libFuzzer targets (build/fuzz_object, fuzz_btf, fuzz_btf_ext)
 #   make corpus-check  rawload vs libbpf (bpftool) on Debian's BPF objects (root)
+#   make check-kernel KVER=6.1 [TESTS="test_xdp ..."]
+#                   integration tests on Debian's KVER kernel in QEMU (TCG), tests/vm/
 #   make bench      benchmarks under tools/bench
 #   make install    /usr/local/sbin/rawload + rawload.8
 
@@ -46,7 +48,7 @@ TEST_BPF_OBJS := $(patsubst tests/objects/%.c,$(BUILD)/tests/objects/%.o,$(TEST_
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all deps check unit integration fuzz bench install clean demo demo-sockops corpus-check
+.PHONY: all deps check check-kernel unit integration fuzz bench install clean demo demo-sockops corpus-check
 all: rawload $(BPF_OBJS) $(SEED_OBJS)
 
 rawload: $(CLI_OBJS) $(LIB_OBJS)
@@ -107,6 +109,12 @@ integration: all $(TEST_BPF_OBJS) $(TEST_TOOLS) $(BUILD)/rawload-fault
 
 check: all $(TEST_BPF_OBJS) $(UNIT_BINS) $(TEST_TOOLS) $(BUILD)/rawload-fault fuzz
 	tests/run-all.sh
+
+# The integration tests (all, or TESTS) on another kernel: Debian's KVER package
+# booted under QEMU TCG with this tree shared read-only (tests/vm/run.sh).
+KVER ?= 6.1
+check-kernel: all $(TEST_BPF_OBJS) $(TEST_TOOLS) $(BUILD)/rawload-fault
+	tests/vm/run.sh $(KVER) $(TESTS)
 
 # The pure half of the loader: bytes in, object model out; no syscalls, no
 # fds (tests/unit/test_purity.sh checks it).  Fuzzed with libFuzzer + ASan + UBSan.

@@ -18,11 +18,11 @@ run() { # run NAME CMD... : one counted step
 		grep -E 'FAIL|CHECK|ERROR' "$log" | head -20 | sed 's/^/     ! /'
 		sed 's/^/     | /' "$log" | tail -40
 	fi
-	grep -E '^[a-z_0-9-]+: [0-9]+ passed, [0-9]+ failed' "$log" | sed 's/^/     /'
+	grep -E '^(ok|FAIL) +[0-9.]+/|^[a-z_0-9./-]+: [0-9]+ passed, [0-9]+ failed' "$log" | sed 's/^/     /'
 	rm -f "$log"
 }
 
-want() { [ -z "${ONLY:-}" ] || [ "$ONLY" = "$1" ]; }   # ONLY=unit|integration|fuzz
+want() { [ -z "${ONLY:-}" ] || [ "$ONLY" = "$1" ]; }   # ONLY=unit|integration|vm|fuzz
 
 if want unit; then
 	for t in build/tests/test_*; do
@@ -41,6 +41,15 @@ elif [ "$(id -u)" = 0 ]; then
 	done
 else
 	echo "skip integration tests: they need root"
+fi
+
+# The same tests on other kernels in QEMU (tests/vm/run.sh), one counted step
+# per kernel: VM_KERNELS="6.1", VM_TESTS="test_xdp ..." (empty: all of them).
+if want vm && [ -n "${VM_KERNELS:-}" ] && [ "$(id -u)" = 0 ]; then
+	for k in $VM_KERNELS; do
+		# shellcheck disable=SC2086
+		run "vm-$k" tests/vm/run.sh "$k" ${VM_TESTS:-}
+	done
 fi
 
 if want fuzz && [ -x build/fuzz_object ] && [ -x build/fuzz_btf ] && [ -x build/fuzz_btf_ext ]; then

@@ -49,6 +49,13 @@ net_prog_ids() {
 all_prog_ids() { bpftool prog list 2>/dev/null | grep -oE '^[0-9]+' | sort; }
 all_map_ids() { bpftool map list 2>/dev/null | grep -oE '^[0-9]+' | sort; }
 
+# kernel_at_least MAJOR MINOR: the running kernel is that version or newer
+kernel_at_least() {
+	local v; v=$(uname -r); v=${v%%-*}
+	local ma=${v%%.*} mi=${v#*.}; mi=${mi%%.*}
+	[ "$ma" -gt "$1" ] || { [ "$ma" = "$1" ] && [ "$mi" -ge "$2" ]; }
+}
+
 ensure_bpffs() {
 	if ! grep -q ' /sys/fs/bpf bpf ' /proc/mounts; then
 		mount -t bpf bpf /sys/fs/bpf

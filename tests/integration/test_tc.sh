@@ -46,6 +46,15 @@ for mode in netlink tcx; do
 	link=; [ $mode = tcx ] && link=--link
 	out=$(in_a "$RL" tc "$TC_OBJ" veth-a --egress --pin "$dir" $link 2>&1)
 	rc=$?
+	if [ $mode = tcx ] && ! kernel_at_least 6 6; then
+		# tcx came in 6.6: refused after the probe, before anything is loaded
+		check_eq "tcx on $(uname -r): refused" "$rc" 1
+		check_contains "tcx on $(uname -r): one line naming the feature and version" "$out" \
+			"tcx links need Linux 6.6 or newer"
+		check "tcx on $(uname -r): no pin directory" test ! -e "$dir"
+		check "tcx on $(uname -r): no clsact, no filter" no_clsact
+		continue
+	fi
 	check_eq "$mode: rawload tc ... --egress exits 0" "$rc" 0
 	check_contains "$mode: says where it attached" "$out" "attached tc_drop_ping"
 	if [ $mode = netlink ]; then

@@ -16,6 +16,7 @@
  */
 #include "bpffs.h"
 #include "cli.h"
+#include "probes.h"
 #include "sys_bpf.h"
 #include "tc_attach.h"
 #include "undo.h"
@@ -215,6 +216,14 @@ int cmd_tc(int argc, char **argv, struct cli *cli)
 		return EXIT_USER;
 	want = pick_tc_prog(&l.spec, pos[0], prog_name);
 	if (!want) {
+		cli_unload_object(&l);
+		return EXIT_USER;
+	}
+	if (link && rl_probe(RL_FEAT_TCX) == 0) {
+		/* refused before anything is loaded: no half-attached state */
+		fprintf(stderr, "rawload: %s: %s need Linux %s or newer (probed: %s); use `rawload tc` "
+			"without --link; nothing changed\n", pos[1], rl_feature_name(RL_FEAT_TCX),
+			rl_feature_since(RL_FEAT_TCX), rl_probe_how(RL_FEAT_TCX));
 		cli_unload_object(&l);
 		return EXIT_USER;
 	}
