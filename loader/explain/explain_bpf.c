@@ -287,6 +287,10 @@ static void explain_map_create(struct ex *x, const union bpf_attr *a, long resul
 		ex_field(x, "map_extra", "%" PRIu64, (uint64_t)a->map_extra);
 	if (note)
 		ex_field(x, "what it is", "%s", note);
+	if ((a->map_type == BPF_MAP_TYPE_SOCKHASH) && a->key_size == 36)
+		ex_field(x, "the key", "36 bytes, as rawload's sockredir objects build it (bpf/sock_key.h):"
+			 " local and remote address as 16-byte IPv6 (IPv4 v4-mapped), then local and remote"
+			 " port (2 bytes each); the seed lab's sock_key is 20 bytes (sip, dip, sport, dport, family)");
 	{
 		char tree[512];
 		const char *ops = map_ops_name(a->map_type);
