@@ -72,8 +72,7 @@ void rl_kpath_render(struct rl_textbuf *b, const char *lead, const char *tree, c
 		if (l.note_len)
 			rl_tb_printf(b, "%*s%.*s", w < 30 ? 31 - w : 1, "", (int)l.note_len, l.note);
 		if (stop) {
-			rl_tb_printf(b, "%s<- refused here%s%s\n", l.note_len ? "  " : (w < 30 ? "" : " "),
-				     why ? ": " : "", why ? why : "");
+			rl_tb_printf(b, "  <- refused here%s%s\n", why ? ": " : "", why ? why : "");
 			return;
 		}
 		rl_tb_printf(b, "\n");

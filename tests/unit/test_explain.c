@@ -8,6 +8,7 @@
  */
 #include "explain_bpf.h"
 #include "insn_dump.h"
+#include "kpath.h"
 #include "unit.h"
 #include "xdp_explain.h"
 #include "xdp_msg.h"
@@ -181,7 +182,7 @@ static const char PIN_EEXIST[] =
 	"                     bpf_obj_pin\n"
 	"                       bpf_obj_pin_user\n"
 	"                         bpf_fd_probe_obj           which kind of object bpf_fd is (+1 reference), and returns\n"
-	"                         bpf_obj_do_pin<- refused here: EEXIST\n"
+	"                         bpf_obj_do_pin  <- refused here: EEXIST\n"
 	"  result           -17 EEXIST (File exists)\n"
 	"  hint             the path exists already: unlink it or pin elsewhere\n";
 
@@ -861,6 +862,30 @@ static void test_insn_meanings(void)
 	CHECK(rl_helper_name(0) == NULL);
 }
 
+/* kpath.c: nesting kept, a refusal cuts the tree, an errno the source
+ * raises in several places keeps only the entry. */
+static void test_kpath(void)
+{
+	static const char tree[] = "a\n  b  note b\n    c\n  d\n";
+	struct rl_textbuf b;
+	char fns[64];
+
+	rl_tb_init(&b, out, sizeof(out));
+	rl_kpath_render(&b, "> ", tree, NULL, NULL);
+	CHECK_STR(out, "> a\n>   b                            note b\n>     c\n>   d\n");
+	rl_tb_init(&b, out, sizeof(out));
+	rl_kpath_render(&b, "> ", tree, "c", "EBUSY");
+	CHECK_STR(out, "> a\n>   b                            note b\n>     c  <- refused here: EBUSY\n");
+	rl_tb_init(&b, out, sizeof(out));
+	rl_kpath_render(&b, "> ", tree, "", "EPERM");
+	CHECK_STR(out, "> a\n>   (refused somewhere below: EPERM; the source has more than one place,"
+		  " so the path stops here)\n");
+	rl_kpath_functions(fns, sizeof(fns), tree, NULL);
+	CHECK_STR(fns, "a b c d");
+	rl_kpath_functions(fns, sizeof(fns), tree, "b");
+	CHECK_STR(fns, "a b");
+}
+
 int main(void)
 {
 	static const struct unit_test tests[] = {
@@ -886,6 +911,7 @@ int main(void)
 		UNIT_TEST(test_flag_words),
 		UNIT_TEST(test_insn_listing),
 		UNIT_TEST(test_insn_meanings),
+		UNIT_TEST(test_kpath),
 	};
 	return unit_run("explain", tests, sizeof(tests) / sizeof(tests[0]));
 }
