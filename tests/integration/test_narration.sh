@@ -33,7 +33,9 @@ record() {
 	perf record -q -e netlink:netlink_extack -e 'xdp:*' -e cpu-clock -c 10000 -g -o "$TMP/$name.data" -- \
 		nsenter --net="/run/netns/$NS_B" "$RL" --explain "$@" >"$TMP/$name.out" 2>"$TMP/$name.err"
 	local rc=$?
-	perf script -i "$TMP/$name.data" -F comm,event,sym 2>/dev/null >"$TMP/$name.stacks"
+	# one line per event ("comm event:"), then one "<TAB>function" line per frame
+	perf script -i "$TMP/$name.data" -F comm,event,ip,sym 2>/dev/null |
+		awk '/^\t/ { print "\t" $2; next } { print }' >"$TMP/$name.stacks"
 	return $rc
 }
 
