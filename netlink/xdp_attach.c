@@ -13,12 +13,6 @@
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 
-const char *rl_xdp_kernel_path(void)
-{
-	return "rtnl_setlink -> do_setlink -> dev_change_xdp_fd -> dev_xdp_attach -> "
-	       "dev_xdp_install -> ndo_bpf(XDP_SETUP_PROG)";
-}
-
 const char *rl_xdp_query_kernel_path(void)
 {
 	return "rtnl_getlink -> rtnl_fill_ifinfo -> rtnl_xdp_fill";

@@ -55,7 +55,6 @@ struct rl_undo_step rl_xdp_undo_step(int ifindex, enum rl_xdp_mode mode, int pro
 int rl_xdp_query(int ifindex, struct rl_xdp_state *st, struct rl_diag *d);
 
 /* The kernel functions a request enters, for --explain. */
-const char *rl_xdp_kernel_path(void);          /* RTM_SETLINK */
 const char *rl_xdp_query_kernel_path(void);    /* RTM_GETLINK */
 
 #endif

@@ -13,6 +13,9 @@
  * XDP_SETUP_PROG lands - the driver's ndo_bpf, or generic XDP in skb mode.
  */
 #include "xdp_explain.h"
+#include "kpath.h"        /* the kernel path as a tree */
+
+#include <errno.h>
 #include "xdp_attach.h"   /* the kernel paths, constant strings */
 #include "xdp_msg.h"
 #include "nl_explain_internal.h"
@@ -429,33 +432,107 @@ static uint32_t request_xdp_flags(const struct nlmsghdr *req)
 	return 0;
 }
 
-/* Where XDP_SETUP_PROG lands: dev_xdp_bpf_op() picks generic_xdp_install
- * for skb mode and the driver's ndo_bpf otherwise (net/core/dev.c). */
-static void explain_install(struct rl_nlw *w, const struct nlmsghdr *req, const char *driver)
+/* IFLA_XDP_FD of an RTM_SETLINK request: -1 (detach) when absent. */
+static int request_xdp_fd(const struct nlmsghdr *req)
 {
-	static const struct { const char *drv, *ndo; } drivers[] = {
-		{ "veth", "veth_xdp -> veth_xdp_set" }, { "virtio_net", "virtnet_xdp -> virtnet_xdp_set" },
-		{ "i40e", "i40e_xdp -> i40e_xdp_setup" }, { "ixgbe", "ixgbe_xdp -> ixgbe_xdp_setup" },
-		{ "tun", "tun_xdp -> tun_xdp_set" },
-	};
-	const char *ndo = NULL;
+	const struct nlattr *attr, *inner;
 
-	if (request_xdp_flags(req) & XDP_FLAGS_SKB_MODE) {
-		rl_nlw_printf(w, "  %-16s skb mode: dev_xdp_bpf_op() picks generic_xdp_install, not the driver's"
-			 " ndo_bpf;\n  %-16s the program runs in do_xdp_generic(), after the skb is built\n",
-			 "install", "");
-		return;
+	if (req->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(struct ifinfomsg))
+		return -1;
+	mnl_attr_for_each(attr, req, sizeof(struct ifinfomsg)) {
+		if (mnl_attr_get_type(attr) != IFLA_XDP)
+			continue;
+		mnl_attr_for_each_nested(inner, attr)
+			if (mnl_attr_get_type(inner) == IFLA_XDP_FD &&
+			    mnl_attr_get_payload_len(inner) >= sizeof(uint32_t))
+				return (int)mnl_attr_get_u32(inner);
 	}
-	if (!driver)
-		return;
-	for (size_t i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++)
-		if (!strcmp(driver, drivers[i].drv))
-			ndo = drivers[i].ndo;
-	if (ndo)
-		rl_nlw_printf(w, "  %-16s driver %s: ndo_bpf = %s (XDP_SETUP_PROG)\n", "install", driver, ndo);
+	return -1;
+}
+
+/* The driver's ndo_bpf, by driver name (ETHTOOL_GDRVINFO). */
+static const char *driver_ndo(const char *driver, const char **note)
+{
+	static const struct { const char *drv, *ndo, *note; } drivers[] = {
+		{ "veth", "veth_xdp", "veth's ndo_bpf; veth_xdp_set (inlined) sets up NAPI and a page_pool" },
+		{ "virtio_net", "virtnet_xdp", "virtio_net's ndo_bpf (virtnet_xdp_set)" },
+		{ "i40e", "i40e_xdp", "i40e's ndo_bpf (i40e_xdp_setup)" },
+		{ "ixgbe", "ixgbe_xdp", "ixgbe's ndo_bpf (ixgbe_xdp_setup)" },
+		{ "tun", "tun_xdp", "tun's ndo_bpf (tun_xdp_set)" },
+	};
+
+	for (size_t i = 0; driver && i < sizeof(drivers) / sizeof(drivers[0]); i++)
+		if (!strcmp(driver, drivers[i].drv)) {
+			*note = drivers[i].note;
+			return drivers[i].ndo;
+		}
+	*note = driver ? "the driver's net_device_ops.ndo_bpf (XDP_SETUP_PROG)"
+		       : "the driver's net_device_ops.ndo_bpf (XDP_SETUP_PROG; driver unknown)";
+	return "ndo_bpf";
+}
+
+size_t rl_xdp_setlink_tree(char *out, size_t outlen, const struct nlmsghdr *req, const char *driver)
+{
+	bool skb = request_xdp_flags(req) & XDP_FLAGS_SKB_MODE;
+	bool attach = request_xdp_fd(req) >= 0;
+	const char *note, *ndo = driver_ndo(driver, &note);
+	char install[400];
+
+	if (skb)
+		snprintf(install, sizeof(install),
+			 "        generic_xdp_install         skb mode: dev_xdp_bpf_op() picks it, the driver is not called\n"
+			 "          %s   generic_xdp_needed_key: do_xdp_generic() %s in the receive path\n",
+			 attach ? "static_key_slow_inc" : "static_key_slow_dec",
+			 attach ? "now runs" : "stops running");
 	else
-		rl_nlw_printf(w, "  %-16s driver %s: its net_device_ops.ndo_bpf (XDP_SETUP_PROG)\n", "install",
-			 driver);
+		snprintf(install, sizeof(install), "        %s %s\n", ndo, note);
+	return (size_t)snprintf(out, outlen,
+		"rtnl_setlink\n"
+		"  do_setlink                    reads IFLA_XDP\n"
+		"    dev_change_xdp_fd\n"
+		"%s"
+		"      dev_xdp_attach              checks the mode, the flags, the slot, the expected fd\n"
+		"        dev_xdp_install           XDP_SETUP_PROG, through dev_xdp_bpf_op()\n"
+		"%s"
+		"          bpf_dispatcher_change_prog  the XDP dispatcher's direct call is re-patched (text_poke)"
+		" and waits for an RCU grace period\n"
+		"    netif_state_change          netdev notifiers and an RTM_NEWLINK broadcast\n",
+		attach ? "      bpf_prog_get_type_dev       the fd becomes the program (+1 reference)\n" : "",
+		install);
+}
+
+/* Where the source raises the refusal: by the kernel's words (extack)
+ * first, then by errno.  "" when it cannot tell. */
+const char *rl_xdp_setlink_stop(const struct nlmsghdr *req, const struct nlmsghdr *reply, int result,
+				const char *driver)
+{
+	struct rl_nl_ack ack = { 0 };
+	const char *note;
+
+	if (result == 0)
+		return NULL;
+	if (reply && rl_nl_parse_error(reply, &ack) == 0 && ack.msg) {
+		static const char *const in_attach[] = {
+			"already attached", "at the same time", "Only one XDP mode flag", "does not match expected",
+			"does not support XDP in native mode", "bound to different device", "device-bound",
+			"link", "HW_MODE",
+		};
+
+		for (size_t i = 0; i < sizeof(in_attach) / sizeof(in_attach[0]); i++)
+			if (strstr(ack.msg, in_attach[i]))
+				return "dev_xdp_attach";
+		if (!(request_xdp_flags(req) & XDP_FLAGS_SKB_MODE))
+			return driver_ndo(driver, &note);   /* the driver's own words (MTU, queues) */
+	}
+	switch (-result) {
+	case EBUSY: case EEXIST: case EOPNOTSUPP:
+		return "dev_xdp_attach";
+	case EBADF:
+		return "bpf_prog_get_type_dev";
+	case ENODEV:
+		return "rtnl_setlink";
+	}
+	return "";
 }
 
 void rl_nlw_message(struct rl_nlw *w, const char *title, const struct nlmsghdr *nlh)
@@ -496,9 +573,25 @@ size_t rl_nl_explain_step(char *out, size_t outlen, const struct rl_nl_step *s)
 	rl_nlw_printf(&w, "\n[%u] netlink %s (NETLINK_ROUTE socket -> the kernel)\n", s->step,
 		 setlink ? "RTM_SETLINK" : s->req->nlmsg_type == RTM_GETLINK ? "RTM_GETLINK" : "message");
 	rl_nlw_message(&w, "request", s->req);
-	rl_nlw_printf(&w, "  %-16s %s\n", "kernel path", setlink ? rl_xdp_kernel_path() : rl_xdp_query_kernel_path());
-	if (setlink)
-		explain_install(&w, s->req, s->driver);
+	if (setlink) {
+		char tree[1500], text[3000];
+		struct rl_textbuf b;
+		char why[160] = "";
+		struct rl_nl_ack ack = { 0 };
+
+		if (s->result && s->reply && rl_nl_parse_error(s->reply, &ack) == 0)
+			snprintf(why, sizeof(why), "%s%s%s%s", rl_nl_errno_name(s->result), ack.msg ? " \"" : "",
+				 ack.msg ? ack.msg : "", ack.msg ? "\"" : "");
+		else if (s->result)
+			snprintf(why, sizeof(why), "%s", rl_nl_errno_name(s->result));
+		rl_xdp_setlink_tree(tree, sizeof(tree), s->req, s->driver);
+		rl_tb_init(&b, text, sizeof(text));
+		rl_kpath_render(&b, "                     ", tree,
+				rl_xdp_setlink_stop(s->req, s->reply, s->result, s->driver), s->result ? why : NULL);
+		rl_nlw_printf(&w, "  %-16s %s\n%s", "kernel path", RL_KPATH_TITLE, text);
+	} else {
+		rl_nlw_printf(&w, "  %-16s %s\n", "kernel path", rl_xdp_query_kernel_path());
+	}
 	if (!reply)
 		rl_nlw_printf(&w, "  %-16s none arrived\n", "reply");
 	else if (setlink || reply->nlmsg_type == NLMSG_ERROR)

@@ -24,8 +24,9 @@
  *     request, 52 bytes:
  *       nlmsghdr   34 00 00 00             nlmsg_len = 52
  *       ...
- *     kernel path      rtnl_setlink -> do_setlink -> ... -> ndo_bpf(XDP_SETUP_PROG)
- *     install          driver veth: ndo_bpf = veth_xdp -> veth_xdp_set (XDP_SETUP_PROG)
+ *     kernel path      from the Linux source, not traced (indented = called by ...)
+ *                        rtnl_setlink
+ *                          do_setlink ...     (stops where the kernel refused)
  *     reply (NLMSG_ERROR; error 0 is the ACK), 36 bytes:
  *       ...
  *     result           0 (acknowledged: the kernel did it)
@@ -58,5 +59,13 @@ struct rl_nl_step {
 /* Render one exchange, starting with a blank line; snprintf-style like
  * rl_nl_explain. */
 size_t rl_nl_explain_step(char *out, size_t outlen, const struct rl_nl_step *s);
+
+/* The kernel path of an RTM_SETLINK carrying IFLA_XDP (kpath.h tree):
+ * native or skb mode, attach or detach, the driver's ndo_bpf by name. */
+size_t rl_xdp_setlink_tree(char *out, size_t outlen, const struct nlmsghdr *req, const char *driver);
+/* The function of that tree where the source raises the refusal (extack
+ * words first, then errno); NULL when result is 0, "" when it cannot tell. */
+const char *rl_xdp_setlink_stop(const struct nlmsghdr *req, const struct nlmsghdr *reply, int result,
+				const char *driver);
 
 #endif

@@ -2,7 +2,8 @@
 # Install what rawload needs to build and test on Debian (run as root).
 # Build: gcc, make, clang/llvm (BPF objects, libFuzzer), libmnl-dev, zlib1g-dev
 # (/proc/config.gz), linux-libc-dev.
-# Tests: iproute2, ping, tcpdump, iperf3, netcat, strace, bpftool (cross-checks and
+# Tests: iproute2, ping, tcpdump, iperf3, netcat, strace, perf (kernel stacks for
+# test_narration.sh), bpftool (cross-checks and
 # vmlinux.h generation only) and libbpf-dev (its headers build seed-style test
 # objects; rawload never links libbpf). Benchmarks: iptables, nftables, ethtool
 # (tools/bench/xdp_drop_rate.sh). libbpf-tools, xdp-tools and
@@ -11,7 +12,7 @@
 set -eu
 pkgs="make gcc clang llvm libclang-rt-14-dev libmnl-dev linux-libc-dev pkg-config
       zlib1g-dev iproute2 iputils-ping tcpdump iperf3 netcat-openbsd bpftool python3 procps strace libbpf-dev
-      libbpf-tools xdp-tools golang-github-cilium-ebpf-dev iptables nftables ethtool"
+      libbpf-tools xdp-tools golang-github-cilium-ebpf-dev iptables nftables ethtool linux-perf"
 missing=""
 for p in $pkgs; do
 	dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

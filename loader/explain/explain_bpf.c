@@ -95,6 +95,50 @@ static void verifier_words(struct ex *x, const union bpf_attr *a, bool ok)
 		ex_field(x, "verifier says", "%.*s", (int)(best_len > 200 ? 200 : best_len), best);
 }
 
+/* Linux 6.x kernel/bpf/syscall.c bpf_prog_load(); checked on 6.18. */
+static const char prog_load_tree[] =
+	"bpf_prog_load\n"
+	"  bpf_prog_alloc              the program's memory, the insns copied in\n"
+	"  security_bpf_prog_load      LSM hook\n"
+	"  bpf_check                   the verifier: walks every path, then rewrites the code\n"
+	"  bpf_prog_select_runtime\n"
+	"    bpf_int_jit_compile       the JIT: BPF insns to machine code\n"
+	"  bpf_prog_kallsyms_add       bpf_prog_<tag>_<name> appears in /proc/kallsyms\n"
+	"  bpf_prog_alloc_id           the global prog id (idr_alloc_cyclic)\n"
+	"  bpf_prog_new_fd             the fd (anon_inode_getfd)\n";
+
+static const char *err_name(long result)
+{
+	const char *n = strerrorname_np((int)-result);
+
+	return n ? n : "error";
+}
+
+/* Where the source raises each errno of BPF_PROG_LOAD. */
+static const char *prog_load_stop(const union bpf_attr *a, long result)
+{
+	size_t len = 0;
+	const char *log = a->log_level ? ex_user_str(a->log_buf, a->log_size, &len) : NULL;
+
+	if (result >= 0)
+		return NULL;
+	switch (-result) {
+	case EPERM: case E2BIG: case EFAULT:
+		return "bpf_prog_load";         /* capabilities, attr and insn copy checks */
+	case ENOMEM:
+		return "bpf_prog_alloc";
+	case EACCES: case ENOSPC:
+		return "bpf_check";
+	case EINVAL:
+		/* a verifier refusal leaves words in the log; without a log the
+		 * attr checks of bpf_prog_load are as likely */
+		return log && len ? "bpf_check" : "";
+	case 524:       /* ENOTSUPP: the JIT failed and there is no interpreter */
+		return "bpf_prog_select_runtime";
+	}
+	return "";
+}
+
 static void explain_prog_load(struct ex *x, const union bpf_attr *a, long result)
 {
 	char flags[160], at[48];
@@ -110,8 +154,11 @@ static void explain_prog_load(struct ex *x, const union bpf_attr *a, long result
 	ex_field(x, "license", "\"%.*s\" (%s)", (int)lic_len, lic ? lic : "",
 		 license_is_gpl(lic, lic_len) ? "GPL-compatible: GPL-only helpers allowed"
 					      : "not GPL-compatible: GPL-only helpers refused");
+	/* bpf_prog_load_check_attach() checks it against prog_type; only some
+	 * types (cgroup sock_addr/sockopt, tracing, sk_lookup, ...) need it to
+	 * match again at attach time - XDP, SOCK_OPS and SK_MSG attach with 0 */
 	if (a->expected_attach_type)
-		ex_field(x, "expected_attach", "%s: checked now, required again at attach time",
+		ex_field(x, "expected_attach", "%s: checked against prog_type now", 
 			 ex_attach_name(a->expected_attach_type, at, sizeof(at)));
 	else
 		ex_field(x, "expected_attach", "0 (this program type needs none)");
@@ -140,9 +187,10 @@ static void explain_prog_load(struct ex *x, const union bpf_attr *a, long result
 	if (a->log_level && true_size)
 		ex_field(x, "log_true_size", "%" PRIu32 " bytes (the whole log; written back by Linux >= 6.4)",
 			 true_size);
-	ex_field(x, "kernel path", "%s", rl_explain_bpf_path(BPF_PROG_LOAD, a));
+	ex_path(x, prog_load_tree, prog_load_stop(a, result), result < 0 ? err_name(result) : NULL);
 	if (result >= 0)
-		ex_field(x, "verdict", "accepted by the verifier (then JIT-compiled when net.core.bpf_jit_enable is on)");
+		ex_field(x, "verdict", "accepted by the verifier and JIT-compiled (the JIT runs on every load when"
+			 " net.core.bpf_jit_enable is 1 or the kernel has BPF_JIT_ALWAYS_ON)");
 	else if (result == -EACCES || result == -EINVAL)
 		ex_field(x, "verdict", "refused%s", a->log_level ? "" : " (no log was asked for this attempt)");
 	else
@@ -211,7 +259,7 @@ static const char *global_data_note(const char name[BPF_OBJ_NAME_LEN])
 	return NULL;
 }
 
-static void explain_map_create(struct ex *x, const union bpf_attr *a)
+static void explain_map_create(struct ex *x, const union bpf_attr *a, long result)
 {
 	char flags[200];
 	const char *note = map_note(a->map_type);
@@ -239,16 +287,42 @@ static void explain_map_create(struct ex *x, const union bpf_attr *a)
 		ex_field(x, "map_extra", "%" PRIu64, (uint64_t)a->map_extra);
 	if (note)
 		ex_field(x, "what it is", "%s", note);
-	if (map_ops_name(a->map_type))
-		ex_field(x, "kernel path", "map_create -> %s.map_alloc -> bpf_map_alloc_id -> bpf_map_new_fd",
-			 map_ops_name(a->map_type));
-	else
-		ex_field(x, "kernel path", "%s", rl_explain_bpf_path(BPF_MAP_CREATE, a));
+	if ((a->map_type == BPF_MAP_TYPE_SOCKHASH) && a->key_size == 36)
+		ex_field(x, "the key", "36 bytes, as rawload's sockredir objects build it (bpf/sock_key.h):"
+			 " local and remote address as 16-byte IPv6 (IPv4 v4-mapped), then local and remote"
+			 " port (2 bytes each); the seed lab's sock_key is 20 bytes (sip, dip, sport, dport, family)");
+	{
+		char tree[512];
+		const char *ops = map_ops_name(a->map_type);
+		bool btf = a->btf_key_type_id || a->btf_value_type_id;
+		const char *stop = NULL;
+
+		snprintf(tree, sizeof(tree),
+			 "map_create\n"
+			 "  %s.map_alloc the map's memory%s\n"
+			 "%s"
+			 "  bpf_map_alloc_id            the global map id\n"
+			 "  bpf_map_new_fd              the fd\n",
+			 ops ? ops : "ops",
+			 ops ? "" : " (the ops of this map_type)",
+			 btf ? "  map_check_btf               the key/value types against key_size/value_size\n" : "");
+		if (result < 0)
+			stop = result == -EPERM || result == -EINVAL || result == -E2BIG ? "map_create"
+			     : result == -ENOMEM ? "ops.map_alloc" : "";
+		if (result == -ENOMEM && ops) {
+			char fn[64];
+
+			snprintf(fn, sizeof(fn), "%s.map_alloc", ops);
+			ex_path(x, tree, fn, err_name(result));
+		} else {
+			ex_path(x, tree, stop, result < 0 ? err_name(result) : NULL);
+		}
+	}
 }
 
 /* ---- BPF_BTF_LOAD --------------------------------------------------------- */
 
-static void explain_btf_load(struct ex *x, const union bpf_attr *a)
+static void explain_btf_load(struct ex *x, const union bpf_attr *a, long result)
 {
 	const struct btf_header *h = (const struct btf_header *)(uintptr_t)a->btf;
 	uint32_t true_size;
@@ -265,7 +339,13 @@ static void explain_btf_load(struct ex *x, const union bpf_attr *a)
 	memcpy(&true_size, (const char *)a + BTF_LOAD_LOG_TRUE_SIZE_OFF, sizeof(true_size));
 	if (a->btf_log_level && true_size)
 		ex_field(x, "log_true_size", "%" PRIu32 " bytes", true_size);
-	ex_field(x, "kernel path", "%s", rl_explain_bpf_path(BPF_BTF_LOAD, a));
+	ex_path(x, "bpf_btf_load\n"
+		   "  btf_new_fd\n"
+		   "    btf_parse                 checks every type\n"
+		   "    btf_alloc_id              the global BTF id\n"
+		   "    anon_inode_getfd          the fd\n",
+		result >= 0 ? NULL : result == -EPERM ? "bpf_btf_load" : result == -ENOMEM ? "" : "btf_parse",
+		result < 0 ? err_name(result) : NULL);
 }
 
 /* ---- paths ---------------------------------------------------------------- */
@@ -340,6 +420,8 @@ static void explain_result(struct ex *x, int cmd, long result, int err)
 	char text[200];
 	const char *h;
 
+	if (cmd == BPF_OBJ_GET_INFO_BY_FD && result == 0)
+		return;         /* told in its one bookkeeping line */
 	if (result < 0 || err) {
 		const char *name = strerrorname_np(err);
 
@@ -365,18 +447,18 @@ static void explain_call(struct ex *x, int cmd, const union bpf_attr *a, long re
 		rl_tb_printf(&x->b, "bpf cmd %d (unknown to this build)\n", cmd);
 	switch (cmd) {
 	case BPF_PROG_LOAD:        explain_prog_load(x, a, result); break;
-	case BPF_MAP_CREATE:       explain_map_create(x, a); break;
-	case BPF_BTF_LOAD:         explain_btf_load(x, a); break;
+	case BPF_MAP_CREATE:       explain_map_create(x, a, result); break;
+	case BPF_BTF_LOAD:         explain_btf_load(x, a, result); break;
 	case BPF_MAP_UPDATE_ELEM: case BPF_MAP_LOOKUP_ELEM:
 	case BPF_MAP_DELETE_ELEM: case BPF_MAP_GET_NEXT_KEY:
 		ex_map_elem(x, cmd, a, result);
 		break;
 	case BPF_MAP_FREEZE:       ex_map_freeze(x, a); break;
 	case BPF_OBJ_PIN: case BPF_OBJ_GET:
-		ex_obj_pin_get(x, cmd, a);
+		ex_obj_pin_get(x, cmd, a, result);
 		break;
 	case BPF_PROG_ATTACH: case BPF_PROG_DETACH:
-		ex_prog_attach(x, cmd, a);
+		ex_prog_attach(x, cmd, a, result);
 		break;
 	case BPF_PROG_QUERY:       ex_prog_query(x, a, result); break;
 	case BPF_PROG_TEST_RUN:    ex_test_run(x, a, result); break;

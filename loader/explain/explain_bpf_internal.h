@@ -18,6 +18,8 @@ struct ex {
 /* explain_frame.c: "  name             value\n" */
 void ex_field(struct ex *x, const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* "kernel path" and its tree (kpath.h), cut at stop_fn when refused */
+void ex_path(struct ex *x, const char *tree, const char *stop_fn, const char *why);
 /* "fd 7 = prog id 57" (or "fd 7" when nobody can tell) into out */
 void ex_fd_text(const struct ex *x, int fd, char *out, size_t outlen);
 /* a field holding an fd */
@@ -35,8 +37,8 @@ size_t ex_prog_flags_text(char *out, size_t outlen, uint32_t flags);
 /* explain_bpf_obj.c: one function per family of commands */
 void ex_map_elem(struct ex *x, int cmd, const union bpf_attr *a, long result);
 void ex_map_freeze(struct ex *x, const union bpf_attr *a);
-void ex_obj_pin_get(struct ex *x, int cmd, const union bpf_attr *a);
-void ex_prog_attach(struct ex *x, int cmd, const union bpf_attr *a);
+void ex_obj_pin_get(struct ex *x, int cmd, const union bpf_attr *a, long result);
+void ex_prog_attach(struct ex *x, int cmd, const union bpf_attr *a, long result);
 void ex_prog_query(struct ex *x, const union bpf_attr *a, long result);
 void ex_test_run(struct ex *x, const union bpf_attr *a, long result);
 void ex_info_by_fd(struct ex *x, const union bpf_attr *a, long result);

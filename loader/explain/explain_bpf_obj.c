@@ -10,9 +10,13 @@
  *   a map slot            a prog array holds its programs, a map-in-map its maps
  * An object is freed when the last of them goes; its id disappears then.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE     /* strerrorname_np */
+#endif
 #include "explain_bpf_internal.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <inttypes.h>
 #include <string.h>
 
@@ -201,7 +205,7 @@ void ex_map_freeze(struct ex *x, const union bpf_attr *a)
 
 /* ---- pins --------------------------------------------------------------------- */
 
-void ex_obj_pin_get(struct ex *x, int cmd, const union bpf_attr *a)
+void ex_obj_pin_get(struct ex *x, int cmd, const union bpf_attr *a, long result)
 {
 	size_t len;
 	const char *path = ex_user_str(a->pathname, 4096, &len);
@@ -215,7 +219,16 @@ void ex_obj_pin_get(struct ex *x, int cmd, const union bpf_attr *a)
 		ex_field(x, "file_flags", "%s", a->file_flags & BPF_F_RDONLY ? "BPF_F_RDONLY" :
 			 a->file_flags & BPF_F_WRONLY ? "BPF_F_WRONLY" : "0 (read-write)");
 	}
-	ex_field(x, "kernel path", "%s", ex_obj_path(cmd, a, UINT32_MAX));
+	if (cmd == BPF_OBJ_PIN)
+		ex_path(x, "bpf_obj_pin\n"
+			   "  bpf_obj_pin_user\n"
+			   "    bpf_fd_probe_obj        which kind of object bpf_fd is (+1 reference), and returns\n"
+			   "    bpf_obj_do_pin\n"
+			   "      vfs_mkobj             a file in bpffs holds that reference\n",
+			result >= 0 ? NULL : result == -EBADF || result == -EINVAL ? "bpf_fd_probe_obj" : "bpf_obj_do_pin",
+			result >= 0 ? NULL : strerrorname_np((int)-result));
+	else
+		ex_field(x, "kernel path", "%s", ex_obj_path(cmd, a, UINT32_MAX));
 }
 
 /* ---- attach, detach, query ------------------------------------------------------ */
@@ -223,8 +236,10 @@ void ex_obj_pin_get(struct ex *x, int cmd, const union bpf_attr *a)
 static void attach_flags_note(struct ex *x, enum family fam, uint32_t flags)
 {
 	if (fam == FAM_SOCKMAP) {
-		ex_field(x, "holder", "the map holds the program (one slot per attach type);"
-			 " it runs for every socket in the map");
+		ex_field(x, "holder", "the map holds the program (one slot per attach type); a socket"
+			 " takes the map's programs when it is inserted, so only sockets added after this run it");
+		ex_field(x, "freed when", "detach, or the map losing its last fd and pin"
+			 " (map_release_uref -> sock_map_release_progs drops the map's programs)");
 		return;
 	}
 	if (fam != FAM_CGROUP)
@@ -239,10 +254,64 @@ static void attach_flags_note(struct ex *x, enum family fam, uint32_t flags)
 	ex_field(x, "holder", "the cgroup holds the program until detach (or until the cgroup is removed)");
 }
 
-void ex_prog_attach(struct ex *x, int cmd, const union bpf_attr *a)
+/* The trees of Linux 6.x (kernel/bpf/syscall.c, kernel/bpf/cgroup.c,
+ * net/core/sock_map.c); checked on 6.18, docs/kernel-paths.md. */
+static const char cgroup_attach_tree[] =
+	"bpf_prog_attach\n"
+	"  bpf_prog_get_type           attach_bpf_fd becomes the program (+1 reference)\n"
+	"  cgroup_bpf_prog_attach\n"
+	"    cgroup_get_from_fd        target_fd becomes the cgroup, and returns\n"
+	"    __cgroup_bpf_attach       (via cgroup_bpf_attach) puts it on cgrp->bpf.progs[type]\n"
+	"      update_effective_progs  recomputes the run array of this cgroup and each descendant\n"
+	"        compute_effective_progs\n"
+	"      static_key_slow_inc     cgroup_bpf_enabled_key: the first program patches the hook's jump in\n";
+static const char cgroup_detach_tree[] =
+	"bpf_prog_detach\n"
+	"  cgroup_bpf_prog_detach\n"
+	"    cgroup_get_from_fd        target_fd becomes the cgroup, and returns\n"
+	"    bpf_prog_get_type_dev     attach_bpf_fd names which program to take off\n"
+	"    __cgroup_bpf_detach       (via cgroup_bpf_detach) takes it off cgrp->bpf.progs[type]\n"
+	"      update_effective_progs  recomputes the run arrays without it\n"
+	"      static_key_slow_dec     the last program patches the hook's jump out again\n";
+static const char sockmap_attach_tree[] =
+	"bpf_prog_attach\n"
+	"  bpf_prog_get_type           attach_bpf_fd becomes the program (+1 reference)\n"
+	"  sock_map_get_from_fd        target_fd becomes the map\n"
+	"    sock_map_prog_update      the map's slot for this attach type takes the program\n";
+static const char sockmap_detach_tree[] =
+	"bpf_prog_detach\n"
+	"  sock_map_prog_detach\n"
+	"    sock_map_prog_update      the slot is emptied; sockets already in the map keep their copy\n";
+
+/* Where each errno of these calls is raised, in that source. */
+static const char *attach_stop(enum family fam, int cmd, int err)
 {
-	char name[48], flags[160];
+	if (fam == FAM_CGROUP && cmd == BPF_PROG_ATTACH) {
+		switch (err) {
+		case EBADF: return "cgroup_get_from_fd";
+		case EPERM: case EEXIST: case E2BIG: return "__cgroup_bpf_attach";
+		case ENOMEM: return "update_effective_progs";
+		}
+	} else if (fam == FAM_CGROUP) {
+		switch (err) {
+		case EBADF: return "cgroup_get_from_fd";
+		case ENOENT: return "__cgroup_bpf_detach";
+		}
+	} else if (fam == FAM_SOCKMAP) {
+		switch (err) {
+		case EBADF: return "sock_map_get_from_fd";
+		case EBUSY: case EEXIST: case EOPNOTSUPP: case ENOENT: return "sock_map_prog_update";
+		}
+	}
+	return NULL;
+}
+
+void ex_prog_attach(struct ex *x, int cmd, const union bpf_attr *a, long result)
+{
+	char name[48], flags[160], why[80];
 	enum family fam = attach_family(a->attach_type);
+	const char *tree = NULL;
+	int err = result < 0 ? (int)-result : 0;
 
 	ex_fd_field(x, "target_fd", a->target_fd);
 	ex_fd_field(x, "attach_bpf_fd", a->attach_bpf_fd);
@@ -255,7 +324,17 @@ void ex_prog_attach(struct ex *x, int cmd, const union bpf_attr *a)
 			ex_fd_field(x, "replace_bpf_fd", a->replace_bpf_fd);
 		attach_flags_note(x, fam, a->attach_flags);
 	}
-	ex_field(x, "kernel path", "%s", ex_obj_path(cmd, a, UINT32_MAX));
+	if (fam == FAM_CGROUP)
+		tree = cmd == BPF_PROG_ATTACH ? cgroup_attach_tree : cgroup_detach_tree;
+	else if (fam == FAM_SOCKMAP)
+		tree = cmd == BPF_PROG_ATTACH ? sockmap_attach_tree : sockmap_detach_tree;
+	if (!tree) {
+		ex_field(x, "kernel path", "%s", ex_obj_path(cmd, a, UINT32_MAX));
+		return;
+	}
+	snprintf(why, sizeof(why), "%s", err && strerrorname_np(err) ? strerrorname_np(err) : "");
+	ex_path(x, tree, err ? (attach_stop(fam, cmd, err) ? attach_stop(fam, cmd, err) : "")
+			     : NULL, err ? why : NULL);
 }
 
 void ex_prog_query(struct ex *x, const union bpf_attr *a, long result)
@@ -296,12 +375,27 @@ void ex_test_run(struct ex *x, const union bpf_attr *a, long result)
 			 a->test.duration);
 }
 
+/* rawload's own bookkeeping: one line, and for a program what the verifier
+ * and the JIT did (struct bpf_prog_info, filled by bpf_prog_get_info_by_fd) */
 void ex_info_by_fd(struct ex *x, const union bpf_attr *a, long result)
 {
-	ex_fd_field(x, "bpf_fd", a->info.bpf_fd);
-	ex_field(x, "info_len", "%" PRIu32 " bytes%s", a->info.info_len,
-		 result == 0 ? " filled by the kernel (less if its struct is older)" : "");
-	ex_field(x, "kernel path", "%s", ex_obj_path(BPF_OBJ_GET_INFO_BY_FD, a, UINT32_MAX));
+	char fd[200];
+	const struct bpf_prog_info *pi = (const struct bpf_prog_info *)(uintptr_t)a->info.info;
+
+	ex_fd_text(x, (int)a->info.bpf_fd, fd, sizeof(fd));
+	ex_field(x, "bookkeeping", "rawload reads what %s is: %" PRIu32 " bytes of info"
+		 " (bpf_obj_get_info_by_fd -> bpf_{prog,map,btf,link}_get_info_by_fd)", fd, a->info.info_len);
+	if (result != 0 || !pi || !strstr(fd, "prog id") ||
+	    a->info.info_len < offsetof(struct bpf_prog_info, verified_insns) + sizeof(pi->verified_insns))
+		return;
+	ex_field(x, "verifier", "walked %" PRIu32 " instructions (verified_insns: every path, each state"
+		 " once); %" PRIu32 " after its rewrite (xlated_prog_len %" PRIu32 ")", pi->verified_insns,
+		 pi->xlated_prog_len / 8, pi->xlated_prog_len);
+	ex_field(x, "JIT", "%" PRIu32 " bytes of machine code, tag %02x%02x%02x%02x%02x%02x%02x%02x,"
+		 " kallsyms bpf_prog_%02x%02x%02x%02x%02x%02x%02x%02x_%.16s", pi->jited_prog_len,
+		 pi->tag[0], pi->tag[1], pi->tag[2], pi->tag[3], pi->tag[4], pi->tag[5], pi->tag[6], pi->tag[7],
+		 pi->tag[0], pi->tag[1], pi->tag[2], pi->tag[3], pi->tag[4], pi->tag[5], pi->tag[6], pi->tag[7],
+		 pi->name);
 }
 
 void ex_by_id(struct ex *x, int cmd, const union bpf_attr *a, long result)

@@ -6,6 +6,7 @@
  * (calls that use them), so neither needs the other for its frame.
  */
 #include "explain_bpf_internal.h"
+#include "kpath.h"
 #include "object.h"     /* rl_attach_type_name */
 
 #include <inttypes.h>
@@ -21,6 +22,12 @@ void ex_field(struct ex *x, const char *name, const char *fmt, ...)
 	rl_tb_vprintf(&x->b, fmt, ap);
 	va_end(ap);
 	rl_tb_printf(&x->b, "\n");
+}
+
+void ex_path(struct ex *x, const char *tree, const char *stop_fn, const char *why)
+{
+	ex_field(x, "kernel path", "%s", RL_KPATH_TITLE);
+	rl_kpath_render(&x->b, "                     ", tree, stop_fn, why);
 }
 
 void ex_fd_text(const struct ex *x, int fd, char *out, size_t outlen)

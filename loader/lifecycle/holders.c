@@ -420,8 +420,13 @@ void rl_holder_text(const struct rl_holder *h, char *buf, size_t len)
 		snprintf(buf, len, "pin %s", h->path);
 		break;
 	case RL_HOLD_XDP:
-		snprintf(buf, len, "XDP slot of %s (ifindex %d, %s mode)", h->path, h->ifindex,
-			 rl_xdp_mode_name((enum rl_xdp_mode)h->slot));
+		/* one holder, three kernel references on 6.x: the net_device's
+		 * xdp_state, the driver's copy (dev->xdp_prog in skb mode), the
+		 * XDP dispatcher (bpf_dispatcher_change_prog) */
+		snprintf(buf, len, "XDP slot of %s (ifindex %d, %s mode; 3 kernel references: xdp_state,"
+			 " the %s copy, the XDP dispatcher)", h->path, h->ifindex,
+			 rl_xdp_mode_name((enum rl_xdp_mode)h->slot),
+			 h->slot == RL_XDP_MODE_SKB ? "generic XDP" : "driver's");
 		break;
 	case RL_HOLD_CGROUP:
 		snprintf(buf, len, "cgroup %s (%s attachment)", h->path, rl_attach_type_name(h->slot));
@@ -475,7 +480,10 @@ void rl_holder_release(const struct rl_holder *h, char *buf, size_t len)
 		snprintf(buf, len, "detach from cgroup %s", h->path);
 		break;
 	case RL_HOLD_SOCKMAP:
-		snprintf(buf, len, "detach from map %u", h->id);
+		/* the map drops its programs when its last *user* reference -
+		 * pin or fd - goes (map_release_uref -> sock_map_release_progs),
+		 * whether or not anyone detaches */
+		snprintf(buf, len, "(detach from map %u, or map %u loses its last pin and fd)", h->id, h->id);
 		break;
 	case RL_HOLD_PROG_ARRAY:
 		/* a prog array is emptied when its last *user* reference - pin

@@ -40,16 +40,17 @@ has "xdp: bpf(2) steps" "$TMP/xdp.out" \
 	"] BPF_OBJ_PIN (bpf cmd 6)"
 has "xdp: PROG_LOAD decoded" "$TMP/xdp.out" \
 	"prog_type        BPF_PROG_TYPE_XDP (6)" "license          \"GPL\"" "func_info" "line_info" \
-	"bpf_check (the verifier)" "verdict          accepted by the verifier"
+	" bpf_check " "bpf_int_jit_compile" "verdict          accepted by the verifier" \
+	"verifier         walked " "kallsyms bpf_prog_"
 has "xdp: MAP_CREATE decoded" "$TMP/xdp.out" "map_type         BPF_MAP_TYPE_PERCPU_ARRAY" \
-	"map_create -> percpu_array_map_ops.map_alloc"
+	"  percpu_array_map_ops.map_alloc"
 # the new object's id, taken from /proc/self/fdinfo
 check "xdp: PROG_LOAD result names the prog id" grep -qE 'result +fd [0-9]+ = prog id [0-9]+ \(XDP\)' "$TMP/xdp.out"
 has "xdp: RTM_SETLINK in hex" "$TMP/xdp.out" "] netlink RTM_SETLINK" \
 	"nlmsg_type = RTM_SETLINK (19)" "nla_type = IFLA_XDP (43)|NLA_F_NESTED" \
 	"nla_type = IFLA_XDP_FD (1)" "nla_type = IFLA_XDP_FLAGS (3)" "XDP_FLAGS_UPDATE_IF_NOEXIST|XDP_FLAGS_DRV_MODE"
-has "xdp: kernel path" "$TMP/xdp.out" "do_setlink" "dev_change_xdp_fd" "dev_xdp_install" "ndo_bpf" \
-	"driver veth: ndo_bpf = veth_xdp -> veth_xdp_set"
+has "xdp: kernel path" "$TMP/xdp.out" "from the Linux source, not traced" "do_setlink" "dev_change_xdp_fd" \
+	"dev_xdp_install" " veth_xdp " "bpf_dispatcher_change_prog"
 has "xdp: the ack" "$TMP/xdp.out" "error = 0 (success: this is the ACK)" "0 (acknowledged: the kernel did it)"
 check "xdp: hex bytes beside their meaning" grep -qE '^ +nlattr +08 00 01 00 +nla_len = 8, nla_type = IFLA_XDP_FD' "$TMP/xdp.out"
 check "xdp: steps are numbered 1, 2, 3..." bash -c \
@@ -73,14 +74,15 @@ check_eq "detach --explain: exit 0" "$?" 0
 has "detach: query, then RTM_SETLINK" "$TMP/detach.out" "] netlink RTM_GETLINK" "rtnl_getlink" \
 	"IFLA_XDP         attached native, prog id $PROG_ID" "] netlink RTM_SETLINK" \
 	"nla_type = IFLA_XDP_FD (1)" "= -1" "nla_type = IFLA_XDP_FLAGS (3)" "do_setlink" "dev_xdp_install" \
-	"ndo_bpf" "error = 0 (success: this is the ACK)"
+	" veth_xdp " "error = 0 (success: this is the ACK)"
 check "detach: program gone" bash -c "! bpftool prog show id '$PROG_ID' >/dev/null 2>&1"
 
 echo "== --mode skb: generic XDP instead of the driver's ndo_bpf"
 in_b "$RL" --explain xdp "$XDP_OBJ" veth-b --mode skb --pin "$PIN/x" >"$TMP/skb.out" 2>&1
 check_eq "xdp --mode skb --explain: exit 0" "$?" 0
 has "skb mode narrated" "$TMP/skb.out" "XDP_FLAGS_UPDATE_IF_NOEXIST|XDP_FLAGS_SKB_MODE" \
-	"dev_xdp_bpf_op() picks generic_xdp_install" "do_xdp_generic()"
+	"generic_xdp_install    skb mode: dev_xdp_bpf_op() picks it" "do_xdp_generic()"
+check "skb mode: no driver ndo_bpf in the tree" bash -c "! grep -qE '^ +(veth_xdp|ndo_bpf) ' '$TMP/skb.out'"
 in_b "$RL" detach xdp veth-b --pin "$PIN/x" >/dev/null 2>&1
 check_eq "skb mode: detached" "$?" 0
 
@@ -88,10 +90,11 @@ echo "== rawload --explain sockops (child cgroup)"
 "$RL" --explain sockops "$SOCK_OBJ" --cgroup "$CG" --pin "$PIN/s" >"$TMP/sockops.out" 2>"$TMP/sockops.err"
 check_eq "sockops --explain: exit 0" "$?" 0
 has "sockops: sk_msg on the sockhash" "$TMP/sockops.out" "map_type         BPF_MAP_TYPE_SOCKHASH" \
-	"attach_type      BPF_SK_MSG_VERDICT (7)" "bpf_prog_attach -> sock_map_get_from_fd -> sock_map_prog_update"
+	"attach_type      BPF_SK_MSG_VERDICT (7)" "  sock_map_get_from_fd" "    sock_map_prog_update"
 has "sockops: sockops on the cgroup" "$TMP/sockops.out" "attach_type      BPF_CGROUP_SOCK_OPS (3)" \
 	"attach_flags     BPF_F_ALLOW_MULTI" "= cgroup v2 directory $CG" \
-	"cgroup_bpf_prog_attach -> cgroup_get_from_fd -> cgroup_bpf_attach -> __cgroup_bpf_attach"
+	"  cgroup_bpf_prog_attach" "    cgroup_get_from_fd" "    __cgroup_bpf_attach" "update_effective_progs" \
+	"static_key_slow_inc"
 "$RL" --explain detach sockops --cgroup "$CG" --pin "$PIN/s" >"$TMP/sockops-detach.out" 2>&1
 check_eq "detach sockops --explain: exit 0" "$?" 0
 has "detach sockops" "$TMP/sockops-detach.out" "] BPF_PROG_DETACH (bpf cmd 9)" "cgroup_bpf_prog_detach"

@@ -8,6 +8,7 @@
  */
 #include "explain_bpf.h"
 #include "insn_dump.h"
+#include "kpath.h"
 #include "unit.h"
 #include "xdp_explain.h"
 #include "xdp_msg.h"
@@ -78,14 +79,23 @@ static char verifier_log[] =
 	"  prog_name        \"xdp_test\"\n" \
 	"  insns            8 instructions, 64 bytes\n" \
 	"  license          \"GPL\" (GPL-compatible: GPL-only helpers allowed)\n" \
-	"  expected_attach  BPF_XDP: checked now, required again at attach time\n" \
+	"  expected_attach  BPF_XDP: checked against prog_type now\n" \
 	"  prog_flags       0\n" \
 	"  prog_btf_fd      fd 3 = btf id 100\n" \
 	"  func_info        2 records of 8 bytes (which insn starts which function)\n" \
 	"  line_info        1 record of 16 bytes (source lines for the log)\n" \
 	"  log              none requested (level 0)\n" \
-	"  kernel path      bpf_prog_load -> bpf_check (the verifier) -> bpf_prog_select_runtime (JIT) -> bpf_prog_alloc_id -> bpf_prog_new_fd\n" \
-	"  verdict          accepted by the verifier (then JIT-compiled when net.core.bpf_jit_enable is on)\n" \
+	"  kernel path      from the Linux source, not traced (indented = called by the line above)\n" \
+	"                     bpf_prog_load\n" \
+	"                       bpf_prog_alloc               the program's memory, the insns copied in\n" \
+	"                       security_bpf_prog_load       LSM hook\n" \
+	"                       bpf_check                    the verifier: walks every path, then rewrites the code\n" \
+	"                       bpf_prog_select_runtime\n" \
+	"                         bpf_int_jit_compile        the JIT: BPF insns to machine code\n" \
+	"                       bpf_prog_kallsyms_add        bpf_prog_<tag>_<name> appears in /proc/kallsyms\n" \
+	"                       bpf_prog_alloc_id            the global prog id (idr_alloc_cyclic)\n" \
+	"                       bpf_prog_new_fd              the fd (anon_inode_getfd)\n" \
+	"  verdict          accepted by the verifier and JIT-compiled (the JIT runs on every load when net.core.bpf_jit_enable is 1 or the kernel has BPF_JIT_ALWAYS_ON)\n" \
 	"  result           fd 8 = prog id 301 (XDP) (a new reference, closed with the fd)\n"
 
 static const char PROG_LOAD_REFUSED[] =
@@ -94,13 +104,17 @@ static const char PROG_LOAD_REFUSED[] =
 	"  prog_name        \"xdp_test\"\n"
 	"  insns            8 instructions, 64 bytes\n"
 	"  license          \"Proprietary\" (not GPL-compatible: GPL-only helpers refused)\n"
-	"  expected_attach  BPF_XDP: checked now, required again at attach time\n"
+	"  expected_attach  BPF_XDP: checked against prog_type now\n"
 	"  prog_flags       0\n"
 	"  prog_btf_fd      fd 3\n"
 	"  func_info        2 records of 8 bytes (which insn starts which function)\n"
 	"  line_info        1 record of 16 bytes (source lines for the log)\n"
 	"  log              level 1, buffer of 257 bytes\n"
-	"  kernel path      bpf_prog_load -> bpf_check (the verifier) -> bpf_prog_select_runtime (JIT) -> bpf_prog_alloc_id -> bpf_prog_new_fd\n"
+	"  kernel path      from the Linux source, not traced (indented = called by the line above)\n"
+	"                     bpf_prog_load\n"
+	"                       bpf_prog_alloc               the program's memory, the insns copied in\n"
+	"                       security_bpf_prog_load       LSM hook\n"
+	"                       bpf_check                    the verifier: walks every path, then rewrites the code  <- refused here: EACCES\n"
 	"  verdict          refused\n"
 	"  verifier says    R1 offset is outside of the packet\n"
 	"  result           -13 EACCES (Permission denied)\n"
@@ -117,7 +131,12 @@ static const char MAP_CREATE_SOCKHASH[] =
 	"  btf_fd           fd 3 = btf id 100\n"
 	"  btf type ids     key 5, value 6 (map_check_btf() compares their sizes)\n"
 	"  what it is       holds sockets; sk_msg/sk_skb programs attached to the map run on them\n"
-	"  kernel path      map_create -> sock_hash_ops.map_alloc -> bpf_map_alloc_id -> bpf_map_new_fd\n"
+	"  kernel path      from the Linux source, not traced (indented = called by the line above)\n"
+	"                     map_create\n"
+	"                       sock_hash_ops.map_alloc      the map's memory\n"
+	"                       map_check_btf                the key/value types against key_size/value_size\n"
+	"                       bpf_map_alloc_id             the global map id\n"
+	"                       bpf_map_new_fd               the fd\n"
 	"  result           fd 4 = map id 200 (SOCKHASH) (a new reference, closed with the fd)\n";
 
 static const char ATTACH_SOCK_OPS[] =
@@ -128,7 +147,15 @@ static const char ATTACH_SOCK_OPS[] =
 	"  attach_flags     BPF_F_ALLOW_MULTI\n"
 	"  meaning          a list: programs attached here and in ancestor cgroups all run, in order; nobody else's program is replaced\n"
 	"  holder           the cgroup holds the program until detach (or until the cgroup is removed)\n"
-	"  kernel path      bpf_prog_attach -> cgroup_bpf_prog_attach -> cgroup_get_from_fd -> cgroup_bpf_attach -> __cgroup_bpf_attach\n"
+	"  kernel path      from the Linux source, not traced (indented = called by the line above)\n"
+	"                     bpf_prog_attach\n"
+	"                       bpf_prog_get_type            attach_bpf_fd becomes the program (+1 reference)\n"
+	"                       cgroup_bpf_prog_attach\n"
+	"                         cgroup_get_from_fd         target_fd becomes the cgroup, and returns\n"
+	"                         __cgroup_bpf_attach        (via cgroup_bpf_attach) puts it on cgrp->bpf.progs[type]\n"
+	"                           update_effective_progs   recomputes the run array of this cgroup and each descendant\n"
+	"                             compute_effective_progs\n"
+	"                           static_key_slow_inc      cgroup_bpf_enabled_key: the first program patches the hook's jump in\n"
 	"  result           0 (success)\n";
 
 static const char ATTACH_SK_MSG[] =
@@ -137,8 +164,13 @@ static const char ATTACH_SK_MSG[] =
 	"  attach_bpf_fd    fd 5 = prog id 300 (SK_MSG)\n"
 	"  attach_type      BPF_SK_MSG_VERDICT (7)\n"
 	"  attach_flags     0\n"
-	"  holder           the map holds the program (one slot per attach type); it runs for every socket in the map\n"
-	"  kernel path      bpf_prog_attach -> sock_map_get_from_fd -> sock_map_prog_update\n"
+	"  holder           the map holds the program (one slot per attach type); a socket takes the map's programs when it is inserted, so only sockets added after this run it\n"
+	"  freed when       detach, or the map losing its last fd and pin (map_release_uref -> sock_map_release_progs drops the map's programs)\n"
+	"  kernel path      from the Linux source, not traced (indented = called by the line above)\n"
+	"                     bpf_prog_attach\n"
+	"                       bpf_prog_get_type            attach_bpf_fd becomes the program (+1 reference)\n"
+	"                       sock_map_get_from_fd         target_fd becomes the map\n"
+	"                         sock_map_prog_update       the map's slot for this attach type takes the program\n"
 	"  result           0 (success)\n";
 
 static const char PIN_EEXIST[] =
@@ -146,7 +178,11 @@ static const char PIN_EEXIST[] =
 	"  pathname         \"/sys/fs/bpf/rawload/x/prog\"\n"
 	"  bpf_fd           fd 8 = prog id 301 (XDP)\n"
 	"  lifetime         the pin is a reference of its own: the object outlives this process until unlink(2) of the path\n"
-	"  kernel path      bpf_obj_pin -> bpf_obj_pin_user -> bpf_fd_probe_obj -> bpf_obj_do_pin -> vfs_mkobj (a file in bpffs holds a reference)\n"
+	"  kernel path      from the Linux source, not traced (indented = called by the line above)\n"
+	"                     bpf_obj_pin\n"
+	"                       bpf_obj_pin_user\n"
+	"                         bpf_fd_probe_obj           which kind of object bpf_fd is (+1 reference), and returns\n"
+	"                         bpf_obj_do_pin  <- refused here: EEXIST\n"
 	"  result           -17 EEXIST (File exists)\n"
 	"  hint             the path exists already: unlink it or pin elsewhere\n";
 
@@ -183,7 +219,12 @@ static const char INSN_LISTING[] =
 	"  btf_size         1783 bytes of .BTF (types and their names)\n" \
 	"  btf header       magic 0xeb9f, version 1, 1200 bytes of types, 559 bytes of strings\n" \
 	"  log              none requested (level 0)\n" \
-	"  kernel path      bpf_btf_load -> btf_new_fd -> btf_parse (checks every type) -> btf_alloc_id\n" \
+	"  kernel path      from the Linux source, not traced (indented = called by the line above)\n" \
+	"                     bpf_btf_load\n" \
+	"                       btf_new_fd\n" \
+	"                         btf_parse                  checks every type\n" \
+	"                         btf_alloc_id               the global BTF id\n" \
+	"                         anon_inode_getfd           the fd\n" \
 	"  result           fd 3 = btf id 100 (a new reference, closed with the fd)\n"
 
 static const char BTF_LOAD_REFUSED[] =
@@ -191,7 +232,10 @@ static const char BTF_LOAD_REFUSED[] =
 	"  btf_size         1783 bytes of .BTF (types and their names)\n"
 	"  btf header       magic 0xeb9f, version 1, 1200 bytes of types, 559 bytes of strings\n"
 	"  log              level 1, buffer of 4096 bytes\n"
-	"  kernel path      bpf_btf_load -> btf_new_fd -> btf_parse (checks every type) -> btf_alloc_id\n"
+	"  kernel path      from the Linux source, not traced (indented = called by the line above)\n"
+	"                     bpf_btf_load\n"
+	"                       btf_new_fd\n"
+	"                         btf_parse                  checks every type  <- refused here: EINVAL\n"
 	"  result           -22 EINVAL (Invalid argument)\n"
 	"  hint             btf_parse() refused a type; a log (level 1) names it\n";
 
@@ -212,10 +256,9 @@ static const char OBJ_GET_ENOENT[] =
 
 static const char INFO_BY_FD[] =
 	"BPF_OBJ_GET_INFO_BY_FD (bpf cmd 15)\n"
-	"  bpf_fd           fd 8 = prog id 301 (XDP)\n"
-	"  info_len         232 bytes filled by the kernel (less if its struct is older)\n"
-	"  kernel path      bpf_obj_get_info_by_fd -> bpf_{prog,map,btf,link}_get_info_by_fd (by the fd's file ops)\n"
-	"  result           0 (success)\n";
+	"  bookkeeping      rawload reads what fd 8 = prog id 301 (XDP) is: 232 bytes of info (bpf_obj_get_info_by_fd -> bpf_{prog,map,btf,link}_get_info_by_fd)\n"
+	"  verifier         walked 1351 instructions (verified_insns: every path, each state once); 184 after its rewrite (xlated_prog_len 1472)\n"
+	"  JIT              801 bytes of machine code, tag deadbeef00010203, kallsyms bpf_prog_deadbeef00010203_xdp_drop_ping\n";
 
 static const char MAP_FREEZE_OK[] =
 	"BPF_MAP_FREEZE (bpf cmd 22)\n"
@@ -305,7 +348,12 @@ static const char SEQUENCE[] =
 	"  btf_fd           fd 3 = btf id 100\n"
 	"  btf type ids     key 6, value 10 (map_check_btf() compares their sizes)\n"
 	"  what it is       one value per possible CPU: no atomics needed to count\n"
-	"  kernel path      map_create -> percpu_array_map_ops.map_alloc -> bpf_map_alloc_id -> bpf_map_new_fd\n"
+	"  kernel path      from the Linux source, not traced (indented = called by the line above)\n"
+	"                     map_create\n"
+	"                       percpu_array_map_ops.map_alloc the map's memory\n"
+	"                       map_check_btf                the key/value types against key_size/value_size\n"
+	"                       bpf_map_alloc_id             the global map id\n"
+	"                       bpf_map_new_fd               the fd\n"
 	"  result           fd 10 = map id 203 (PERCPU_ARRAY) (a new reference, closed with the fd)\n"
 	"\n[3] " PROG_LOAD_OK
 	"\n[4] netlink RTM_SETLINK (NETLINK_ROUTE socket -> the kernel)\n"
@@ -326,8 +374,16 @@ static const char SEQUENCE[] =
 	"               08 00 00 00             = 8 (a program fd of the sending process)\n"
 	"      nlattr   08 00 03 00             nla_len = 8, nla_type = IFLA_XDP_FLAGS (3)\n"
 	"               05 00 00 00             = XDP_FLAGS_UPDATE_IF_NOEXIST|XDP_FLAGS_DRV_MODE\n"
-	"  kernel path      rtnl_setlink -> do_setlink -> dev_change_xdp_fd -> dev_xdp_attach -> dev_xdp_install -> ndo_bpf(XDP_SETUP_PROG)\n"
-	"  install          driver veth: ndo_bpf = veth_xdp -> veth_xdp_set (XDP_SETUP_PROG)\n"
+	"  kernel path      from the Linux source, not traced (indented = called by the line above)\n"
+	"                     rtnl_setlink\n"
+	"                       do_setlink                   reads IFLA_XDP\n"
+	"                         dev_change_xdp_fd\n"
+	"                           bpf_prog_get_type_dev    the fd becomes the program (+1 reference)\n"
+	"                           dev_xdp_attach           checks the mode, the flags, the slot, the expected fd\n"
+	"                             dev_xdp_install        XDP_SETUP_PROG, through dev_xdp_bpf_op()\n"
+	"                             veth_xdp               veth's ndo_bpf; veth_xdp_set (inlined) sets up NAPI and a page_pool\n"
+	"                               bpf_dispatcher_change_prog the XDP dispatcher's direct call is re-patched (text_poke) and waits for an RCU grace period\n"
+	"                         netif_state_change         netdev notifiers and an RTM_NEWLINK broadcast\n"
 	"  reply (NLMSG_ERROR; error 0 is the ACK), 36 bytes:\n"
 	"    nlmsghdr   24 00 00 00             nlmsg_len = 36\n"
 	"               02 00                   nlmsg_type = NLMSG_ERROR (2)\n"
@@ -345,7 +401,12 @@ static const char SEQUENCE[] =
 	"  pathname         \"/sys/fs/bpf/rawload/xdp_test/xdp_test\"\n"
 	"  bpf_fd           fd 8 = prog id 301 (XDP)\n"
 	"  lifetime         the pin is a reference of its own: the object outlives this process until unlink(2) of the path\n"
-	"  kernel path      bpf_obj_pin -> bpf_obj_pin_user -> bpf_fd_probe_obj -> bpf_obj_do_pin -> vfs_mkobj (a file in bpffs holds a reference)\n"
+	"  kernel path      from the Linux source, not traced (indented = called by the line above)\n"
+	"                     bpf_obj_pin\n"
+	"                       bpf_obj_pin_user\n"
+	"                         bpf_fd_probe_obj           which kind of object bpf_fd is (+1 reference), and returns\n"
+	"                         bpf_obj_do_pin\n"
+	"                           vfs_mkobj                a file in bpffs holds that reference\n"
 	"  result           0 (success)\n";
 
 
@@ -445,7 +506,7 @@ static void test_map_create_global_data(void)
 	rl_explain_bpf_call(out, sizeof(out), BPF_MAP_CREATE, &a, 5, 0);
 	CHECK_CONTAINS(out, "  what it is       the object's constants (.rodata)");
 	CHECK_CONTAINS(out, "  map_flags        BPF_F_RDONLY_PROG\n");
-	CHECK_CONTAINS(out, "map_create -> array_map_ops.map_alloc");
+	CHECK_CONTAINS(out, "  array_map_ops.map_alloc");
 	CHECK_CONTAINS(out, "  result           fd 5 (a new reference, closed with the fd)\n");
 	strcpy(a.map_name, "counters.bss");
 	rl_explain_bpf_call(out, sizeof(out), BPF_MAP_CREATE, &a, 5, 0);
@@ -602,13 +663,14 @@ static void test_obj_get(void)
 
 static void test_info_by_fd(void)
 {
-	uint8_t info[232];
+	struct bpf_prog_info info = { .verified_insns = 1351, .xlated_prog_len = 1472, .jited_prog_len = 801,
+				      .tag = { 0xde, 0xad, 0xbe, 0xef, 0, 1, 2, 3 }, .name = "xdp_drop_ping" };
 	union bpf_attr a;
 
 	memset(&a, 0, sizeof(a));
 	a.info.bpf_fd = 8;
 	a.info.info_len = sizeof(info);
-	a.info.info = (uintptr_t)info;
+	a.info.info = (uintptr_t)&info;
 	CHECK_STR(told(BPF_OBJ_GET_INFO_BY_FD, &a, 0, 0), INFO_BY_FD);
 }
 
@@ -800,6 +862,30 @@ static void test_insn_meanings(void)
 	CHECK(rl_helper_name(0) == NULL);
 }
 
+/* kpath.c: nesting kept, a refusal cuts the tree, an errno the source
+ * raises in several places keeps only the entry. */
+static void test_kpath(void)
+{
+	static const char tree[] = "a\n  b  note b\n    c\n  d\n";
+	struct rl_textbuf b;
+	char fns[64];
+
+	rl_tb_init(&b, out, sizeof(out));
+	rl_kpath_render(&b, "> ", tree, NULL, NULL);
+	CHECK_STR(out, "> a\n>   b                            note b\n>     c\n>   d\n");
+	rl_tb_init(&b, out, sizeof(out));
+	rl_kpath_render(&b, "> ", tree, "c", "EBUSY");
+	CHECK_STR(out, "> a\n>   b                            note b\n>     c  <- refused here: EBUSY\n");
+	rl_tb_init(&b, out, sizeof(out));
+	rl_kpath_render(&b, "> ", tree, "", "EPERM");
+	CHECK_STR(out, "> a\n>   (refused somewhere below: EPERM; the source has more than one place,"
+		  " so the path stops here)\n");
+	rl_kpath_functions(fns, sizeof(fns), tree, NULL);
+	CHECK_STR(fns, "a b c d");
+	rl_kpath_functions(fns, sizeof(fns), tree, "b");
+	CHECK_STR(fns, "a b");
+}
+
 int main(void)
 {
 	static const struct unit_test tests[] = {
@@ -825,6 +911,7 @@ int main(void)
 		UNIT_TEST(test_flag_words),
 		UNIT_TEST(test_insn_listing),
 		UNIT_TEST(test_insn_meanings),
+		UNIT_TEST(test_kpath),
 	};
 	return unit_run("explain", tests, sizeof(tests) / sizeof(tests[0]));
 }

@@ -111,6 +111,7 @@ static int read_xdp_stats(uint32_t map_id, const struct bpf_map_info *m, struct 
 static int show_prog(uint32_t id, const struct cli *cli, uint32_t *map_ids, int max, int *nmaps)
 {
 	struct bpf_prog_info info;
+	char tag[17];
 	int fd = rl_sys_prog_get_fd_by_id(id), n;
 
 	if (fd < 0)
@@ -120,20 +121,27 @@ static int show_prog(uint32_t id, const struct cli *cli, uint32_t *map_ids, int 
 	if (n < 0)
 		return n;
 	*nmaps = n < max ? n : max;
+	for (int i = 0; i < 8; i++)
+		snprintf(tag + 2 * i, 3, "%02x", info.tag[i]);
 	if (cli->json) {
 		printf("{\"kind\":\"program\",\"id\":%u,\"name\":", id);
 		json_str(stdout, info.name);
-		printf(",\"type\":\"%s\",\"insns\":%u,\"jited_bytes\":%u,\"btf_id\":%u,\"map_ids\":[",
-		       rl_prog_type_name(info.type), info.xlated_prog_len / 8, info.jited_prog_len,
-		       info.btf_id);
+		printf(",\"type\":\"%s\",\"insns\":%u,\"xlated_insns\":%u,\"verified_insns\":%u,"
+		       "\"jited_bytes\":%u,\"tag\":\"%s\",\"btf_id\":%u,\"map_ids\":[",
+		       rl_prog_type_name(info.type), info.xlated_prog_len / 8, info.xlated_prog_len / 8,
+		       info.verified_insns, info.jited_prog_len, tag, info.btf_id);
 		for (int i = 0; i < *nmaps; i++)
 			printf("%s%u", i ? "," : "", map_ids[i]);
 		printf("]");
 	} else {
 		printf("program %u '%s'\n", id, info.name);
-		printf("  %-12s%s, %u instructions as verified, %u bytes jited, btf id %u\n", "type:",
-		       rl_prog_type_name(info.type), info.xlated_prog_len / 8, info.jited_prog_len,
-		       info.btf_id);
+		printf("  %-12s%s, btf id %u\n", "type:", rl_prog_type_name(info.type), info.btf_id);
+		/* verified_insns: what the verifier walked (every path, each
+		 * state once); xlated: the code after its rewrite, which runs */
+		printf("  %-12sthe verifier walked %u instructions; %u after its rewrite (xlated),"
+		       " %u bytes of machine code (jited)\n", "verifier:", info.verified_insns,
+		       info.xlated_prog_len / 8, info.jited_prog_len);
+		printf("  %-12stag %s, in /proc/kallsyms as bpf_prog_%s_%s\n", "jit:", tag, tag, info.name);
 		printf("  %-12s", "maps:");
 		for (int i = 0; i < *nmaps; i++)
 			printf("%s%u", i ? ", " : "", map_ids[i]);

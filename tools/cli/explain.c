@@ -114,6 +114,27 @@ static void describe_path(int fd, const char *target, char *out, size_t len)
 		snprintf(out, len, "%s", target);
 }
 
+/* An fd that appears "from nowhere": the lowest other fd of ours naming the
+ * same map (load_maps.c dups a map shared by name between objects), or -1. */
+static int dup_of(int fd, uint32_t map_id)
+{
+	char link[64], target[32];
+	uint32_t id;
+
+	for (int other = 3; other < fd; other++) {
+		ssize_t n;
+
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", other);
+		n = readlink(link, target, sizeof(target) - 1);
+		if (n < 0)
+			continue;
+		target[n] = '\0';
+		if (!strcmp(target, "anon_inode:bpf-map") && fdinfo_u32(other, "map_id", &id) && id == map_id)
+			return other;
+	}
+	return -1;
+}
+
 static bool describe_fd(void *ctx, int fd, char *out, size_t len)
 {
 	char link[64], target[PATH_MAX];
@@ -131,8 +152,14 @@ static bool describe_fd(void *ctx, int fd, char *out, size_t len)
 		fdinfo_u32(fd, "prog_type", &type);
 		snprintf(out, len, "prog id %u (%s)", id, rl_prog_type_name(type));
 	} else if (!strcmp(target, "anon_inode:bpf-map") && fdinfo_u32(fd, "map_id", &id)) {
+		int orig = dup_of(fd, id);
+
 		fdinfo_u32(fd, "map_type", &type);
-		snprintf(out, len, "map id %u (%s)", id, rl_map_type_name(type));
+		if (orig >= 0)
+			snprintf(out, len, "map id %u (%s), a dup of fd %d: one map shared by name between the"
+				 " objects (fcntl F_DUPFD_CLOEXEC, no bpf(2) call)", id, rl_map_type_name(type), orig);
+		else
+			snprintf(out, len, "map id %u (%s)", id, rl_map_type_name(type));
 	} else if (!strcmp(target, "anon_inode:btf") && fdinfo_u32(fd, "btf_id", &id)) {
 		snprintf(out, len, "btf id %u", id);
 	} else if (!strncmp(target, "anon_inode:bpf", 14) && fdinfo_u32(fd, "link_id", &id)) {
