@@ -8,11 +8,13 @@
 # objects; rawload never links libbpf). Benchmarks: iptables, nftables, ethtool
 # (tools/bench/xdp_drop_rate.sh). libbpf-tools, xdp-tools and
 # golang-github-cilium-ebpf-dev ship the BPF objects of the conformance run
-# (tests/corpus/, make corpus-check).
+# (tests/corpus/, make corpus-check). qemu-system-x86, busybox-static and cpio boot
+# Debian 12's 6.1 kernel for the kernel matrix (tests/vm/).
 set -eu
 pkgs="make gcc clang llvm libclang-rt-14-dev libmnl-dev linux-libc-dev pkg-config
       zlib1g-dev iproute2 iputils-ping tcpdump iperf3 netcat-openbsd bpftool python3 procps strace libbpf-dev
-      libbpf-tools xdp-tools golang-github-cilium-ebpf-dev iptables nftables ethtool linux-perf"
+      libbpf-tools xdp-tools golang-github-cilium-ebpf-dev iptables nftables ethtool linux-perf
+      qemu-system-x86 busybox-static cpio"
 missing=""
 for p in $pkgs; do
 	dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
