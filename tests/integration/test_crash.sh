@@ -26,6 +26,10 @@ mkdir -p "$PIN"
 on_exit "in_b '$RL' detach xdp veth-b --id \$(in_b ip -j link show veth-b | grep -o '\"id\":[0-9]*' | head -1 | cut -d: -f2) >/dev/null 2>&1"
 on_exit "for id in \$(bpftool cgroup show '$CG' 2>/dev/null | awk 'NR > 1 { print \$1 }'); do bpftool cgroup detach '$CG' sock_ops id \$id; done"
 KILLS=0
+TMP=$(mktemp -d /tmp/rl-crash.XXXXXX)
+on_exit "rm -rf '$TMP'"
+# strace and the fault build must exec the command itself, not a shell function
+B=(nsenter --net="/run/netns/$NS_B")
 
 count_calls() { # bpf|netlink CMD... -> calls a clean run makes
 	local kind=$1 trace; shift
@@ -84,7 +88,9 @@ walk() {
 	local calls n sig points=0 before=$CLEAN_FAILS
 	eval "$setup"
 	calls=$(count_calls "$kind" "$@")
-	eval "$recover" >/dev/null 2>&1
+	# the count run succeeded: take it back (a second load into its pins is
+	# refused, so that walk's recovery cannot, and the directory just goes)
+	eval "$recover" >/dev/null 2>&1 || rm -rf "$dir"
 	clean "$what" "$dir" "$name (the count run)"
 	for n in $(seq 1 "$calls"); do
 		for sig in before after; do
@@ -113,21 +119,21 @@ walk() {
 echo "== SIGKILL at every call"
 X=$PIN/x
 walk "xdp, bpf calls" bpf xdp "$X" ":" "in_b '$RL' detach xdp veth-b --pin '$PIN'" -- \
-	in_b "$RLF" xdp "$XDP_OBJ" veth-b --pin "$X"
+	"${B[@]}" "$RLF" xdp "$XDP_OBJ" veth-b --pin "$X"
 walk "xdp, netlink exchanges" netlink xdp "$X" ":" "in_b '$RL' detach xdp veth-b --pin '$PIN'" -- \
-	in_b "$RLF" xdp "$XDP_OBJ" veth-b --pin "$X"
+	"${B[@]}" "$RLF" xdp "$XDP_OBJ" veth-b --pin "$X"
 # the next `rawload xdp` in the same directory also recovers it
 walk "xdp, recovered by the next xdp" bpf xdp "$X" ":" \
 	"in_b '$RL' xdp '$XDP_OBJ' veth-b --pin '$X' && in_b '$RL' detach xdp veth-b --pin '$X'" -- \
-	in_b "$RLF" xdp "$XDP_OBJ" veth-b --pin "$X"
+	"${B[@]}" "$RLF" xdp "$XDP_OBJ" veth-b --pin "$X"
 
 # --replace over a program we attached first (skb mode, to a new directory)
 R=$PIN/r
 REPLACE_SETUP="in_b '$RL' xdp '$XDP_OBJ' veth-b --pin '$R' >/dev/null 2>&1"
 walk "xdp --replace, bpf calls" bpf xdp "$R" "$REPLACE_SETUP" "in_b '$RL' detach xdp veth-b --pin '$PIN'" -- \
-	in_b "$RLF" xdp "$XDP_OBJ" veth-b --replace --pin "$R"
+	"${B[@]}" "$RLF" xdp "$XDP_OBJ" veth-b --replace --pin "$R"
 walk "xdp --replace, netlink exchanges" netlink xdp "$R" "$REPLACE_SETUP" "in_b '$RL' detach xdp veth-b --pin '$PIN'" -- \
-	in_b "$RLF" xdp "$XDP_OBJ" veth-b --replace --pin "$R"
+	"${B[@]}" "$RLF" xdp "$XDP_OBJ" veth-b --replace --pin "$R"
 
 S=$PIN/s
 walk "sockops, bpf calls" bpf sockops "$S" ":" "'$RL' detach sockops --cgroup '$CG' --pin '$S'" -- \
@@ -140,9 +146,9 @@ walk "load, recovered by the next load" bpf load "$L" ":" "'$RL' load '$XDP_OBJ'
 D=$PIN/d
 ATTACH_D="in_b '$RL' xdp '$XDP_OBJ' veth-b --pin '$D' >/dev/null 2>&1"
 walk "detach xdp, bpf calls" bpf xdp "$D" "$ATTACH_D" "in_b '$RL' detach xdp veth-b --pin '$PIN'" -- \
-	in_b "$RLF" detach xdp veth-b --pin "$D"
+	"${B[@]}" "$RLF" detach xdp veth-b --pin "$D"
 walk "detach xdp, netlink exchanges" netlink xdp "$D" "$ATTACH_D" "in_b '$RL' detach xdp veth-b --pin '$PIN'" -- \
-	in_b "$RLF" detach xdp veth-b --pin "$D"
+	"${B[@]}" "$RLF" detach xdp veth-b --pin "$D"
 ATTACH_SD="'$RL' sockops '$SOCK_OBJ' --cgroup '$CG' --pin '$S' >/dev/null 2>&1"
 walk "detach sockops, bpf calls" bpf sockops "$S" "$ATTACH_SD" "'$RL' detach sockops --cgroup '$CG' --pin '$S'" -- \
 	"$RLF" detach sockops --cgroup "$CG" --pin "$S"
@@ -182,17 +188,16 @@ check_eq "  ... and a plain detach (no --pin, no --id) removes all of it" "$CLEA
 
 echo "== two attaches racing for one device"
 snap
-in_b "$RL" xdp "$XDP_OBJ" veth-b --pin "$PIN/race1" >"$PIN.out1" 2>&1 &
+in_b "$RL" xdp "$XDP_OBJ" veth-b --pin "$PIN/race1" >"$TMP/out1" 2>&1 &
 p1=$!
-in_b "$RL" xdp "$XDP_OBJ" veth-b --pin "$PIN/race2" >"$PIN.out2" 2>&1 &
+in_b "$RL" xdp "$XDP_OBJ" veth-b --pin "$PIN/race2" >"$TMP/out2" 2>&1 &
 p2=$!
 wait $p1; r1=$?
 wait $p2; r2=$?
-on_exit "rm -f '$PIN.out1' '$PIN.out2'"
 check_eq "exactly one of two racing attaches wins (exit codes $r1 $r2)" "$((r1 == 0 ? 1 : 0))$((r2 == 0 ? 1 : 0))" \
 	"$([ $r1 = 0 ] && echo 10 || echo 01)"
 loser=$([ $r1 = 0 ] && echo 2 || echo 1)
-check_contains "  the loser says why in one line" "$(cat "$PIN.out$loser")" "rawload: "
+check_contains "  the loser says why in one line" "$(cat "$TMP/out$loser")" "rawload: "
 check_eq "  the loser left no pins" "$(pins_left "$PIN/race$loser")" ""
 check "  the winner's program is attached" xdp_attached
 in_b "$RL" detach xdp veth-b --pin "$PIN" >/dev/null 2>&1
