@@ -24,6 +24,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -35,6 +36,8 @@ static struct rl_nl_observer observer;
 static rl_nl_transport_fn transport;
 static void *transport_ctx;
 static int fault_nth, fault_err, fault_calls;
+static int kill_nth;          /* tests: SIGKILL at that exchange */
+static bool kill_after;
 static uint32_t last_seq;
 
 void rl_nl_set_observer(const struct rl_nl_observer *o)
@@ -93,7 +96,7 @@ static bool wants_more(const void *buf, size_t len)
 static ssize_t recv_all(struct mnl_socket *nl, char *buf, size_t buflen)
 {
 	size_t used = 0;
-	ssize_t n;
+	ssize_t n = -EIO;
 
 	do {
 		if (used == buflen) {
@@ -115,7 +118,7 @@ static ssize_t socket_exchange(const struct nlmsghdr *req, void *buf, size_t buf
 {
 	struct mnl_socket *nl;
 	uint32_t portid;
-	ssize_t n;
+	ssize_t n = -EIO;
 	int one = 1, err;
 
 	nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
@@ -160,8 +163,14 @@ static void read_fault_env(void)
 	if (done)
 		return;
 	done = true;
-	if (colon && atoi(env) > 0 && atoi(colon + 1) > 0)
+	/* "N:KILL" dies just before the Nth exchange, "N:KILL+" just after its
+	 * reply arrived (the kernel has changed): the crash-safety walks */
+	if (colon && atoi(env) > 0 && !strncmp(colon + 1, "KILL", 4)) {
+		kill_nth = atoi(env);
+		kill_after = colon[5] == '+';
+	} else if (colon && atoi(env) > 0 && atoi(colon + 1) > 0) {
 		rl_nl_set_fault(atoi(env), atoi(colon + 1));
+	}
 #endif
 }
 
@@ -169,14 +178,22 @@ static void read_fault_env(void)
  * transport, or the real socket. */
 ssize_t rl_nl_call(const struct nlmsghdr *req, void *reply, size_t replylen, struct rl_diag *d)
 {
+	ssize_t n = -EIO;
+
 	read_fault_env();
 	if (fault_nth > 0 && ++fault_calls == fault_nth) {
 		fault_nth = 0;
 		return rl_err(d, fault_err, "injected fault: %s", strerror(fault_err));
 	}
+	if (kill_nth > 0 && --kill_nth == 0 && !kill_after)
+		raise(SIGKILL);
 	if (transport)
-		return transport(transport_ctx, req, reply, replylen, d);
-	return socket_exchange(req, reply, replylen, d);
+		n = transport(transport_ctx, req, reply, replylen, d);
+	else
+		n = socket_exchange(req, reply, replylen, d);
+	if (kill_after && kill_nth == 0)
+		raise(SIGKILL);
+	return n;
 }
 
 void rl_nl_notify(const struct nlmsghdr *req, const void *reply, int result)

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
@@ -307,6 +308,24 @@ int rl_bpffs_open_dir(const char *dir, struct rl_diag *d)
 	char opened[PATH_MAX];
 
 	return walk_dir(dir, NULL, opened, d);
+}
+
+int rl_bpffs_lock_dir(const char *dir, bool wait, struct rl_diag *d)
+{
+	int fd = rl_bpffs_open_dir(dir, d);
+
+	if (fd < 0)
+		return fd;
+	if (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB))) {
+		int err = errno;
+
+		close(fd);
+		if (err == EWOULDBLOCK)
+			return rl_err(d, err, "'%s' is in use by another rawload command (it holds the "
+				      "directory's lock); try again when it has finished", dir);
+		return rl_err(d, err, "flock '%s': %s", dir, strerror(err));
+	}
+	return fd;
 }
 
 int rl_bpffs_remove(const char *path, int flags, struct rl_diag *d)

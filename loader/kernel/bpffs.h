@@ -77,6 +77,15 @@ int rl_bpffs_rmdir(const char *dir, struct rl_diag *d);
 int rl_bpffs_pin(int fd, const char *path, struct rl_diag *d);
 int rl_bpffs_unpin(const char *path, struct rl_diag *d);
 
+/* Hold flock(LOCK_EX) on a pin directory (opened like rl_bpffs_open_dir)
+ * for as long as the returned fd stays open: every rawload command that
+ * changes a pin directory holds it, so two commands never work in one
+ * directory at once, and the kernel drops it when the holder dies however
+ * it dies (SIGKILL included) - a directory whose lock can be taken has no
+ * live command in it.  wait false: -EWOULDBLOCK at once when it is held.
+ * The fd or -errno. */
+int rl_bpffs_lock_dir(const char *dir, bool wait, struct rl_diag *d);
+
 /* "<mnt>/rawload/<object name>" (SPEC §1's default pin directory). */
 int rl_bpffs_default_dir(const char *mnt, const char *obj_name, char *out, size_t len);
 

@@ -57,6 +57,7 @@ static struct {
 	int fault_err;
 	int signal_countdown;   /* > 0: raise fault_signal before that call (tests) */
 	int fault_signal;
+	bool signal_after;      /* raise it after that call returned instead */
 	bool fault_env_read;
 	bool last_injected;
 } sys;
@@ -154,11 +155,21 @@ static void read_fault_env(void)
 
 	if (!colon)
 		return;
-	/* "N:SIGINT" / "N:SIGTERM": the Nth call goes through, but the signal
-	 * arrives just before it - for the rollback-on-signal tests */
-	if (!strcmp(colon + 1, "SIGINT") || !strcmp(colon + 1, "SIGTERM")) {
+	/* "N:SIGINT" / "N:SIGTERM" / "N:SIGPIPE": the Nth call goes through,
+	 * but the signal arrives just before it - for the rollback-on-signal
+	 * tests.  "N:SIGKILL" dies just before the Nth call, "N:SIGKILL+" just
+	 * after it returned: the crash-safety walks (no handler runs). */
+	static const struct { const char *name; int sig; bool after; } sigs[] = {
+		{ "SIGINT", SIGINT, false }, { "SIGTERM", SIGTERM, false },
+		{ "SIGPIPE", SIGPIPE, false }, { "SIGKILL", SIGKILL, false },
+		{ "SIGKILL+", SIGKILL, true },
+	};
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		if (strcmp(colon + 1, sigs[i].name))
+			continue;
 		sys.signal_countdown = atoi(env) > 0 ? atoi(env) : 0;
-		sys.fault_signal = colon[4] == 'I' ? SIGINT : SIGTERM;
+		sys.fault_signal = sigs[i].sig;
+		sys.signal_after = sigs[i].after;
 		return;
 	}
 	err = errno_by_name(colon + 1);
@@ -181,7 +192,7 @@ static long sys_bpf(int cmd, union bpf_attr *a, unsigned size)
 		read_fault_env();
 	sys.calls++;
 	sys.last_injected = false;
-	if (sys.signal_countdown > 0 && --sys.signal_countdown == 0)
+	if (sys.signal_countdown > 0 && --sys.signal_countdown == 0 && !sys.signal_after)
 		raise(sys.fault_signal); /* the call below still goes through */
 	if (sys.fault_countdown > 0 && --sys.fault_countdown == 0) {
 		sys.last_injected = true;
@@ -195,6 +206,10 @@ static long sys_bpf(int cmd, union bpf_attr *a, unsigned size)
 	}
 	if (sys.observer.on_call)
 		sys.observer.on_call(sys.observer.ctx, cmd, a, r, r < 0 ? (int)-r : 0);
+	if (sys.signal_after && sys.signal_countdown == 0 && sys.fault_signal) {
+		sys.signal_after = false;
+		raise(sys.fault_signal); /* the call is done; the process dies now */
+	}
 	return r;
 }
 

@@ -19,6 +19,7 @@
 #include "bpf_objects.h"
 #include "holders.h"
 #include "pin_dir.h"
+#include "pending.h"
 #include "object.h"
 
 enum { EXIT_OK = 0, EXIT_USER = 1, EXIT_USAGE = 2 };
@@ -99,6 +100,20 @@ struct rl_undo;
 /* --pin DIR or /sys/fs/bpf/rawload/<object name>: bpffs mounted if absent,
  * DIR checked to be on bpffs, created 0700 (pushed on `undo` if created). */
 int cli_prepare_pin_dir(const char *pin, const char *obj_path, char out[4096], struct rl_undo *undo);
+
+/* Crash safety (loader/lifecycle/pending.h).  cli_prepare_pin_dir takes the
+ * directory's lock for the rest of the process (another command there gets
+ * a clear refusal) and first finishes or undoes what a dead command left in
+ * it.  An attach or detach marks the directory before its kernel change
+ * (begin) and unmarks it once the change is recorded by the pins (commit). */
+struct rl_recovery;
+int cli_lock_pin_dir(const char *dir, bool quiet);
+int cli_pin_dir_begin(const char *dir, enum rl_pending_kind kind, int ifindex, struct rl_undo *undo);
+int cli_pin_dir_commit(const char *dir, enum rl_pending_kind kind, int ifindex);
+void cli_report_recovery(const char *dir, const struct rl_recovery *r);
+/* detach: recover dead commands' directories under --pin DIR or <bpffs>/rawload
+ * marked for this kind (and device); how many were recovered */
+int cli_recover_dead(const char *pin, enum rl_pending_kind kind, int ifindex);
 
 /* block SIGINT/SIGTERM/SIGHUP; poll for them between steps */
 void cli_block_signals(void);

@@ -73,6 +73,7 @@ static int detach_one(const char *dev, int ifindex, enum rl_xdp_mode mode, uint3
 	struct bpf_prog_info info;
 	uint32_t map_ids[64];
 	struct rl_diag d = { "" };
+	struct rl_undo marker = { .n = 0 };
 	int fd, nmaps, found, err, rc;
 
 	pd.dfd = -1;
@@ -102,9 +103,23 @@ static int detach_one(const char *dev, int ifindex, enum rl_xdp_mode mode, uint3
 		fprintf(stderr, "rawload: %s: interrupted: nothing changed\n", dev);
 		return EXIT_USER;
 	}
+	/* lock the directory and mark it before the kernel change: killed
+	 * between the detach and the last unpin, this process leaves a marked
+	 * directory whose program is attached nowhere, which the next detach
+	 * recognises as a dead command's and empties (pending.h) */
+	if (found && (cli_lock_pin_dir(pd.path, false) ||
+		      cli_pin_dir_begin(pd.path, RL_PENDING_XDP, ifindex, &marker))) {
+		close(fd);
+		rl_pin_dir_release(&pd);
+		fprintf(stderr, "rawload: %s: nothing changed\n", dev);
+		return EXIT_USER;
+	}
+	rl_undo_forget(&marker);   /* from here the marker stays until the unpin */
 	err = rl_xdp_detach_expected(ifindex, mode, fd, &d);
 	close(fd); /* from here on we hold no reference but the pins' fds */
 	if (err) {
+		if (found)
+			cli_pin_dir_commit(pd.path, RL_PENDING_XDP, ifindex);
 		rl_pin_dir_release(&pd);
 		fprintf(stderr, "rawload: %s: %s%s: nothing changed\n", dev, d.msg,
 			err == -EEXIST ? " (the program changed since we looked: run the command again)" : "");
@@ -142,7 +157,7 @@ static int detach_xdp(int argc, char **argv)
 	struct rl_xdp_state st;
 	struct rl_diag d = { "" };
 	uint32_t want = 0;
-	int npos, ifindex, rc = EXIT_OK, done = 0;
+	int npos, ifindex, rc = EXIT_OK, done = 0, recovered;
 
 	if (cli_parse_args("detach", argc, argv, opts, pos, 1, 1, &npos))
 		return EXIT_USAGE;
@@ -154,6 +169,8 @@ static int detach_xdp(int argc, char **argv)
 		fprintf(stderr, "rawload: device '%s': %s (see `ip link`)\n", pos[0], strerror(errno));
 		return EXIT_USER;
 	}
+	/* first what a killed `rawload xdp` / `detach xdp` on this device left */
+	recovered = want ? 0 : cli_recover_dead(pin, RL_PENDING_XDP, ifindex);
 	if (rl_xdp_query(ifindex, &st, &d))
 		return cli_fail(pos[0], &d);
 	for (int m = 0; m < 3; m++) {
@@ -167,6 +184,8 @@ static int detach_xdp(int argc, char **argv)
 	if (done)
 		return rc ? EXIT_USER : EXIT_OK;
 	if (!st.drv_prog_id && !st.skb_prog_id && !st.hw_prog_id) {
+		if (recovered)
+			return EXIT_OK;   /* what was left is gone; nothing else was attached */
 		fprintf(stderr, "rawload: %s: no XDP program attached\n", pos[0]);
 		return EXIT_USER;
 	}

@@ -44,8 +44,11 @@ int cmd_load(int argc, char **argv, struct cli *cli)
 	if (cli_parse_args("load", argc, argv, opts, pos, 1, 1, &npos))
 		return EXIT_USAGE;
 	cli_block_signals();
-	if (cli_prepare_pin_dir(pin, pos[0], pin_dir, &undo))
+	if (cli_prepare_pin_dir(pin, pos[0], pin_dir, &undo) ||
+	    cli_pin_dir_begin(pin_dir, RL_PENDING_LOAD, 0, &undo)) {
+		rl_undo_run(&undo, NULL);
 		return EXIT_USER;
+	}
 	lo.pin_dir = pin_dir;
 	lo.verbose_log = cli->verbose;
 	if (cli_load_object(pos[0], &l, &lo, cli)) {
@@ -57,6 +60,9 @@ int cmd_load(int argc, char **argv, struct cli *cli)
 	} else if (cli_interrupted()) {
 		fprintf(stderr, "rawload: interrupted: rolling back\n");
 	} else {
+		/* every pin stands: a load killed before this line leaves a marker,
+		 * and the next command in this directory removes its partial pins */
+		cli_pin_dir_commit(pin_dir, RL_PENDING_LOAD, 0);
 		print_loaded(&l, pin_dir);
 		rc = EXIT_OK;
 	}

@@ -366,12 +366,17 @@ static int sockops_sequence(struct sockops_run *r, const char **paths, int n, co
 	if (r->cg_fd < 0)
 		return cli_fail("--cgroup", &d);
 	cli_block_signals();
-	if (cli_prepare_pin_dir(pin, paths[0], r->pin_dir, &r->undo))
+	if (cli_prepare_pin_dir(pin, paths[0], r->pin_dir, &r->undo) ||
+	    cli_pin_dir_begin(r->pin_dir, RL_PENDING_SOCKOPS, 0, &r->undo))
 		return EXIT_USER;
+	/* load_all pins before anything is attached: a process killed after an
+	 * attach leaves it pinned, and the marker tells a later detach (or the
+	 * next sockops in this directory) that the run did not finish */
 	if (load_all(r, paths, n, cli) || attach_msg(r) || attach_sockops(r))
 		return EXIT_USER;
 	if (cli_interrupted())
 		return EXIT_USER;
+	cli_pin_dir_commit(r->pin_dir, RL_PENDING_SOCKOPS, 0);
 	print_report(r);
 	return EXIT_OK;
 }

@@ -2,14 +2,20 @@
  * [--replace] [--pin DIR]`.
  *
  * The sequence, each step undone if a later one fails:
+ *   0. lock DIR and mark it DIR/rawload_pending_xdp_<ifindex>  pending.h
  *   1. load the object (BTF, maps, programs)             load.c
- *   2. attach one XDP program to DEV over rtnetlink        netlink/xdp_attach.c
+ *   2. pin programs and maps under DIR so `show` and `detach` find them
+ *   3. attach one XDP program to DEV over rtnetlink        netlink/xdp_attach.c
  *      RTM_SETLINK -> do_setlink -> dev_change_xdp_fd -> dev_xdp_install
  *      -> the driver's ndo_bpf(XDP_SETUP_PROG)
- *   3. pin programs and maps under DIR so `show` and `detach` find them
+ *   4. remove the marker: the attachment is recorded by the pins
+ * The attach is the last kernel change, so a process killed at any point
+ * (SIGKILL cannot be caught) leaves either nothing attached or an attached
+ * program that is pinned; the marker tells `rawload detach xdp DEV` or the
+ * next `rawload xdp` which directories a dead run left to clean.
  * An XDP program already on DEV is never replaced unless --replace, and then
  * atomically: IFLA_XDP_EXPECTED_FD names the program we expect to displace.
- * A swap cannot be undone, so with --replace step 3 comes before step 2
+ * A swap cannot be undone, so with --replace the pins are staged before it
  * (see stage_pins): a failure before the swap leaves the displaced program
  * attached and pinned, and after it nothing is rolled back.
  */
@@ -209,8 +215,11 @@ int cmd_xdp(int argc, char **argv, struct cli *cli)
 		return EXIT_USER;
 	}
 	cli_block_signals();
-	if (cli_prepare_pin_dir(pin, pos[0], pin_dir, &undo))
+	if (cli_prepare_pin_dir(pin, pos[0], pin_dir, &undo) ||
+	    cli_pin_dir_begin(pin_dir, RL_PENDING_XDP, ifindex, &undo)) {
+		rl_undo_run(&undo, NULL);
 		return EXIT_USER;
+	}
 	lo.pin_dir = pin_dir;
 	lo.verbose_log = cli->verbose;
 	if (cli_parse_object(pos[0], &l))
@@ -235,6 +244,16 @@ int cmd_xdp(int argc, char **argv, struct cli *cli)
 		fprintf(stderr, "rawload: interrupted: rolling back\n");
 		goto out_unload;
 	}
+	/* pins first, the attach last: whenever this process dies, either
+	 * nothing is attached or what is attached is pinned (pending.h) */
+	if (!replace && rl_object_pin(&l.obj, pin_dir, &d)) {
+		cli_fail(pos[0], &d);
+		goto out_unload;
+	}
+	if (!replace && cli_interrupted()) {
+		fprintf(stderr, "rawload: interrupted: rolling back\n");
+		goto out_unload;
+	}
 	if (attach(&l, p, pos[1], ifindex, mode, replace, &undo))
 		goto out_unload;
 	if (replace) {
@@ -245,13 +264,10 @@ int cmd_xdp(int argc, char **argv, struct cli *cli)
 			cli_unload_object(&l);
 			return EXIT_USER;
 		}
-	} else if (rl_object_pin(&l.obj, pin_dir, &d)) {
-		cli_fail(pos[0], &d);
-		goto out_unload;
-	} else if (cli_interrupted()) {
-		fprintf(stderr, "rawload: interrupted: rolling back\n");
-		goto out_unload;
 	}
+	/* attached and pinned: the marker goes, and with it the last undo */
+	rl_undo_forget(&undo);
+	cli_pin_dir_commit(pin_dir, RL_PENDING_XDP, ifindex);
 	printf("attached %s (prog id %u) to %s (ifindex %d) in %s mode\n", p->spec->name, p->id,
 	       pos[1], ifindex, rl_xdp_mode_name(mode));
 	printf("pinned under %s; undo with: rawload detach xdp %s\n", pin_dir, pos[1]);

@@ -95,6 +95,10 @@ int cli_unpin_object(struct rl_pin_dir *pd, uint32_t prog_id, const uint32_t *ma
 	}
 	if (shared)
 		return rc;
+	if (!rc && rl_pending_clear_all(pd->path, &d)) {
+		fprintf(stderr, "rawload: kept %s: %s\n", pd->path, d.msg);
+		return EXIT_USER;
+	}
 	if (rl_bpffs_rmdir(pd->path, &d)) {
 		fprintf(stderr, "rawload: kept %s: %s\n", pd->path, d.msg);
 		return EXIT_USER;

@@ -128,6 +128,8 @@ static int unpin_all(struct rl_pin_dir *pd)
 		else
 			n++;
 	}
+	if (!rc && rl_pending_clear_all(pd->path, &d))   /* our marker, any dead command's */
+		rc = cli_fail("", &d);
 	if (!rc && rl_bpffs_rmdir(pd->path, &d))
 		rc = cli_fail("", &d);
 	if (!rc)
@@ -148,6 +150,18 @@ static int detach_dir(struct detach_run *r)
 	if (cli_interrupted()) {
 		fprintf(stderr, "rawload: %s: interrupted: nothing changed there\n", pd->path);
 		return EXIT_USER;
+	}
+	/* locked and marked before the first detach: killed half-way, this
+	 * leaves a marked directory the next detach finishes (pending.h) */
+	{
+		struct rl_undo marker = { .n = 0 };
+
+		if (cli_lock_pin_dir(pd->path, false) ||
+		    cli_pin_dir_begin(pd->path, RL_PENDING_SOCKOPS, 0, &marker)) {
+			fprintf(stderr, "rawload: %s: nothing changed there\n", pd->path);
+			return EXIT_USER;
+		}
+		rl_undo_forget(&marker);
 	}
 	for (int i = 0; i < pd->n; i++) {
 		const struct rl_pin_entry *e = &pd->e[i];
@@ -356,12 +370,15 @@ static void report_others(const struct detach_run *r)
 static int detach_sockops(struct detach_run *r, const char *pin, const char *id_s)
 {
 	uint32_t id = 0;
-	int rc;
+	int rc, recovered = 0;
 
+	/* first what a killed `rawload sockops` / `detach sockops` left */
+	if (!id_s)
+		recovered = cli_recover_dead(pin, RL_PENDING_SOCKOPS, 0);
 	if (id_s)
 		rc = cli_parse_id(id_s, &id) ? EXIT_USAGE : detach_id(r, id, pin);
-	else if (pin)
-		rc = detach_named(r, pin);
+	else if (pin)   /* recovered to nothing: the directory went with what was left */
+		rc = recovered && access(pin, F_OK) ? EXIT_OK : detach_named(r, pin);
 	else
 		rc = detach_found(r);
 	if (rc == EXIT_USAGE)
@@ -370,6 +387,8 @@ static int detach_sockops(struct detach_run *r, const char *pin, const char *id_
 		fprintf(stderr, "rawload: interrupted\n");
 		rc = EXIT_USER;
 	}
+	if (!r->found && !pin && !id_s && recovered && r->n == 0)
+		return EXIT_OK;   /* what was left is gone; nothing else was attached */
 	if (!r->found && !pin && !id_s) {
 		if (r->n == 0)
 			fprintf(stderr, "rawload: nothing to detach: no sockops program is attached to %s\n",

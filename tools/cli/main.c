@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "explain.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,6 +46,12 @@ int main(int argc, char **argv)
 {
 	struct cli cli = { 0 };
 
+	/* A reader that goes away (`rawload --explain xdp ... | head`) must not
+	 * kill us between two kernel changes: with SIGPIPE ignored a write to
+	 * the closed pipe fails with EPIPE and the command runs to its end.
+	 * SIGHUP (a closed terminal) is held off with SIGINT/SIGTERM during
+	 * each sequence and rolls it back (signals.c). */
+	signal(SIGPIPE, SIG_IGN);
 	argc = take_global_flags(argc, argv, &cli);
 	cli_explain_install(&cli);
 	if (argc < 2) {
