@@ -23,7 +23,7 @@ static const struct cli_cmd_help commands[] = {
 	  "ndo_bpf) is the default; skb (generic XDP) only when asked.  A program already on\n"
 	  "DEV is never replaced unless --replace, which swaps atomically\n"
 	  "(IFLA_XDP_EXPECTED_FD).  --link: an XDP link (BPF_LINK_CREATE, BPF_XDP) pinned at\n"
-  "DIR/link_xdp instead of netlink.  Programs and maps are pinned under DIR (default\n"
+	  "DIR/link_xdp instead of netlink.  Programs and maps are pinned under DIR (default\n"
 	  "/sys/fs/bpf/rawload/<object>/).  Undo with `rawload detach xdp DEV`." },
 	{ "tc", "tc OBJ DEV [--ingress|--egress] [--prog NAME] [--link] [--pin DIR]",
 	  "Load OBJ and attach its tc program (SEC(\"tc\"), BPF_PROG_TYPE_SCHED_CLS) to\n"
