@@ -94,9 +94,8 @@ int rl_sys_prog_query(int target_fd, uint32_t attach_type, uint32_t *attach_flag
 
 /* BPF_LINK_CREATE: an attachment that is itself an object (an fd, a pin).
  * target is an fd (cgroup, perf event) or, for tcx, an ifindex. */
-#define RL_BPF_TCX_INGRESS 46   /* enum bpf_attach_type, Linux 6.6; newer than our UAPI headers */
-#define RL_BPF_TCX_EGRESS  47
-#define RL_BPF_LINK_TYPE_TCX 11
+/* attach types: RL_BPF_TCX_INGRESS / EGRESS (object.h, Linux 6.6) */
+#define RL_BPF_LINK_TYPE_TCX 11   /* enum bpf_link_type, Linux 6.6; newer than our UAPI headers */
 struct rl_link_create_opts {
 	int prog_fd;
 	uint32_t target;

@@ -26,12 +26,12 @@
  * is bpfobj.c's job.)
  */
 #include "holders.h"
+#include "holders_internal.h"
 
 #include "bpf_objects.h"
 #include "bpffs.h"
 #include "object.h"
 #include "sys_bpf.h"
-#include "tc_attach.h"
 #include "xdp_attach.h"
 
 #include <dirent.h>
@@ -49,24 +49,6 @@
 
 /* ---- the search for holders ----------------------------------------- */
 
-struct holders {
-	struct rl_holder *out;
-	int max, n;
-	struct rl_bpf_obj obj;     /* the object whose holders we collect */
-};
-
-static struct rl_holder *add(struct holders *hs, enum rl_holder_kind kind)
-{
-	struct rl_holder *h;
-
-	if (hs->n >= hs->max)
-		return NULL;
-	h = &hs->out[hs->n++];
-	memset(h, 0, sizeof(*h));
-	h->kind = kind;
-	return h;
-}
-
 static void add_pins(struct holders *hs)
 {
 	char mnt[PATH_MAX], paths[16][PATH_MAX];
@@ -76,7 +58,7 @@ static void add_pins(struct holders *hs)
 		return;
 	n = rl_find_pins_for_id(mnt, hs->obj.id, hs->obj.kind == RL_OBJ_MAP, paths, 16);
 	for (int i = 0; i < n && i < 16; i++) {
-		struct rl_holder *h = add(hs, RL_HOLD_PIN);
+		struct rl_holder *h = rl_holders_add(hs, RL_HOLD_PIN);
 
 		if (h)
 			memcpy(h->path, paths[i], sizeof(h->path));
@@ -103,7 +85,7 @@ static void add_xdp_slots(struct holders *hs)
 			uint32_t id = m == 0 ? st.drv_prog_id : m == 1 ? st.skb_prog_id : st.hw_prog_id;
 			struct rl_holder *h;
 
-			if (id != hs->obj.id || !(h = add(hs, RL_HOLD_XDP)))
+			if (id != hs->obj.id || !(h = rl_holders_add(hs, RL_HOLD_XDP)))
 				continue;
 			h->ifindex = (int)i->if_index;
 			h->slot = (uint32_t)modes[m];
@@ -165,7 +147,7 @@ static void query_target(struct holders *hs, int target_fd, uint32_t type, struc
 	for (uint32_t i = 0; i < cnt && i < 64; i++) {
 		struct rl_holder *h;
 
-		if (ids[i] != hs->obj.id || !(h = add(hs, tmpl->kind)))
+		if (ids[i] != hs->obj.id || !(h = rl_holders_add(hs, tmpl->kind)))
 			continue;
 		*h = *tmpl;
 		h->slot = type;
@@ -251,7 +233,7 @@ static void scan_fd_array(struct holders *hs, int fd, const struct bpf_map_info 
 
 		if (rl_sys_map_lookup(fd, &k, &held) || held != hs->obj.id)
 			continue;
-		if ((h = add(hs, kind)))
+		if ((h = rl_holders_add(hs, kind)))
 			set_holder_map(h, m, k);
 	}
 }
@@ -272,7 +254,7 @@ static void scan_fd_hash(struct holders *hs, int fd, const struct bpf_map_info *
 		cur = key;
 		if (rl_sys_map_lookup(fd, key, &held) || held != hs->obj.id)
 			continue;
-		if ((h = add(hs, RL_HOLD_OUTER_MAP)))
+		if ((h = rl_holders_add(hs, RL_HOLD_OUTER_MAP)))
 			set_holder_map(h, m, UINT32_MAX);
 	}
 }
@@ -320,100 +302,12 @@ static void add_prog_users(struct holders *hs)
 		n = rl_prog_info(fd, &info, ids, 64);
 		close(fd);
 		for (int i = 0; i < n && i < 64; i++) {
-			if (ids[i] != hs->obj.id || !(h = add(hs, RL_HOLD_PROG_USES)))
+			if (ids[i] != hs->obj.id || !(h = rl_holders_add(hs, RL_HOLD_PROG_USES)))
 				continue;
 			h->id = info.id;
 			memcpy(h->name, info.name, sizeof(h->name));
 			h->name[sizeof(h->name) - 1] = '\0';
 		}
-	}
-}
-
-/* cls_bpf filters on this namespace's devices, both clsact hooks. */
-static void add_tc_filters(struct holders *hs)
-{
-	struct if_nameindex *ifs = if_nameindex();
-	struct rl_tc_filter f[32];
-
-	if (!ifs)
-		return;
-	for (struct if_nameindex *i = ifs; i->if_index; i++) {
-		for (int hook = RL_TC_INGRESS; hook <= RL_TC_EGRESS; hook++) {
-			int n;
-
-			if (rl_tc_filter_list((int)i->if_index, (enum rl_tc_hook)hook, f, 32, &n, NULL))
-				continue;
-			for (int k = 0; k < n && k < 32; k++) {
-				struct rl_holder *h;
-
-				if (f[k].prog_id != hs->obj.id || !(h = add(hs, RL_HOLD_TC)))
-					continue;
-				h->ifindex = (int)i->if_index;
-				h->slot = (uint32_t)hook;
-				h->prio = f[k].prio;
-				h->handle = f[k].handle;
-				snprintf(h->path, sizeof(h->path), "%s", i->if_name);
-			}
-		}
-	}
-	if_freenameindex(ifs);
-}
-
-static const char *link_type_name(uint32_t type)
-{
-	static const char *const names[] = {
-		"unspec", "raw_tracepoint", "tracing", "cgroup", "iter", "netns", "xdp",
-		"perf_event", "kprobe_multi", "struct_ops", "netfilter", "tcx", "uprobe_multi",
-		"netkit", "sockmap",
-	};
-
-	return type < sizeof(names) / sizeof(names[0]) ? names[type] : "link";
-}
-
-/* What a link is attached to, from its info (the union after prog_id). */
-static void link_target(int fd, const struct bpf_link_info *li, char *out, size_t len)
-{
-	const uint32_t *u = (const uint32_t *)((const char *)li + offsetof(struct bpf_link_info, raw_tracepoint));
-	char ifname[IF_NAMESIZE] = "?", tp[128] = "";
-
-	out[0] = '\0';
-	if (li->type == BPF_LINK_TYPE_RAW_TRACEPOINT) {
-		struct bpf_link_info again = { 0 };
-		uint32_t n = sizeof(again);
-
-		again.raw_tracepoint.tp_name = (uint64_t)(uintptr_t)tp;
-		again.raw_tracepoint.tp_name_len = sizeof(tp);
-		if (!rl_sys_obj_info(fd, &again, &n))
-			snprintf(out, len, "%s", tp);
-	} else if (li->type == RL_BPF_LINK_TYPE_TCX) {
-		/* struct { __u32 ifindex; __u32 attach_type; } tcx (Linux 6.6) */
-		if_indextoname(u[0], ifname);
-		snprintf(out, len, "%s %s", ifname, u[1] == RL_BPF_TCX_INGRESS ? "ingress" : "egress");
-	} else if (li->type == BPF_LINK_TYPE_XDP) {
-		if_indextoname(u[0], ifname);
-		snprintf(out, len, "%s", ifname);
-	}
-}
-
-static void add_links(struct holders *hs)
-{
-	uint32_t id = 0;
-
-	while (!rl_sys_link_get_next_id(id, &id)) {
-		uint64_t buf[32] = { 0 };   /* bpf_link_info and the newer members after it */
-		struct bpf_link_info *li = (struct bpf_link_info *)buf;
-		uint32_t n = sizeof(buf);
-		struct rl_holder *h;
-		int fd = rl_sys_link_get_fd_by_id(id);
-
-		if (fd < 0)
-			continue;
-		if (!rl_sys_obj_info(fd, li, &n) && li->prog_id == hs->obj.id && (h = add(hs, RL_HOLD_LINK))) {
-			h->id = li->id;
-			h->slot = li->type;
-			link_target(fd, li, h->path, sizeof(h->path));
-		}
-		close(fd);
 	}
 }
 
@@ -434,36 +328,6 @@ static uint32_t fdinfo_id(int pid, const char *fd, const char *field)
 			id = (uint32_t)strtoul(line + flen, NULL, 10);
 	fclose(f);
 	return id;
-}
-
-static void read_comm(int pid, char name[16])
-{
-	char path[64];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return;
-	if (fgets(name, 16, f))
-		name[strcspn(name, "\n")] = '\0';
-	fclose(f);
-}
-
-/* A perf event fd running our program: BPF_TASK_FD_QUERY says which and where. */
-static void add_perf_event(struct holders *hs, int pid, int fd)
-{
-	char tp[128] = "";
-	uint32_t prog_id, fd_type;
-	struct rl_holder *h;
-
-	if (rl_sys_task_fd_query(pid, fd, &prog_id, &fd_type, tp, sizeof(tp)) || prog_id != hs->obj.id ||
-	    !(h = add(hs, RL_HOLD_PERF)))
-		return;
-	h->pid = pid;
-	h->fd = fd;
-	snprintf(h->path, sizeof(h->path), "%s", tp);
-	read_comm(pid, h->name);
 }
 
 static void scan_process(struct holders *hs, int pid)
@@ -488,16 +352,16 @@ static void scan_process(struct holders *hs, int pid)
 			continue;
 		target[n] = '\0';
 		if (hs->obj.kind == RL_OBJ_PROG && !strcmp(target, "anon_inode:[perf_event]")) {
-			add_perf_event(hs, pid, atoi(e->d_name));
+			rl_holders_add_perf_event(hs, pid, atoi(e->d_name));
 			continue;
 		}
 		if (strcmp(target, want) || fdinfo_id(pid, e->d_name, field) != hs->obj.id)
 			continue;
-		if (!(h = add(hs, RL_HOLD_FD)))
+		if (!(h = rl_holders_add(hs, RL_HOLD_FD)))
 			break;
 		h->pid = pid;
 		h->fd = atoi(e->d_name);
-		read_comm(pid, h->name);
+		rl_holders_read_comm(pid, h->name);
 	}
 	closedir(dp);
 }
@@ -537,8 +401,8 @@ int rl_find_holders(uint32_t id, bool is_map, struct rl_holder *out, int max)
 		if (hs.obj.type == BPF_PROG_TYPE_XDP)
 			add_xdp_slots(&hs);
 		if (hs.obj.type == BPF_PROG_TYPE_SCHED_CLS)
-			add_tc_filters(&hs);
-		add_links(&hs);
+			rl_holders_add_tc_filters(&hs);
+		rl_holders_add_links(&hs);
 		add_cgroups(&hs);
 		for_each_map(&hs, map_holds_prog);
 	}
@@ -585,10 +449,10 @@ void rl_holder_text(const struct rl_holder *h, char *buf, size_t len)
 		break;
 	case RL_HOLD_TC:
 		snprintf(buf, len, "tc filter on %s (ifindex %d, clsact %s, cls_bpf prio %u handle %u)",
-			 h->path, h->ifindex, rl_tc_hook_name((enum rl_tc_hook)h->slot), h->prio, h->handle);
+			 h->path, h->ifindex, (h->slot == 0 ? "ingress" : "egress"), h->prio, h->handle);
 		break;
 	case RL_HOLD_LINK:
-		snprintf(buf, len, "link %u (%s%s%s)", h->id, link_type_name(h->slot), h->path[0] ? " " : "",
+		snprintf(buf, len, "link %u (%s%s%s)", h->id, rl_link_type_name(h->slot), h->path[0] ? " " : "",
 			 h->path);
 		break;
 	case RL_HOLD_PERF:
@@ -631,7 +495,7 @@ void rl_holder_release(const struct rl_holder *h, char *buf, size_t len)
 		snprintf(buf, len, "process %d closes fd %d", h->pid, h->fd);
 		break;
 	case RL_HOLD_TC:
-		snprintf(buf, len, "detach tc %s --%s", h->path, rl_tc_hook_name((enum rl_tc_hook)h->slot));
+		snprintf(buf, len, "detach tc %s --%s", h->path, (h->slot == 0 ? "ingress" : "egress"));
 		break;
 	case RL_HOLD_LINK:
 		snprintf(buf, len, "link %u loses its last pin and fd", h->id);
