@@ -13,16 +13,6 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-const char *rl_link_type_name(uint32_t type)
-{
-	static const char *const names[] = {
-		"unspec", "raw_tracepoint", "tracing", "cgroup", "iter", "netns", "xdp",
-		"perf_event", "kprobe_multi", "struct_ops", "netfilter", "tcx", "uprobe_multi",
-		"netkit", "sockmap",
-	};
-	return type < sizeof(names) / sizeof(names[0]) ? names[type] : "link";
-}
-
 int rl_link_info_fd(int fd, struct rl_link_info *li, struct rl_diag *d)
 {
 	uint64_t buf[32] = { 0 };   /* bpf_link_info, room for newer members */

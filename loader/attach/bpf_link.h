@@ -25,9 +25,6 @@ struct rl_link_info {
 	uint64_t cgroup_id;    /* cgroup */
 };
 
-/* BPF_LINK_TYPE_* name as bpftool prints it ("xdp", "cgroup", ...). */
-const char *rl_link_type_name(uint32_t type);
-
 int rl_link_info_fd(int fd, struct rl_link_info *li, struct rl_diag *d);
 
 /* The XDP link on ifindex, if any: 1 and *li filled, 0 when there is none,
