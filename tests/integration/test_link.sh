@@ -20,7 +20,7 @@ xdp_links_on() { # ids of XDP links on ifindex $1
 for l in json.load(sys.stdin):
     if l.get("type") == "xdp" and l.get("ifindex") == int(sys.argv[1]): print(l["id"])' "$1"
 }
-IFB=$(in_b cat /sys/class/net/veth-b/ifindex)
+IFB=$(ip -n "$NS_B" -j link show veth-b | python3 -c "import json,sys; print(json.load(sys.stdin)[0][\"ifindex\"])")
 
 echo "== XDP link: attach, pings dropped, bpftool sees it"
 check_eq "pings answered before" "$(replies 3)" 3
