@@ -397,6 +397,15 @@ int rl_sys_link_get_fd_by_id(uint32_t id)
 	return SYS_BPF(BPF_LINK_GET_FD_BY_ID, &a);
 }
 
+int rl_sys_link_detach(int link_fd)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.link_detach.link_fd = (uint32_t)link_fd;
+	return SYS_BPF(BPF_LINK_DETACH, &a);
+}
+
 /* ---- maps ----------------------------------------------------------- */
 
 int rl_sys_map_create(const struct rl_map_create_opts *o)

@@ -115,6 +115,9 @@ int rl_sys_link_get_next_id(uint32_t start, uint32_t *next);
 int rl_sys_task_fd_query(int pid, int fd, uint32_t *prog_id, uint32_t *fd_type, char *name,
 			 uint32_t name_len);
 int rl_sys_link_get_fd_by_id(uint32_t id);
+/* BPF_LINK_DETACH (Linux 5.9): cut the link from its hook now, whoever still
+ * holds its fds and pins; the link object lives on, "defunct", until they go. */
+int rl_sys_link_detach(int link_fd);
 
 /* ---- maps ----------------------------------------------------------- */
 

@@ -8,7 +8,10 @@
  *   0. read the pin directory first, every entry (a pin we cannot open
  *      is an error before anything changed, not a pin silently left to
  *      keep the program alive); a failure up to the detach changes nothing
- *   1. RTM_SETLINK with IFLA_XDP_FD = -1, XDP_FLAGS_REPLACE and
+ *   1. an XDP link (`rawload xdp --link`): BPF_LINK_DETACH on it
+ *      (bpf_xdp_link_detach -> dev_xdp_detach_link), the device lets go at
+ *      once whoever else holds the link; the link itself is freed in step 2
+ *      with its pin.  Otherwise RTM_SETLINK with IFLA_XDP_FD = -1, XDP_FLAGS_REPLACE and
  *      IFLA_XDP_EXPECTED_FD = the program we looked at: the kernel
  *      (dev_xdp_attach) removes it only if it is still the one attached, so
  *      a program swapped in meanwhile by someone else is left alone;
@@ -27,6 +30,7 @@
  * SIGINT/SIGTERM are held off and looked at before step 1 (nothing
  * changed) and before step 3 (only the wait is skipped): exit 1 either way.
  */
+#include "bpf_link.h"
 #include "bpffs.h"
 #include "cli.h"
 #include "sys_bpf.h"
@@ -74,7 +78,8 @@ static int detach_one(const char *dev, int ifindex, enum rl_xdp_mode mode, uint3
 	uint32_t map_ids[64];
 	struct rl_diag d = { "" };
 	struct rl_undo marker = { .n = 0 };
-	int fd, nmaps, found, err, rc;
+	struct rl_link_info li = { 0 };
+	int fd, nmaps, found, err, rc, haslink;
 
 	pd.dfd = -1;
 	pd.n = 0;
@@ -115,7 +120,10 @@ static int detach_one(const char *dev, int ifindex, enum rl_xdp_mode mode, uint3
 		return EXIT_USER;
 	}
 	rl_undo_forget(&marker);   /* from here the marker stays until the unpin */
-	err = rl_xdp_detach_expected(ifindex, mode, fd, &d);
+	haslink = rl_xdp_link_find(ifindex, &li, &d);
+	if (haslink < 0 || (haslink && li.prog_id != id))
+		haslink = 0;   /* not found or not this program's: the netlink path says why */
+	err = haslink ? rl_link_detach_id(li.id, &d) : rl_xdp_detach_expected(ifindex, mode, fd, &d);
 	close(fd); /* from here on we hold no reference but the pins' fds */
 	if (err) {
 		if (found)
@@ -125,7 +133,10 @@ static int detach_one(const char *dev, int ifindex, enum rl_xdp_mode mode, uint3
 			err == -EEXIST ? " (the program changed since we looked: run the command again)" : "");
 		return EXIT_USER;
 	}
-	printf("detached program %u '%s' from %s (%s mode)\n", id, info.name, dev, rl_xdp_mode_name(mode));
+	printf("detached program %u '%s' from %s (%s mode)", id, info.name, dev, rl_xdp_mode_name(mode));
+	if (haslink)
+		printf(" by BPF_LINK_DETACH on XDP link %u", li.id);
+	printf("\n");
 	/* the rest cannot be taken back; a signal from here on only skips the wait */
 	rc = found ? cli_unpin_object(&pd, id, map_ids, nmaps) : EXIT_OK;
 	if (!found)
@@ -136,6 +147,13 @@ static int detach_one(const char *dev, int ifindex, enum rl_xdp_mode mode, uint3
 		fprintf(stderr, "rawload: %s: interrupted after the detach finished: not waiting for the "
 			"kernel to free the ids\n", dev);
 		return EXIT_USER;
+	}
+	if (haslink) {
+		if (rl_link_wait_freed(li.id, 2000) == 0)
+			printf("link id %u freed\n", li.id);
+		else
+			printf("link id %u still exists (an fd or a pin elsewhere holds it; it is detached)\n",
+			       li.id);
 	}
 	cli_watch_freed(id, false, info.name);
 	for (int i = 0; i < nmaps; i++)

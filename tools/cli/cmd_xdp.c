@@ -1,5 +1,5 @@
 /* cmd_xdp.c - `rawload xdp OBJ DEV [--prog NAME] [--mode native|skb|hw]
- * [--replace] [--pin DIR]`.
+ * [--replace | --link] [--pin DIR]`.
  *
  * The sequence, each step undone if a later one fails:
  *   0. lock DIR and mark it DIR/rawload_pending_xdp_<ifindex>  pending.h
@@ -8,6 +8,10 @@
  *   3. attach one XDP program to DEV over rtnetlink        netlink/xdp_attach.c
  *      RTM_SETLINK -> do_setlink -> dev_change_xdp_fd -> dev_xdp_install
  *      -> the driver's ndo_bpf(XDP_SETUP_PROG)
+ *      or, with --link, an XDP link: BPF_LINK_CREATE with BPF_XDP ->
+ *      bpf_xdp_link_attach -> dev_xdp_attach_link -> dev_xdp_attach, pinned
+ *      at DIR/link_xdp (a link killed before its pin detaches itself when
+ *      its last fd closes)                                 loader/attach/bpf_link.c
  *   4. remove the marker: the attachment is recorded by the pins
  * The attach is the last kernel change, so a process killed at any point
  * (SIGKILL cannot be caught) leaves either nothing attached or an attached
@@ -19,6 +23,7 @@
  * (see stage_pins): a failure before the swap leaves the displaced program
  * attached and pinned, and after it nothing is rolled back.
  */
+#include "bpf_link.h"
 #include "bpffs.h"
 #include "cli.h"
 #include "sys_bpf.h"
@@ -102,6 +107,40 @@ static int current_prog_fd(int ifindex, enum rl_xdp_mode mode, int *fd, struct r
 	return 0;
 }
 
+/* EBUSY from the netlink attach: say which kind holds the device. */
+static void netlink_busy(const char *dev, int ifindex, const struct rl_diag *nd)
+{
+	struct rl_link_info li;
+	struct rl_diag d = { "" };
+
+	if (rl_xdp_link_find(ifindex, &li, &d) == 1)
+		fprintf(stderr, "rawload: %s: XDP link %u (program %u) holds the device, and a netlink "
+			"attach cannot replace a link; remove it with `rawload detach xdp %s` (or unpin "
+			"the link); nothing changed\n", dev, li.id, li.prog_id, dev);
+	else
+		fprintf(stderr, "rawload: %s: %s; nothing changed\n", dev, nd->msg);
+}
+
+static int attach_link(struct rl_prog *p, const char *dev, int ifindex, enum rl_xdp_mode mode,
+		       const char *pin_dir, struct rl_undo *undo, int *link_fd, uint32_t *link_id)
+{
+	struct rl_link_info li = { 0 };
+	struct rl_diag d = { "" };
+	char path[PATH_MAX];
+
+	if (snprintf(path, sizeof(path), "%s/link_xdp", pin_dir) >= (int)sizeof(path)) {
+		fprintf(stderr, "rawload: %s: pin directory '%s' is too long\n", dev, pin_dir);
+		return EXIT_USER;
+	}
+	if (rl_xdp_link_attach(p->fd, ifindex, rl_xdp_mode_flag(mode), path, undo, link_fd, &d)) {
+		fprintf(stderr, "rawload: %s: program '%s': %s\n", dev, p->spec->name, d.msg);
+		return EXIT_USER;
+	}
+	rl_link_info_fd(*link_fd, &li, &d);
+	*link_id = li.id;
+	return 0;
+}
+
 static int attach(struct cli_loaded *l, struct rl_prog *p, const char *dev, int ifindex,
 		  enum rl_xdp_mode mode, bool replace, struct rl_undo *undo)
 {
@@ -116,6 +155,10 @@ static int attach(struct cli_loaded *l, struct rl_prog *p, const char *dev, int 
 	err = rl_xdp_attach(ifindex, p->fd, mode, replace && expected >= 0, expected, &d);
 	if (expected >= 0)
 		close(expected);
+	if (err == -EBUSY) {
+		netlink_busy(dev, ifindex, &d);
+		return EXIT_USER;
+	}
 	if (err) {
 		fprintf(stderr, "rawload: %s: program '%s': %s\n", dev, p->spec->name, d.msg);
 		return EXIT_USER;
@@ -190,10 +233,11 @@ static int unstage_pins(struct rl_object *o, const char *dir, const char *stage,
 int cmd_xdp(int argc, char **argv, struct cli *cli)
 {
 	const char *prog_name = NULL, *mode_s = NULL, *pin = NULL, *pos[2];
-	bool replace = false;
+	bool replace = false, link = false;
 	const struct cli_opt opts[] = {
 		{ "--prog", &prog_name, NULL }, { "--mode", &mode_s, NULL },
-		{ "--replace", NULL, &replace }, { "--pin", &pin, NULL }, { NULL, NULL, NULL },
+		{ "--replace", NULL, &replace }, { "--pin", &pin, NULL }, { "--link", NULL, &link },
+		{ NULL, NULL, NULL },
 	};
 	struct rl_undo undo = { .n = 0 };
 	struct rl_load_opts lo = { 0 };
@@ -203,10 +247,14 @@ int cmd_xdp(int argc, char **argv, struct cli *cli)
 	struct rl_diag d = { "" };
 	const struct rl_prog_spec *want;
 	struct rl_prog *p;
-	int npos, ifindex, rc = EXIT_USER;
+	int npos, ifindex, link_fd = -1, rc = EXIT_USER;
+	uint32_t link_id = 0;
 
 	if (cli_parse_args("xdp", argc, argv, opts, pos, 2, 2, &npos))
 		return EXIT_USAGE;
+	if (link && replace)
+		return cli_usage_error("xdp", "--replace swaps a netlink attach; --link makes a new link "
+				       "(detach the old one first)");
 	if (parse_mode(mode_s, &mode))
 		return cli_usage_error("xdp", "--mode is native, skb or hw, not '%s'", mode_s);
 	ifindex = (int)if_nametoindex(pos[1]);
@@ -254,7 +302,8 @@ int cmd_xdp(int argc, char **argv, struct cli *cli)
 		fprintf(stderr, "rawload: interrupted: rolling back\n");
 		goto out_unload;
 	}
-	if (attach(&l, p, pos[1], ifindex, mode, replace, &undo))
+	if (link ? attach_link(p, pos[1], ifindex, mode, pin_dir, &undo, &link_fd, &link_id) :
+		   attach(&l, p, pos[1], ifindex, mode, replace, &undo))
 		goto out_unload;
 	if (replace) {
 		/* swapped: nothing is taken back any more, whatever happens */
@@ -268,8 +317,11 @@ int cmd_xdp(int argc, char **argv, struct cli *cli)
 	/* attached and pinned: the marker goes, and with it the last undo */
 	rl_undo_forget(&undo);
 	cli_pin_dir_commit(pin_dir, RL_PENDING_XDP, ifindex);
-	printf("attached %s (prog id %u) to %s (ifindex %d) in %s mode\n", p->spec->name, p->id,
+	printf("attached %s (prog id %u) to %s (ifindex %d) in %s mode", p->spec->name, p->id,
 	       pos[1], ifindex, rl_xdp_mode_name(mode));
+	if (link)
+		printf(" with XDP link id %u, pinned at %s/link_xdp", link_id, pin_dir);
+	printf("\n");
 	printf("pinned under %s; undo with: rawload detach xdp %s\n", pin_dir, pos[1]);
 	rl_undo_forget(&undo);
 	rc = EXIT_OK;
@@ -279,6 +331,8 @@ out_unload:
 		rl_object_unpin_created(&l.obj);
 		rl_undo_run(&undo, NULL);
 	}
+	if (link_fd >= 0)
+		close(link_fd);   /* pinned on success; on failure this detaches */
 	cli_unload_object(&l);
 out_undo:
 	if (rc != EXIT_OK)

@@ -17,12 +17,13 @@ static const struct cli_cmd_help commands[] = {
 	{ "inspect", "inspect OBJ [--json]",
 	  "Parse OBJ without touching the kernel (no root needed) and list its sections,\n"
 	  "programs, maps, relocations, BTF and CO-RE relocations." },
-	{ "xdp", "xdp OBJ DEV [--prog NAME] [--mode native|skb|hw] [--replace] [--pin DIR]",
+	{ "xdp", "xdp OBJ DEV [--prog NAME] [--mode native|skb|hw] [--replace | --link] [--pin DIR]",
 	  "Load OBJ and attach its XDP program to network device DEV with an rtnetlink\n"
 	  "RTM_SETLINK message (IFLA_XDP_FD + IFLA_XDP_FLAGS).  Mode native (the driver's\n"
 	  "ndo_bpf) is the default; skb (generic XDP) only when asked.  A program already on\n"
 	  "DEV is never replaced unless --replace, which swaps atomically\n"
-	  "(IFLA_XDP_EXPECTED_FD).  Programs and maps are pinned under DIR (default\n"
+	  "(IFLA_XDP_EXPECTED_FD).  --link: an XDP link (BPF_LINK_CREATE, BPF_XDP) pinned at\n"
+	  "DIR/link_xdp instead of netlink.  Programs and maps are pinned under DIR (default\n"
 	  "/sys/fs/bpf/rawload/<object>/).  Undo with `rawload detach xdp DEV`." },
 	{ "tc", "tc OBJ DEV [--ingress|--egress] [--prog NAME] [--link] [--pin DIR]",
 	  "Load OBJ and attach its tc program (SEC(\"tc\"), BPF_PROG_TYPE_SCHED_CLS) to\n"

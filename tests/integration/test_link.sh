@@ -1,0 +1,75 @@
+#!/bin/bash
+# test_link.sh - `rawload xdp --link` (issue 14): an XDP link made with
+# BPF_LINK_CREATE (BPF_XDP) on a veth in a private netns drops real pings,
+# `bpftool link list` shows it, `rawload detach xdp` frees it; a netlink
+# attach meeting the link (and a link meeting a netlink attach) is refused
+# in one line naming who holds the device.
+source "$(dirname "$0")/lib.sh"
+[ "$(id -u)" = 0 ] || { echo "$T_NAME: skipped (needs root)"; exit 0; }
+
+XDP_OBJ="$TOP/bpf/xdp_drop_ping.bpf.o"
+make_pin_dir
+make_veth_pair
+
+replies() {
+	in_b ping -q -c "$1" -W 1 -i 0.2 192.0.2.1 2>/dev/null | sed -n 's/.* \([0-9]*\) received.*/\1/p'
+}
+xdp_links_on() { # ids of XDP links on ifindex $1
+	bpftool link list -j 2>/dev/null |
+		python3 -c 'import json,sys
+for l in json.load(sys.stdin):
+    if l.get("type") == "xdp" and l.get("ifindex") == int(sys.argv[1]): print(l["id"])' "$1"
+}
+IFB=$(ip -n "$NS_B" -j link show veth-b | python3 -c "import json,sys; print(json.load(sys.stdin)[0][\"ifindex\"])")
+
+echo "== XDP link: attach, pings dropped, bpftool sees it"
+check_eq "pings answered before" "$(replies 3)" 3
+out=$(in_b "$RL" xdp "$XDP_OBJ" veth-b --link --pin "$PIN/x" 2>&1); rc=$?
+check_eq "xdp --link exit" "$rc" 0
+check_contains "xdp --link says the link" "$out" "with XDP link id"
+check "link pinned" test -e "$PIN/x/link_xdp"
+LINK=$(xdp_links_on "$IFB")
+check "bpftool link list shows an xdp link on veth-b" test -n "$LINK"
+check_eq "pings dropped" "$(replies 3)" 0
+
+echo "== netlink attach meets the link"
+out=$(in_b "$RL" xdp "$XDP_OBJ" veth-b --pin "$PIN/y" 2>&1); rc=$?
+check_eq "netlink attach refused" "$rc" 1
+check_contains "names the link and the way out" "$out" "XDP link $LINK"
+check_contains "says how to remove it" "$out" "rawload detach xdp veth-b"
+check "refused: no pin directory left" test ! -e "$PIN/y"
+
+echo "== show lists the link as holder"
+show=$(in_b "$RL" show veth-b 2>&1)
+check_contains "show: link holder" "$show" "link $LINK"
+
+echo "== detach frees the link"
+out=$(in_b "$RL" detach xdp veth-b --pin "$PIN/x" 2>&1); rc=$?
+check_eq "detach exit" "$rc" 0
+check_contains "detach used BPF_LINK_DETACH" "$out" "BPF_LINK_DETACH on XDP link $LINK"
+check_contains "detach: link freed" "$out" "link id $LINK freed"
+check_eq "no xdp link on veth-b" "$(xdp_links_on "$IFB")" ""
+check_eq "pings answered again" "$(replies 3)" 3
+
+echo "== link attach meets a netlink attach"
+out=$(in_b "$RL" xdp "$XDP_OBJ" veth-b --pin "$PIN/n" 2>&1)
+check_eq "netlink attach" "$?" 0
+out=$(in_b "$RL" xdp "$XDP_OBJ" veth-b --link --pin "$PIN/l" 2>&1); rc=$?
+check_eq "link attach refused" "$rc" 1
+check_contains "names netlink as holder" "$out" "attached over netlink holds the device"
+check "refused: no pin directory left" test ! -e "$PIN/l"
+check_eq "no xdp link created" "$(xdp_links_on "$IFB")" ""
+out=$(in_b "$RL" detach xdp veth-b --pin "$PIN/n" 2>&1)
+check_eq "netlink detach" "$?" 0
+
+echo "== SIGKILL before the link is pinned leaves nothing attached"
+# the pin is BPF_OBJ_PIN right after BPF_LINK_CREATE: stop rawload there
+in_b strace -f -qq -e trace=bpf -e inject=bpf:error=EINTR:signal=SIGKILL:when=$(
+	in_b strace -f -qq -e trace=bpf "$RL" xdp "$XDP_OBJ" veth-b --link --pin "$PIN/c" 2>&1 >/dev/null |
+	grep -n 'BPF_OBJ_PIN' | head -1 | cut -d: -f1) \
+	"$RL" xdp "$XDP_OBJ" veth-b --link --pin "$PIN/k" >/dev/null 2>&1
+in_b "$RL" detach xdp veth-b --pin "$PIN/c" >/dev/null 2>&1
+check_eq "after SIGKILL at the link pin: no xdp link" "$(xdp_links_on "$IFB")" ""
+check_eq "after SIGKILL: pings answered" "$(replies 2)" 2
+check "after SIGKILL: no link pin" test ! -e "$PIN/k/link_xdp"
+finish
