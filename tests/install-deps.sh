@@ -1,15 +1,15 @@
 #!/bin/sh
 # Install what rawload needs to build and test on Debian (run as root).
-# Build: gcc, make, clang/llvm (BPF objects, libFuzzer), libmnl-dev, zlib1g-dev
-# (/proc/config.gz), linux-libc-dev.
-# Tests: iproute2, ping, tcpdump, iperf3, netcat, strace, bpftool (cross-checks and
+# Build: gcc, make, clang/llvm (BPF objects, libFuzzer), libmnl-dev, linux-libc-dev
+# (/proc/config.gz is gunzip'ed by loader/kernel/inflate.c, no zlib).
+# Tests: gzip (test_inflate compares against it), iproute2, ping, tcpdump, iperf3, netcat, strace, bpftool (cross-checks and
 # vmlinux.h generation only) and libbpf-dev (its headers build seed-style test
 # objects; rawload never links libbpf); libbpf-tools, xdp-tools and
 # golang-github-cilium-ebpf-dev ship the BPF objects of the conformance run
 # (tests/corpus/, make corpus-check).
 set -eu
 pkgs="make gcc clang llvm libclang-rt-14-dev libmnl-dev linux-libc-dev pkg-config
-      zlib1g-dev iproute2 iputils-ping tcpdump iperf3 netcat-openbsd bpftool python3 procps strace libbpf-dev
+      gzip iproute2 iputils-ping tcpdump iperf3 netcat-openbsd bpftool python3 procps strace libbpf-dev
       libbpf-tools xdp-tools golang-github-cilium-ebpf-dev"
 missing=""
 for p in $pkgs; do
