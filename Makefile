@@ -22,7 +22,7 @@ LOADER_DIRS := loader/object loader/core loader/explain loader/kernel loader/att
 SRC_DIRS    := $(LOADER_DIRS) netlink
 INC_FLAGS   := $(addprefix -iquote ,$(SRC_DIRS))
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-missing-field-initializers $(INC_FLAGS)
-LDLIBS  += -lmnl -lz
+LDLIBS  += -lmnl
 BUILD   := build
 PREFIX  ?= /usr/local
 

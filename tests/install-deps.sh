@@ -1,9 +1,9 @@
 #!/bin/sh
 # Install what rawload needs to build and test on Debian (run as root).
-# Build: gcc, make, clang/llvm (BPF objects, libFuzzer), libmnl-dev, zlib1g-dev
-# (/proc/config.gz), linux-libc-dev.
-# Tests: iproute2, ping, tcpdump, iperf3, netcat, strace, perf (kernel stacks for
-# test_narration.sh), bpftool (cross-checks and
+# Build: gcc, make, clang/llvm (BPF objects, libFuzzer), libmnl-dev, linux-libc-dev
+# (/proc/config.gz is gunzip'ed by loader/kernel/inflate.c, no zlib).
+# Tests: gzip (test_inflate compares against it), iproute2, ping, tcpdump, iperf3,
+# netcat, strace, perf (kernel stacks for test_narration.sh), bpftool (cross-checks and
 # vmlinux.h generation only) and libbpf-dev (its headers build seed-style test
 # objects; rawload never links libbpf). Benchmarks: iptables, nftables, ethtool
 # (tools/bench/xdp_drop_rate.sh). libbpf-tools, xdp-tools and
@@ -12,7 +12,7 @@
 # Debian 12's 6.1 kernel for the kernel matrix (tests/vm/).
 set -eu
 pkgs="make gcc clang llvm libclang-rt-14-dev libmnl-dev linux-libc-dev pkg-config
-      zlib1g-dev iproute2 iputils-ping tcpdump iperf3 netcat-openbsd bpftool python3 procps strace libbpf-dev
+      gzip iproute2 iputils-ping tcpdump iperf3 netcat-openbsd bpftool python3 procps strace libbpf-dev
       libbpf-tools xdp-tools golang-github-cilium-ebpf-dev iptables nftables ethtool linux-perf
       qemu-system-x86 busybox-static cpio"
 missing=""

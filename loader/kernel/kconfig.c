@@ -13,7 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
-#include <zlib.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "inflate.h"
+
+/* A kernel config is ~10k lines; anything far larger is not one. */
+#define KCONFIG_MAX (64u << 20)
 
 int rl_kconfig_parse(struct rl_kconfig *kc, char *text, size_t len, struct rl_diag *d)
 {
@@ -63,40 +69,53 @@ void rl_kconfig_free(struct rl_kconfig *kc)
 	memset(kc, 0, sizeof(*kc));
 }
 
-/* The whole (possibly gzip'ed: gzread passes plain files through) file, with
- * a spare byte for the parser's terminator. */
-static char *read_all(const char *path, size_t *len)
+/* The whole file, gunzip'ed when it starts with gzip's magic, with a spare
+ * byte for the parser's terminator.  NULL (and d says why) when unreadable. */
+static char *read_all(const char *path, size_t *len, int *damaged, struct rl_diag *d)
 {
-	gzFile f = gzopen(path, "rb");
+	struct rl_inflate_out text = { .cap = KCONFIG_MAX };
 	size_t cap = 1 << 16, n = 0;
-	char *buf = NULL;
-	int got;
+	uint8_t *buf = NULL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t got;
 
-	if (!f)
+	if (fd < 0)
 		return NULL;
 	do {
 		if (!buf || cap - n < 2) {
-			char *nb = realloc(buf, cap *= 2);
+			uint8_t *nb = n > KCONFIG_MAX ? NULL : realloc(buf, cap *= 2);
 
 			if (!nb) {
 				free(buf);
-				gzclose(f);
+				close(fd);
 				return NULL;
 			}
 			buf = nb;
 		}
-		got = gzread(f, buf + n, (unsigned)(cap - n - 1));
+		got = read(fd, buf + n, cap - n - 1);
 		if (got > 0)
 			n += (size_t)got;
-	} while (got > 0);
-	gzclose(f);
-	if (got < 0) {
+	} while (got > 0 || (got < 0 && errno == EINTR));
+	close(fd);
+	if (got < 0 || n < 2 || buf[0] != 0x1f || buf[1] != 0x8b) {
+		if (got < 0) {
+			free(buf);
+			return NULL;
+		}
+		buf[n] = '\0';
+		*len = n;
+		return (char *)buf;
+	}
+	if (rl_gunzip(buf, n, &text, d)) {
+		rl_diag_prefix(d, "%s", path);
+		*damaged = 1;
 		free(buf);
+		free(text.buf);
 		return NULL;
 	}
-	buf[n] = '\0';
-	*len = n;
-	return buf;
+	free(buf);
+	*len = text.len;
+	return (char *)text.buf;  /* rl_gunzip leaves a zero past len */
 }
 
 int rl_kconfig_get(const struct rl_kconfig **out, struct rl_diag *d)
@@ -105,6 +124,7 @@ int rl_kconfig_get(const struct rl_kconfig **out, struct rl_diag *d)
 	static int state;  /* 0 unread, 1 read, <0 failed */
 	char paths[2][96];
 	struct utsname u;
+	int damaged = 0;
 
 	if (state == 0) {
 		state = -ENOENT;
@@ -112,7 +132,7 @@ int rl_kconfig_get(const struct rl_kconfig **out, struct rl_diag *d)
 		snprintf(paths[1], sizeof(paths[1]), "/proc/config.gz");
 		for (int i = 0; i < 2 && state < 0; i++) {
 			size_t len;
-			char *text = read_all(paths[i], &len);
+			char *text = read_all(paths[i], &len, &damaged, d);
 
 			if (text && !rl_kconfig_parse(&kc, text, len, d)) {
 				snprintf(kc.source, sizeof(kc.source), "%.*s", (int)sizeof(kc.source) - 1, paths[i]);
@@ -120,6 +140,8 @@ int rl_kconfig_get(const struct rl_kconfig **out, struct rl_diag *d)
 			}
 		}
 	}
+	if (state < 0 && damaged)  /* d already says which file and what is wrong */
+		return state = -EINVAL;
 	if (state < 0)
 		return rl_err(d, state, "the kernel's config is in neither /boot/config-$(uname -r) nor /proc/config.gz");
 	*out = &kc;

@@ -44,11 +44,16 @@ count_calls() { # bpf|netlink CMD... -> calls a clean run makes
 	rm -f "$trace"
 }
 
-snap() { progs_before=$(all_prog_ids); maps_before=$(all_map_ids); }
+# ids of the programs and maps of the two objects walked here: other work on
+# the machine (a developer's load, another test) must not count as ours
+OURS='name (xdp_drop_ping|xdp_stats|sockredir_|sock_ops_map)'
+our_prog_ids() { bpftool prog list 2>/dev/null | grep -E "^[0-9]+: .*$OURS" | cut -d: -f1 | sort; }
+our_map_ids() { bpftool map list 2>/dev/null | grep -E "^[0-9]+: .*$OURS" | cut -d: -f1 | sort; }
+snap() { progs_before=$(our_prog_ids); maps_before=$(our_map_ids); }
 leftover_ids() { # ids born since snap that are still there after up to 10 s
 	local i new
 	for i in $(seq 1 200); do
-		new=$( (comm -13 <(echo "$progs_before") <(all_prog_ids); comm -13 <(echo "$maps_before") <(all_map_ids)) | tr '\n' ' ')
+		new=$( (comm -13 <(echo "$progs_before") <(our_prog_ids); comm -13 <(echo "$maps_before") <(our_map_ids)) | tr '\n' ' ')
 		[ -z "${new// }" ] && return 0
 		sleep 0.05
 	done
@@ -71,7 +76,7 @@ clean() {
 	[ -z "$why" ] && { left=$(leftover_ids); [ -n "$left" ] && why="ids left: $left"; }
 	if [ -n "$why" ]; then
 		CLEAN_FAILS=$((CLEAN_FAILS + 1))
-		echo "    not clean after $3: $why"
+		echo "  FAIL   not clean after $3: $why"
 		# put it right, so one failure does not cascade into the next point
 		in_b "$RL" detach xdp veth-b --id "$(in_b ip -j link show veth-b | grep -o '"id":[0-9]*' | head -1 | cut -d: -f2)" >/dev/null 2>&1
 		for id in $(bpftool cgroup show "$CG" 2>/dev/null | awk 'NR > 1 { print $1 }'); do
@@ -124,7 +129,7 @@ walk "xdp, netlink exchanges" netlink xdp "$X" ":" "in_b '$RL' detach xdp veth-b
 	"${B[@]}" "$RLF" xdp "$XDP_OBJ" veth-b --pin "$X"
 # the next `rawload xdp` in the same directory also recovers it
 walk "xdp, recovered by the next xdp" bpf xdp "$X" ":" \
-	"in_b '$RL' xdp '$XDP_OBJ' veth-b --pin '$X' && in_b '$RL' detach xdp veth-b --pin '$X'" -- \
+	"in_b '$RL' xdp '$XDP_OBJ' veth-b --pin '$X'; in_b '$RL' detach xdp veth-b --pin '$X'" -- \
 	"${B[@]}" "$RLF" xdp "$XDP_OBJ" veth-b --pin "$X"
 
 # --replace over a program we attached first (skb mode, to a new directory)

@@ -103,7 +103,7 @@ echo "== rawload --explain load: pins"
 "$RL" --explain load "$XDP_OBJ" --pin "$PIN/l" >"$TMP/load.out" 2>"$TMP/load.err"
 check_eq "load --explain: exit 0" "$?" 0
 has "load: BPF_OBJ_PIN" "$TMP/load.out" "] BPF_OBJ_PIN (bpf cmd 6)" "pathname         \"$PIN/l/xdp_drop_ping\"" \
-	"pathname         \"$PIN/l/xdp_stats\"" "bpf_obj_pin_user" "bpf_obj_do_pin" "a file in bpffs holds a reference"
+	"pathname         \"$PIN/l/xdp_stats\"" "bpf_obj_pin_user" "bpf_obj_do_pin" "a file in bpffs holds that reference"
 rm -rf "$PIN/l"
 
 echo "== a refused program: narrated on stdout, the error on stderr"

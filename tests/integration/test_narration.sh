@@ -23,6 +23,8 @@ XDP_OBJ="$TOP/bpf/xdp_drop_ping.bpf.o"
 TMP=$(mktemp -d /tmp/rawload-test-narration.XXXXXX)
 on_exit "rm -rf '$TMP'"
 make_veth_pair
+make_pin_dir
+PIN_EBUSY=$PIN/ebusy
 on_exit "nsenter --net=/run/netns/$NS_B '$RL' detach xdp veth-b"
 
 CHECKED="dev_xdp_attach dev_xdp_install veth_xdp generic_xdp_install bpf_dispatcher_change_prog bpf_check bpf_int_jit_compile"
@@ -67,7 +69,9 @@ check "native: the tree does not name generic_xdp_install" bash -c "! grep -q ge
 check "native: the kernel did not run generic_xdp_install" bash -c "! grep -qE '^[[:space:]]+generic_xdp_install$' '$TMP/native.stacks'"
 
 echo "== EBUSY attach (a program is already there)"
-record ebusy xdp "$XDP_OBJ" veth-b
+# its own pin directory: the pins come before the attach, so in the first
+# attach's directory the second would stop at BPF_OBJ_PIN, before the kernel
+record ebusy xdp "$XDP_OBJ" veth-b --pin "$PIN_EBUSY"
 check "ebusy: refused" test "$?" -ne 0
 extack_caller=$(awk '/netlink:netlink_extack/ { e = 1; next }
 	e && NF == 1 && $1 !~ /netlink_extack/ { print $1; exit }' "$TMP/ebusy.stacks" | sed 's/\.isra\.[0-9]*$//')

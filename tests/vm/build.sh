@@ -20,7 +20,7 @@ newest() {
 	apt-cache search --names-only "^linux-image-$KVER\.[0-9]+-[0-9]+-amd64-unsigned\$" |
 		cut -d' ' -f1 | sort -V | tail -1
 }
-pkg=$(cat "$OUT/pkg" 2>/dev/null)
+pkg=$(cat "$OUT/pkg" 2>/dev/null || true)   # none yet on a fresh clone (set -e)
 if [ -z "$pkg" ] || [ -n "${VM_REFRESH:-}" ] || [ ! -f "$OUT/vmlinuz" ]; then
 	pkg=$(newest)
 	# package lists never fetched on this machine: once
