@@ -164,7 +164,7 @@ echo "== SIGKILL after a timed delay"
 swept=0 dirty=0
 for ms in $(seq 0 25); do
 	snap
-	in_b "$RL" xdp "$XDP_OBJ" veth-b --pin "$X" >/dev/null 2>&1 &
+	"${B[@]}" "$RL" xdp "$XDP_OBJ" veth-b --pin "$X" >/dev/null 2>&1 &   # nsenter execs rawload: $! is its pid
 	pid=$!
 	sleep "$(printf '0.%03d' "$ms")"
 	kill -9 "$pid" 2>/dev/null
