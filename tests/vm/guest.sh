@@ -23,8 +23,16 @@ ln -sf /proc/self/fd/0 /dev/stdin; ln -sf /proc/self/fd/1 /dev/stdout; ln -sf /p
 mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts
 mount -t tmpfs shm /dev/shm
+# a checkout under /tmp or /run (CI clones anywhere) would vanish under the
+# tmpfs mounts below: keep it reachable at the same path
+case "$TOP/" in
+/tmp/*|/run/*) mkdir -p /rl-top && mount --bind "$TOP" /rl-top ;;
+esac
 mount -t tmpfs tmp /tmp
 mount -t tmpfs run /run
+if mountpoint -q /rl-top 2>/dev/null; then
+	mkdir -p "$TOP" && mount --bind /rl-top "$TOP"
+fi
 mkdir -p /run/netns
 mount -t bpf bpf /sys/fs/bpf
 mount -t cgroup2 cgroup2 /sys/fs/cgroup
