@@ -323,7 +323,6 @@ int cmd_xdp(int argc, char **argv, struct cli *cli)
 		printf(" with XDP link id %u, pinned at %s/link_xdp", link_id, pin_dir);
 	printf("\n");
 	printf("pinned under %s; undo with: rawload detach xdp %s\n", pin_dir, pos[1]);
-	rl_undo_forget(&undo);
 	rc = EXIT_OK;
 out_unload:
 	if (rc != EXIT_OK) {
