@@ -18,8 +18,8 @@
 #   xdp           rawload xdp bpf/xdp_drop_ping.bpf.o (native XDP on veth)
 #   xdp-bare      rawload xdp tools/bench/xdp_bare.bpf.c (XDP_DROP, no parsing)
 #   xdp-generic   rawload xdp bpf/xdp_drop_ping.bpf.o --mode skb (generic XDP)
-#   tc            rawload tc bpf/tc_drop_ping.bpf.o (cls_bpf, rtnetlink)
-#   tcx           rawload tc bpf/tc_drop_ping.bpf.o --link (tcx link)
+#   tc            rawload tc tools/bench/tc_drop_reply.bpf.c (ingress cls_bpf, rtnetlink)
+#   tcx           the same with --link (a tcx link)
 #   iptables      iptables-legacy -t raw -A PREROUTING -p icmp --icmp-type echo-reply -j DROP
 #   nft           nft: a filter chain at prerouting priority raw, icmp echo-reply drop
 # (tc/tcx only where `rawload tc` exists, tcx where the kernel takes it.)
@@ -51,6 +51,8 @@ rm -f "$DATA"/*.txt
 [ -x "$RAWLOAD" ] || die "build rawload first (make)"
 build_c xdpgen
 build_bpf "$BENCH_DIR/xdp_bare.bpf.c" "$OUT/xdp_bare.bpf.o"
+# tc_drop_ping drops echo requests (egress); these are echo replies at ingress
+build_bpf "$BENCH_DIR/tc_drop_reply.bpf.c" "$OUT/tc_drop_reply.bpf.o"
 
 if ! command -v $IPT >/dev/null || ! command -v nft >/dev/null || ! command -v ethtool >/dev/null; then
 	echo "xdp_drop_rate: installing iptables nftables ethtool (apt-get)" >&2
@@ -66,10 +68,6 @@ if "$RAWLOAD" tc --help >/dev/null 2>&1; then
 else
 	NOTES+=("tc: skipped, this rawload has no \`tc\` command.")
 fi
-# TODO: bpf/tc_drop_ping drops echo REQUESTS (egress use), so on these echo
-# replies tc/tcx show the hook + program cost with every frame passed on to IP
-# (dropped 0%), not a drop; an ingress echo-reply variant is still to write.
-NOTES+=("tc/tcx: bpf/tc_drop_ping.bpf.o drops echo requests, so here it passes every echo reply to IP: the row is tc hook + program + IP input, not a drop.")
 VARIANTS="$VARIANTS iptables nft"
 
 bench_netns "$S"
@@ -98,21 +96,26 @@ find_napi() {
 	[ -n "$t" ] || die "no schedstat for $NAPI"
 }
 
+# (no python here: on a loaded VM its start-up alone is a few hundred ms)
 rx_packets() {
-	ip -n "$R" -s -j link show "$RDEV" |
-		python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["stats64"]["rx"]["packets"])'
+	ip -n "$R" -s link show "$RDEV" | awk '/RX:/ { getline; print $2; exit }'
 }
 
-# percpu_key0 PINNED-MAP: key 0 of a per-CPU u64 array, summed over CPUs
+# percpu_key0 PINNED-MAP: key 0 of a per-CPU u64 array, summed over CPUs.
+# bpftool prints '"value": N' per CPU where the map has BTF, else
+# 'value (CPU NN): b0 b1 .. b7' (little-endian hex bytes).
 percpu_key0() {
-	bpftool -j map lookup pinned "$1" key 0 0 0 0 | python3 -c '
-import json, sys
-e = json.load(sys.stdin)
-t = 0
-for v in e.get("values", []):
-    x = v["value"]
-    t += int(x) if not isinstance(x, list) else int.from_bytes(bytes(int(b, 0) for b in x), "little")
-print(t)'
+	bpftool map lookup pinned "$1" key 0 0 0 0 | awk -v H=0123456789abcdef '
+	/"value": [0-9]+/ { t += $2 }
+	/^value \(CPU/ {
+		v = 0
+		for (i = NF; i >= 4; i--) {
+			hi = index(H, substr($i, 1, 1)) - 1
+			v = v * 256 + hi * 16 + index(H, substr($i, 2, 1)) - 1
+		}
+		t += v
+	}
+	END { printf "%.0f\n", t }'
 }
 
 dropped() { # the variant's own drop counter
@@ -132,8 +135,8 @@ setup() {
 	xdp) "${in[@]}" "$RAWLOAD" xdp "$ROOT/bpf/xdp_drop_ping.bpf.o" "$RDEV" --pin "$PIN" >/dev/null ;;
 	xdp-bare) "${in[@]}" "$RAWLOAD" xdp "$OUT/xdp_bare.bpf.o" "$RDEV" --pin "$PIN" >/dev/null ;;
 	xdp-generic) "${in[@]}" "$RAWLOAD" xdp "$ROOT/bpf/xdp_drop_ping.bpf.o" "$RDEV" --mode skb --pin "$PIN" >/dev/null ;;
-	tc) "${in[@]}" "$RAWLOAD" tc "$ROOT/bpf/tc_drop_ping.bpf.o" "$RDEV" --pin "$PIN" >/dev/null ;;
-	tcx) "${in[@]}" "$RAWLOAD" tc "$ROOT/bpf/tc_drop_ping.bpf.o" "$RDEV" --link --pin "$PIN" >/dev/null ;;
+	tc) "${in[@]}" "$RAWLOAD" tc "$OUT/tc_drop_reply.bpf.o" "$RDEV" --ingress --pin "$PIN" >/dev/null ;;
+	tcx) "${in[@]}" "$RAWLOAD" tc "$OUT/tc_drop_reply.bpf.o" "$RDEV" --ingress --link --pin "$PIN" >/dev/null ;;
 	iptables) ip netns exec "$R" $IPT -t raw -A $IPT_RULE ;;
 	nft) ip netns exec "$R" nft -f - <<-EOF
 		table inet rlb {
