@@ -12,7 +12,9 @@
 # rawload's optional paths are feature-detected from its --help; bpftool, ip
 # and tc are measured regardless.  Whole-process time by runstat (fork/exec/
 # wait4, inside the netns), RUNS interleaved samples (default 15, QUICK=1: 3)
-# after one warm-up, detached (not timed) between samples; medians.
+# after one warm-up, detached (not timed) between samples; medians.  Each
+# link path is also given as a ratio to rawload's own netlink / PROG_ATTACH
+# path: the tools here have no link path to compare it with.
 . "$(dirname "$0")/common.sh"
 need_root attach_cost.sh
 bench_report attach_cost
@@ -77,23 +79,36 @@ md "## Attach paths: load + attach, whole process"
 md ""
 md "$(machine_facts); $($BPFTOOL version | head -1), $(ip -V), $(tc -V 2>&1 | head -1)."
 md "Median of $RUNS runs (runstat, inside a netns), interleaved, detached between runs (not timed)."
-md "ratio = rawload / the tool on the same line."
+md "ratio = rawload / the reference on the same line.  bpftool $($BPFTOOL version | awk '{ print $NF; exit }'), ip and tc"
+md "attach only through rtnetlink / BPF_PROG_ATTACH (bpftool learned tcx links in 7.3), so a link row is"
+md "compared with their way of doing the same, and with rawload's own netlink path in the same run."
 md ""
-md "| attach | rawload path | rawload ms | other | other ms | ratio | failed (rl / other) |"
+md "| attach | rawload path | rawload ms | reference | reference ms | ratio | failed (rl / ref) |"
 md "|---|---|---|---|---|---|---|"
-line() { # line WHAT RL-LABEL RL-TEXT OTHER-LABEL OTHER-TEXT
+line() { # line WHAT RL-LABEL RL-TEXT REF-LABEL REF-TEXT
 	local a b
 	if [ ! -f "$DATA/$2.txt" ]; then
 		md "| $1 | $3 | not in this rawload | $5 | $(fmt_ms "$(med "$4")") | | |"
 		return
 	fi
+	if [ ! -f "$DATA/$4.txt" ]; then
+		md "| $1 | $3 | $(fmt_ms "$(med "$2")") | $5 | not in this rawload | | |"
+		return
+	fi
 	a=$(med "$2") b=$(med "$4")
 	md "| $1 | $3 | $(fmt_ms "$a") | $5 | $(fmt_ms "$b") | **$(ratio "$a" "$b")x** | $(fails "$2") / $(fails "$4") |"
 }
-line "XDP on veth" rl-xdp "netlink (IFLA_XDP)" bpftool-xdp "bpftool prog load + net attach"
+BT_XDP="bpftool prog load + net attach"
+BT_CG="bpftool loadall + prog attach + cgroup attach"
+TC_TC="tc qdisc add + tc filter add bpf da"
+line "XDP on veth" rl-xdp "netlink (IFLA_XDP)" bpftool-xdp "$BT_XDP"
 line "XDP on veth" rl-xdp "netlink (IFLA_XDP)" ip-xdp "ip link set xdp obj"
-line "XDP on veth" rl-xdp-link "link (--link)" bpftool-xdp "bpftool prog load + net attach"
-line "cgroup sockops + sk_msg" rl-cg "BPF_PROG_ATTACH" bpftool-cg "bpftool loadall + prog attach + cgroup attach"
-line "cgroup sockops + sk_msg" rl-cg-link "link (--link)" bpftool-cg "bpftool loadall + prog attach + cgroup attach"
-line "tc ingress" rl-tc "netlink (clsact + cls_bpf)" tc-tc "tc qdisc add + tc filter add bpf da"
-line "tc ingress" rl-tcx "tcx link (--link)" tc-tc "tc qdisc add + tc filter add bpf da"
+line "XDP on veth" rl-xdp-link "link (--link)" bpftool-xdp "$BT_XDP"
+line "XDP on veth" rl-xdp-link "link (--link)" ip-xdp "ip link set xdp obj"
+line "XDP on veth" rl-xdp-link "link (--link)" rl-xdp "rawload netlink (IFLA_XDP)"
+line "cgroup sockops + sk_msg" rl-cg "BPF_PROG_ATTACH" bpftool-cg "$BT_CG"
+line "cgroup sockops + sk_msg" rl-cg-link "link (--link)" bpftool-cg "$BT_CG"
+line "cgroup sockops + sk_msg" rl-cg-link "link (--link)" rl-cg "rawload BPF_PROG_ATTACH"
+line "tc ingress" rl-tc "netlink (clsact + cls_bpf)" tc-tc "$TC_TC"
+line "tc ingress" rl-tcx "tcx link (--link)" tc-tc "$TC_TC"
+line "tc ingress" rl-tcx "tcx link (--link)" rl-tc "rawload netlink (clsact + cls_bpf)"
