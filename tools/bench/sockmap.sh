@@ -14,7 +14,7 @@
 # CPUs     same (client and server on CPU 0) and cross (server 1, client 0)
 # ROUNDS rounds, the three sides interleaved shape by shape; min / median /
 # max per side, ratio of medians to plain TCP.  DUR seconds per run (default
-# 1.5, QUICK=1: 0.2), ROUNDS (default 3, QUICK=1: 1).  EAGAIN from blocking
+# 1.5, QUICK=1: 0.1), ROUNDS (default 3, QUICK=1: 1).  EAGAIN from blocking
 # reads with a redirect on is counted (a known kernel behaviour, SPEC §6).
 # See sockmap_4k.sh for why small writes can lose on one CPU.
 . "$(dirname "$0")/common.sh"
@@ -22,7 +22,7 @@
 need_root sockmap.sh
 bench_report sockmap
 
-DUR=${DUR:-$([ "$QUICK" = 1 ] && echo 0.2 || echo 1.5)}
+DUR=${DUR:-$([ "$QUICK" = 1 ] && echo 0.1 || echo 1.5)}
 ROUNDS=${ROUNDS:-$([ "$QUICK" = 1 ] && echo 1 || echo 3)}
 DATA=$OUT/sockmap
 mkdir -p "$DATA"
@@ -48,17 +48,30 @@ for ((r = 0; r < ROUNDS; r++)); do
 	done
 done
 
-# sm_stat M S PLACE SIDE FIELD min|med|max|sum
+# One pass over the runs: per (shape, size, place, side) the rate's min,
+# median and max and the EAGAIN total, kept in STAT["m s place side"]
+# (a pipeline per table cell cost seconds on this VM).
+declare -A STAT
+while read -r m s p d mn med mx eag; do
+	STAT["$m $s $p $d"]="$mn $med $mx $eag"
+done < <(awk '{ r = e = ""
+		for (i = 5; i < NF; i++) { if ($i == "rate") r = $(i + 1); if ($i == "eagain") e = $(i + 1) }
+		if (r != "") print $1, $2, $3, $4, r, e + 0 }' "$DATA/runs.txt" |
+	sort -k1,1 -k2,2n -k3,3 -k4,4 -k5,5g |
+	awk 'function flush() { if (n) print key, v[1], (n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2), v[n], eag; n = 0; eag = 0 }
+		{ k = $1 " " $2 " " $3 " " $4; if (k != key) { flush(); key = k } v[++n] = $5; eag += $6 }
+		END { flush() }')
+
+# sm_stat M S PLACE SIDE rate|eagain min|med|max|sum ("nan" when there was no run)
 sm_stat() {
-	awk -v m="$1" -v s="$2" -v p="$3" -v d="$4" -v k="$5" \
-		'$1 == m && $2 == s && $3 == p && $4 == d {
-			for (i = 5; i < NF; i++) if ($i == k) { print $(i + 1); break } }' "$DATA/runs.txt" |
-		case $6 in
-		min) sort -g | head -1 ;;
-		max) sort -g | tail -1 ;;
-		sum) awk '{ t += $1 } END { print t + 0 }' ;;
-		*) median ;;
-		esac
+	local st
+	read -ra st <<<"${STAT["$1 $2 $3 $4"]:-nan nan nan 0}"
+	case $5:$6 in
+	eagain:*) echo "${st[3]}" ;;
+	*:min) echo "${st[0]}" ;;
+	*:max) echo "${st[2]}" ;;
+	*) echo "${st[1]}" ;;
+	esac
 }
 
 human() { # human SIZE
@@ -92,13 +105,25 @@ for shape in $SHAPES; do
 done
 
 md ""
+# the crossover: the smallest write size from which the redirect's median
+# beats plain TCP at every larger size measured too
 for pn in same cross; do
-	win=
+	win= wins= loses=
 	for shape in $SHAPES; do
 		IFS=: read -r m s <<<"$shape"
 		[ "$m" = bulk ] || continue
-		awk -v a="$(sm_stat "$m" "$s" "$pn" on rate med)" -v b="$(sm_stat "$m" "$s" "$pn" off rate med)" \
-			'BEGIN { exit !(b > 0 && a > b) }' && { win=$(human "$s"); break; }
+		if awk -v a="$(sm_stat "$m" "$s" "$pn" on rate med)" -v b="$(sm_stat "$m" "$s" "$pn" off rate med)" \
+			'BEGIN { exit !(b > 0 && a > b) }'; then
+			wins="$wins, $(human "$s")"
+			[ -n "$win" ] || win=$(human "$s")
+		else
+			loses="$loses, $(human "$s")"
+			win=
+		fi
 	done
-	md "Bulk, $pn CPU: the redirect's median beats plain TCP from ${win:-no measured} write size${win:+ up}."
+	if [ -n "$win" ]; then
+		md "Bulk, $pn CPU: the redirect's median beats plain TCP from $win writes up${loses:+ (loses at ${loses#, })}."
+	else
+		md "Bulk, $pn CPU: no write size from which the redirect's median beats plain TCP at every larger size${wins:+ (wins at ${wins#, }, loses at ${loses#, })}."
+	fi
 done
