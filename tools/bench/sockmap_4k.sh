@@ -17,13 +17,13 @@
 # slept), TcpExtTCPAutoCorking (small writes TCP merged into a pending skb).
 # Then a write-size sweep (1..64 KiB, off vs on) and rr 64 B with on-apply
 # (the prototype must not cost request/response anything).
-# DUR (default 1.5 s, QUICK=1: 0.2), ROUNDS (default 3, QUICK=1: 1), interleaved.
+# DUR (default 1.5 s, QUICK=1: 0.1), ROUNDS (default 3, QUICK=1: 1), interleaved.
 . "$(dirname "$0")/common.sh"
 . "$(dirname "$0")/sockmap_lib.sh"
 need_root sockmap_4k.sh
 bench_report sockmap_4k
 
-DUR=${DUR:-$([ "$QUICK" = 1 ] && echo 0.2 || echo 1.5)}
+DUR=${DUR:-$([ "$QUICK" = 1 ] && echo 0.1 || echo 1.5)}
 ROUNDS=${ROUNDS:-$([ "$QUICK" = 1 ] && echo 1 || echo 3)}
 DATA=$OUT/sockmap_4k
 mkdir -p "$DATA"
