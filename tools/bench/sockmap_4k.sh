@@ -83,19 +83,36 @@ for ((r = 0; r < ROUNDS; r++)); do
 	done
 done
 
-# med_of FILE LABEL WHAT: median over the lines labelled LABEL of one figure
-# computed from sockperf's named fields
-med_of() {
-	awk -v l="$2" -v e="$3" '$1 == l {
+# Every figure's median per label, in one pass per file (a pipeline per
+# table cell cost seconds on this VM): MED["FILE LABEL WHAT"], WHAT one of
+# rate, bpr (bytes per read), wpreempt, rsleep, autocork (per second), eagain.
+declare -A MED
+load_meds() { # load_meds FILE [$1:$2]: with the second argument, label = fields 1 and 2
+	local f l w v
+	while read -r l w v; do
+		MED["$1 $l $w"]=$v
+	done < <(awk -v lab="${2:-\$1}" '{
 		for (i = 2; i < NF; i++) f[$i] = $(i + 1)
 		split(f["csw_c"], c, "/"); split(f["csw_s"], s, "/")
-		if (e == "rate") v = f["rate"]
-		else if (e == "bpr") v = f["reads_s"] ? f["bytes"] / f["reads_s"] : 0
-		else if (e == "wpreempt") v = c[2] / f["secs"]
-		else if (e == "rsleep") v = s[1] / f["secs"]
-		else if (e == "autocork") v = f["autocork"] / f["secs"]
-		else if (e == "eagain") v = f["eagain"]
-		print v }' "$1" | median
+		l = (lab == "$1") ? $1 : $1 ":" $2
+		print l, "rate", f["rate"]
+		print l, "bpr", f["reads_s"] ? f["bytes"] / f["reads_s"] : 0
+		print l, "wpreempt", c[2] / f["secs"]
+		print l, "rsleep", s[1] / f["secs"]
+		print l, "autocork", f["autocork"] / f["secs"]
+		print l, "eagain", f["eagain"] + 0 }' "$1" |
+		sort -k1,1 -k2,2 -k3,3g |
+		awk 'function flush() { if (n) print key, (n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2); n = 0 }
+			{ k = $1 " " $2; if (k != key) { flush(); key = k } v[++n] = $3 }
+			END { flush() }')
+}
+load_meds "$DATA/variants.txt"
+load_meds "$DATA/sizes.txt" '$1:$2' # "SIZE SIDE fields": label SIZE:SIDE
+load_meds "$DATA/rr.txt"
+
+# med_of FILE LABEL WHAT: the median, "nan" without a run
+med_of() {
+	echo "${MED["$1 $2 $3"]:-nan}"
 }
 
 OFF=$(med_of "$DATA/variants.txt" off rate)
@@ -118,11 +135,10 @@ md ""
 md "| write size | off MB/s | on MB/s | on/off | bytes per read() off / on |"
 md "|---|---|---|---|---|"
 for s in $SIZES; do
-	awk -v s="$s" '$1 == s { $1 = ""; print }' "$DATA/sizes.txt" >"$DATA/.size"
-	off=$(med_of "$DATA/.size" off rate)
-	on=$(med_of "$DATA/.size" on rate)
+	off=$(med_of "$DATA/sizes.txt" "$s:off" rate)
+	on=$(med_of "$DATA/sizes.txt" "$s:on" rate)
 	md "| $s | $(printf %.0f "$off") | $(printf %.0f "$on") | **$(ratio "$on" "$off")x** |" \
-		"$(printf %.0f "$(med_of "$DATA/.size" off bpr)") / $(printf %.0f "$(med_of "$DATA/.size" on bpr)") |"
+		"$(printf %.0f "$(med_of "$DATA/sizes.txt" "$s:off" bpr)") / $(printf %.0f "$(med_of "$DATA/sizes.txt" "$s:on" bpr)") |"
 done
 
 md ""
