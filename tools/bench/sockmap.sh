@@ -108,7 +108,7 @@ md ""
 # the crossover: the smallest write size from which the redirect's median
 # beats plain TCP at every larger size measured too
 for pn in same cross; do
-	win= wins= loses=
+	win="" wins="" loses=""
 	for shape in $SHAPES; do
 		IFS=: read -r m s <<<"$shape"
 		[ "$m" = bulk ] || continue

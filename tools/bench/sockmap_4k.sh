@@ -87,14 +87,14 @@ done
 # table cell cost seconds on this VM): MED["FILE LABEL WHAT"], WHAT one of
 # rate, bpr (bytes per read), wpreempt, rsleep, autocork (per second), eagain.
 declare -A MED
-load_meds() { # load_meds FILE [$1:$2]: with the second argument, label = fields 1 and 2
-	local f l w v
+load_meds() { # load_meds FILE [pair]: with "pair", the label is fields 1 and 2 joined by ":"
+	local l w v
 	while read -r l w v; do
 		MED["$1 $l $w"]=$v
-	done < <(awk -v lab="${2:-\$1}" '{
+	done < <(awk -v pair="${2:-}" '{
 		for (i = 2; i < NF; i++) f[$i] = $(i + 1)
 		split(f["csw_c"], c, "/"); split(f["csw_s"], s, "/")
-		l = (lab == "$1") ? $1 : $1 ":" $2
+		l = (pair == "pair") ? $1 ":" $2 : $1
 		print l, "rate", f["rate"]
 		print l, "bpr", f["reads_s"] ? f["bytes"] / f["reads_s"] : 0
 		print l, "wpreempt", c[2] / f["secs"]
@@ -107,7 +107,7 @@ load_meds() { # load_meds FILE [$1:$2]: with the second argument, label = fields
 			END { flush() }')
 }
 load_meds "$DATA/variants.txt"
-load_meds "$DATA/sizes.txt" '$1:$2' # "SIZE SIDE fields": label SIZE:SIDE
+load_meds "$DATA/sizes.txt" pair # "SIZE SIDE fields": label SIZE:SIDE
 load_meds "$DATA/rr.txt"
 
 # med_of FILE LABEL WHAT: the median, "nan" without a run
