@@ -124,6 +124,6 @@ for pn in same cross; do
 	if [ -n "$win" ]; then
 		md "Bulk, $pn CPU: the redirect's median beats plain TCP from $win writes up${loses:+ (loses at ${loses#, })}."
 	else
-		md "Bulk, $pn CPU: no write size from which the redirect's median beats plain TCP at every larger size${wins:+ (wins at ${wins#, }, loses at ${loses#, })}."
+		md "Bulk, $pn CPU: no write size from which the redirect's median beats plain TCP at every larger size${wins:+ (wins at ${wins#, }; loses at ${loses#, })}."
 	fi
 done
