@@ -68,6 +68,46 @@ check_eq "no xdp link created" "$(xdp_links_on "$IFB")" ""
 out=$(in_b "$RL" detach xdp veth-b --pin "$PIN/n" 2>&1)
 check_eq "netlink detach" "$?" 0
 
+echo "== load-then-attach: rawload load, then xdp --pinned (path, dir, id:N; netlink and --link)"
+out=$(in_b "$RL" load "$XDP_OBJ" --pin "$PIN/lab" 2>&1)
+check_eq "load --pin" "$?" 0
+PROG=$(bpftool -j prog show pinned "$PIN/lab/xdp_drop_ping" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+pinned_walk() { # REF [--link]
+	local ref=$1; shift
+	out=$(in_b "$RL" xdp --pinned "$ref" veth-b "$@" 2>&1); rc=$?
+	check_eq "xdp --pinned $ref $*: exit" "$rc" 0
+	check_contains "xdp --pinned $ref $*: the loaded program" "$out" "prog id $PROG, already loaded"
+	check "xdp --pinned $ref $*: recorded under lab/xdp_$IFB" test -e "$PIN/lab/xdp_$IFB/xdp_drop_ping"
+	check_eq "xdp --pinned $ref $*: pings dropped" "$(replies 3)" 0
+	if [ "${1:-}" = --link ]; then
+		check "xdp --pinned $ref --link: link pinned in the record" test -e "$PIN/lab/xdp_$IFB/link_xdp"
+		check "xdp --pinned $ref --link: bpftool shows the link" test -n "$(xdp_links_on "$IFB")"
+	fi
+	out=$(in_b "$RL" detach xdp veth-b --pin "$PIN/lab" 2>&1); rc=$?
+	check_eq "detach after --pinned $ref $*: exit" "$rc" 0
+	check_contains "detach after --pinned $ref $*: program stays, its pin holds it" "$out" \
+		"program id $PROG 'xdp_drop_ping' stays loaded"
+	check "detach after --pinned $ref $*: record gone" test ! -e "$PIN/lab/xdp_$IFB"
+	check "detach after --pinned $ref $*: load's pins kept" test -e "$PIN/lab/xdp_drop_ping" -a -e "$PIN/lab/xdp_stats"
+	check_eq "detach after --pinned $ref $*: pings answered" "$(replies 2)" 2
+	check_eq "detach after --pinned $ref $*: no xdp link" "$(xdp_links_on "$IFB")" ""
+}
+pinned_walk "$PIN/lab/xdp_drop_ping"
+pinned_walk "$PIN/lab" --link
+pinned_walk "id:$PROG"
+pinned_walk "id:$PROG" --link --mode skb
+out=$(in_b "$RL" xdp --pinned "$PIN/lab/xdp_stats" veth-b 2>&1); rc=$?
+check_eq "--pinned a map: refused" "$rc" 1
+check_contains "--pinned a map: one line" "$out" "is a map"
+TCP=$(in_b "$RL" load "$TOP/bpf/tc_drop_ping.bpf.o" --pin "$PIN/tcl" 2>&1 | awk '$2 == "SCHED_CLS" { print $3 }')
+out=$(in_b "$RL" xdp --pinned "id:$TCP" veth-b 2>&1); rc=$?
+check_eq "--pinned a tc program: refused" "$rc" 1
+check_contains "--pinned a tc program: names its type" "$out" "is a SCHED_CLS program, not XDP"
+check "refusals: no record left" test ! -e "$PIN/lab/xdp_$IFB" -a ! -e "/sys/fs/bpf/rawload/prog_$TCP"
+rm -rf "$PIN/tcl"
+rm -rf "$PIN/lab"
+check_eq "unpinning the load frees the program" "$(bpftool prog show id "$PROG" >/dev/null 2>&1 || echo gone)" gone
+
 echo "== SIGKILL before the link is pinned leaves nothing attached"
 # the pin is BPF_OBJ_PIN right after BPF_LINK_CREATE: stop rawload there
 in_b strace -f -qq -e trace=bpf -e inject=bpf:error=EINTR:signal=SIGKILL:when=$(
