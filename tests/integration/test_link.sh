@@ -38,6 +38,35 @@ LINK=$(xdp_links_on "$IFB")
 check "bpftool link list shows an xdp link on veth-b" test -n "$LINK"
 check_eq "pings dropped" "$(replies 3)" 0
 
+echo "== show --links lists every link, as bpftool link list does"
+b1=$(bpftool link list -j 2>/dev/null); ours=$(in_b "$RL" show --links --json 2>&1); b2=$(bpftool link list -j 2>/dev/null)
+cmp=$(python3 - "$b1" "$ours" "$b2" <<'PY'
+import json, sys
+b1, ours, b2 = (json.loads(a) for a in sys.argv[1:])
+ours = {l["id"]: l for l in ours["links"]}
+stable = {l["id"]: l for l in b1 if any(m["id"] == l["id"] for m in b2)}
+either = {l["id"] for l in b1 + b2}
+bad = []
+for i, l in stable.items():
+    o = ours.get(i)
+    if not o:
+        bad.append(f"link {i} missing")
+    elif o["prog_id"] != l["prog_id"]:
+        bad.append(f"link {i}: prog {o['prog_id']} vs {l['prog_id']}")
+    elif isinstance(l["type"], str) and o["type"] != l["type"]:
+        bad.append(f"link {i}: type {o['type']} vs {l['type']}")
+bad += [f"link {i} unknown to bpftool" for i in ours if i not in either]
+print("; ".join(bad) if bad else f"ok {len(stable)}")
+PY
+)
+check_contains "show --links --json matches bpftool link list -j (ids, types, prog ids)" "$cmp" "ok "
+check "show --links has links to compare" test "$cmp" != "ok 0"
+links=$(in_b "$RL" show --links 2>&1)
+check_contains "show --links: our XDP link, its program and device" "$links" "link $LINK: xdp  prog"
+check_contains "show --links: the device in this netns" "$links" "(veth-b)"
+check_contains "show --links from another netns: not named after a device there" \
+	"$("$RL" show --links 2>&1 | grep "^link $LINK:")" "another network namespace"
+
 echo "== netlink attach meets the link"
 out=$(in_b "$RL" xdp "$XDP_OBJ" veth-b --pin "$PIN/y" 2>&1); rc=$?
 check_eq "netlink attach refused" "$rc" 1

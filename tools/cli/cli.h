@@ -166,6 +166,9 @@ int cli_xdp_attach_link(int prog_fd, const char *prog_name, const char *dev, int
 int cli_xdp_pinned(const char *ref, const char *dev, const char *mode_s, bool link, bool replace,
 		   const char *pin);
 
+/* links_show.c: `rawload show --links`, every BPF link like `bpftool link list` */
+int cli_show_links(const struct cli *cli);
+
 /* tools/cli/detach_tc.c */
 int cli_detach_tc(int argc, char **argv, struct cli *cli);
 
