@@ -46,20 +46,21 @@ static bool is_record(const char *dir)
 	return *base && strspn(base, "0123456789") == strlen(base);
 }
 
-/* The directory of a pin of program id on the bpffs mount (not a record of
- * another attach of it).  true and out set when there is one. */
-static bool pinned_dir(uint32_t id, char out[PATH_MAX])
+/* A pin of program id on the bpffs mount (not in a record of another
+ * attach of it): true and its path in out when there is one. */
+static bool pinned_at(uint32_t id, char out[PATH_MAX])
 {
 	static char pins[8][PATH_MAX];   /* static: 32 KiB */
-	char mnt[PATH_MAX];
+	char mnt[PATH_MAX], dir[PATH_MAX];
 	int n;
 
 	if (rl_bpffs_mount_root(mnt))
 		return false;
 	n = rl_find_pins_for_id(mnt, id, false, pins, 8);
 	for (int i = 0; i < n && i < 8; i++) {
-		*strrchr(pins[i], '/') = '\0';
-		if (!is_record(pins[i])) {
+		snprintf(dir, sizeof(dir), "%.4095s", pins[i]);
+		*strrchr(dir, '/') = '\0';
+		if (!is_record(dir)) {
 			snprintf(out, PATH_MAX, "%.4095s", pins[i]);
 			return true;
 		}
@@ -77,10 +78,10 @@ static int record_dir(const struct rl_prog_ref *r, const char *pin, int ifindex,
 	if (pin) {
 		snprintf(parent, sizeof(parent), "%s", pin);
 		rl_path_trim_slashes(parent);
-	} else if (r->pin_dir[0]) {
-		snprintf(parent, sizeof(parent), "%s", r->pin_dir);
-	} else if (pinned_dir(r->id, parent)) {
-		/* id:N of a pinned program: beside its pin, as for the path */
+	} else if (r->pin_path[0]) {
+		/* beside the program's pin (for id:N, the one found on bpffs) */
+		snprintf(parent, sizeof(parent), "%s", r->pin_path);
+		*strrchr(parent, '/') = '\0';
 	} else {
 		if (rl_bpffs_ensure(mnt, sizeof(mnt), &mounted, &d))
 			return cli_fail("bpffs", &d);
@@ -180,6 +181,8 @@ int cli_xdp_pinned(const char *ref, const char *dev, const char *mode_s, bool li
 	/* the program and its type first: a wrong REF changes nothing */
 	if (rl_prog_ref_open(ref, BPF_PROG_TYPE_XDP, &r, &d))
 		return cli_fail("--pinned", &d);
+	if (!r.pin_path[0])
+		pinned_at(r.id, r.pin_path);   /* id:N: is it pinned somewhere? */
 	if (record_dir(&r, pin, ifindex, want) || cli_prepare_pin_dir(want, NULL, dir, &undo))
 		goto out;
 	if (record_in_use(dir, dev) || cli_pin_dir_begin(dir, RL_PENDING_XDP, ifindex, &undo))
