@@ -6,6 +6,7 @@
  * holders.c's search (holders_internal.h). */
 #include "holders.h"
 #include "holders_internal.h"
+#include "link_list.h"
 
 #include "bpf_objects.h"
 #include "object.h"   /* RL_BPF_TCX_* */
@@ -61,38 +62,19 @@ void rl_holders_add_tc_filters(struct holders *hs)
 	if_freenameindex(ifs);
 }
 
-const char *rl_link_type_name(uint32_t type)
+/* What a link is attached to, from its decoded info (link_list.c). */
+static void link_target(const struct rl_link_desc *l, char *out, size_t len)
 {
-	static const char *const names[] = {
-		"unspec", "raw_tracepoint", "tracing", "cgroup", "iter", "netns", "xdp",
-		"perf_event", "kprobe_multi", "struct_ops", "netfilter", "tcx", "uprobe_multi",
-		"netkit", "sockmap",
-	};
-
-	return type < sizeof(names) / sizeof(names[0]) ? names[type] : "link";
-}
-
-/* What a link is attached to, from its info (the union after prog_id). */
-static void link_target(int fd, const struct bpf_link_info *li, char *out, size_t len)
-{
-	const uint32_t *u = (const uint32_t *)((const char *)li + offsetof(struct bpf_link_info, raw_tracepoint));
-	char ifname[IF_NAMESIZE] = "?", tp[128] = "";
+	char ifname[IF_NAMESIZE] = "?";
 
 	out[0] = '\0';
-	if (li->type == BPF_LINK_TYPE_RAW_TRACEPOINT) {
-		struct bpf_link_info again = { 0 };
-		uint32_t n = sizeof(again);
-
-		again.raw_tracepoint.tp_name = (uint64_t)(uintptr_t)tp;
-		again.raw_tracepoint.tp_name_len = sizeof(tp);
-		if (!rl_sys_obj_info(fd, &again, &n))
-			snprintf(out, len, "%s", tp);
-	} else if (li->type == RL_BPF_LINK_TYPE_TCX) {
-		/* struct { __u32 ifindex; __u32 attach_type; } tcx (Linux 6.6) */
-		if_indextoname(u[0], ifname);
-		snprintf(out, len, "%s %s", ifname, u[1] == RL_BPF_TCX_INGRESS ? "ingress" : "egress");
-	} else if (li->type == BPF_LINK_TYPE_XDP) {
-		if_indextoname(u[0], ifname);
+	if (l->type == RL_LINK_RAW_TP) {
+		snprintf(out, len, "%s", l->name);
+	} else if (l->type == RL_LINK_TCX) {
+		if_indextoname(l->ifindex, ifname);
+		snprintf(out, len, "%s %s", ifname, l->attach_type == RL_BPF_TCX_INGRESS ? "ingress" : "egress");
+	} else if (l->type == RL_LINK_XDP) {
+		if_indextoname(l->ifindex, ifname);
 		snprintf(out, len, "%s", ifname);
 	}
 }
@@ -102,18 +84,17 @@ void rl_holders_add_links(struct holders *hs)
 	uint32_t id = 0;
 
 	while (!rl_sys_link_get_next_id(id, &id)) {
-		uint64_t buf[32] = { 0 };   /* bpf_link_info and the newer members after it */
-		struct bpf_link_info *li = (struct bpf_link_info *)buf;
-		uint32_t n = sizeof(buf);
+		struct rl_link_desc l;
 		struct rl_holder *h;
 		int fd = rl_sys_link_get_fd_by_id(id);
 
 		if (fd < 0)
 			continue;
-		if (!rl_sys_obj_info(fd, li, &n) && li->prog_id == hs->obj.id && (h = rl_holders_add(hs, RL_HOLD_LINK))) {
-			h->id = li->id;
-			h->slot = li->type;
-			link_target(fd, li, h->path, sizeof(h->path));
+		if (!rl_link_describe_fd(fd, &l, NULL) && l.prog_id == hs->obj.id &&
+		    (h = rl_holders_add(hs, RL_HOLD_LINK))) {
+			h->id = l.id;
+			h->slot = l.type;
+			link_target(&l, h->path, sizeof(h->path));
 		}
 		close(fd);
 	}
