@@ -12,7 +12,12 @@
 #include "sys_bpf.h"
 #include "tc_attach.h"
 
+/* enum bpf_link_type, Linux 6.10 (newer than our UAPI headers) */
+#define RL_LINK_TYPE_SOCKMAP 14
+
 #include <net/if.h>
+#include <stdbool.h>
+#include <sys/stat.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -94,6 +99,32 @@ static void link_target(int fd, const struct bpf_link_info *li, char *out, size_
 	} else if (li->type == BPF_LINK_TYPE_XDP) {
 		if_indextoname(u[0], ifname);
 		snprintf(out, len, "%s", ifname);
+	} else if (li->type == BPF_LINK_TYPE_CGROUP) {
+		/* the path comes from the cgroup walk (rl_holders_merge_links) */
+		if (li->cgroup.cgroup_id)
+			snprintf(out, len, "id %llu, %s", (unsigned long long)li->cgroup.cgroup_id,
+				 rl_attach_type_name(li->cgroup.attach_type));
+		else
+			snprintf(out, len, ", detached: its cgroup was removed or it was BPF_LINK_DETACHed");
+	} else if (li->type == RL_LINK_TYPE_SOCKMAP) {
+		if (u[0])
+			snprintf(out, len, "map %u, %s", u[0], rl_attach_type_name(u[1]));
+		else
+			snprintf(out, len, ", detached: BPF_LINK_DETACHed");
+	}
+}
+
+/* The target of a cgroup or sockmap link, into the holder. */
+static void link_target_ids(const struct bpf_link_info *li, struct rl_holder *h)
+{
+	const uint32_t *u = (const uint32_t *)((const char *)li + offsetof(struct bpf_link_info, raw_tracepoint));
+
+	if (li->type == BPF_LINK_TYPE_CGROUP) {
+		h->target_id = li->cgroup.cgroup_id;
+		h->attach_type = li->cgroup.attach_type;
+	} else if (li->type == RL_LINK_TYPE_SOCKMAP) {
+		h->target_id = u[0];
+		h->attach_type = u[1];
 	}
 }
 
@@ -114,6 +145,79 @@ void rl_holders_add_links(struct holders *hs)
 			h->id = li->id;
 			h->slot = li->type;
 			link_target(fd, li, h->path, sizeof(h->path));
+			link_target_ids(li, h);
+		}
+		close(fd);
+	}
+}
+
+static void drop_holder(struct holders *hs, int i)
+{
+	memmove(&hs->out[i], &hs->out[i + 1], (size_t)(hs->n - i - 1) * sizeof(hs->out[0]));
+	hs->n--;
+}
+
+/* Is query holder q (a cgroup or sockmap attachment) the one link l made? */
+static bool link_made(const struct rl_holder *l, const struct rl_holder *q)
+{
+	struct stat st;
+
+	if (!l->target_id || q->slot != l->attach_type)
+		return false;
+	if (l->slot == BPF_LINK_TYPE_CGROUP && q->kind == RL_HOLD_CGROUP)
+		/* a cgroup v2 directory's inode number is its cgroup id (kernfs) */
+		return !stat(q->path, &st) && st.st_ino == l->target_id;
+	return l->slot == RL_LINK_TYPE_SOCKMAP && q->kind == RL_HOLD_SOCKMAP && q->id == l->target_id;
+}
+
+void rl_holders_merge_links(struct holders *hs)
+{
+	for (int i = 0; i < hs->n; i++) {
+		struct rl_holder *l = &hs->out[i];
+
+		if (l->kind != RL_HOLD_LINK)
+			continue;
+		for (int k = 0; k < hs->n; k++) {
+			const struct rl_holder *q = &hs->out[k];
+
+			if (!link_made(l, q))
+				continue;
+			if (q->kind == RL_HOLD_CGROUP)
+				snprintf(l->path, sizeof(l->path), "%.4000s, %s", q->path,
+					 rl_attach_type_name(q->slot));
+			else
+				snprintf(l->path, sizeof(l->path), "map %u '%s', %s", q->id, q->name,
+					 rl_attach_type_name(q->slot));
+			drop_holder(hs, k);
+			if (k < i)
+				i--;
+			break;
+		}
+	}
+}
+
+void rl_holders_add_map_links(struct holders *hs)
+{
+	uint32_t id = 0;
+
+	if (hs->obj.type != BPF_MAP_TYPE_SOCKHASH && hs->obj.type != BPF_MAP_TYPE_SOCKMAP)
+		return;
+	while (!rl_sys_link_get_next_id(id, &id)) {
+		uint64_t buf[32] = { 0 };
+		struct bpf_link_info *li = (struct bpf_link_info *)buf;
+		uint32_t n = sizeof(buf);
+		struct rl_holder *h;
+		int fd = rl_sys_link_get_fd_by_id(id);
+
+		if (fd < 0)
+			continue;
+		if (!rl_sys_obj_info(fd, li, &n) && li->type == RL_LINK_TYPE_SOCKMAP &&
+		    *(const uint32_t *)&li->raw_tracepoint == hs->obj.id &&
+		    (h = rl_holders_add(hs, RL_HOLD_LINK))) {
+			h->id = li->id;
+			h->slot = li->type;
+			link_target_ids(li, h);
+			snprintf(h->path, sizeof(h->path), ", of program %u: keeps this map", li->prog_id);
 		}
 		close(fd);
 	}

@@ -362,6 +362,38 @@ static int detach_found(struct detach_run *r)
 	return rc;
 }
 
+/* --id N of a program a cgroup link holds on this cgroup (no pin of it
+ * found): BPF_LINK_DETACH on that link.  The link may live on (a pin or fd
+ * elsewhere), holding the program; what the kernel freed is said.  Returns
+ * 1 when such a link was found (r->found counts a success), else 0. */
+static int detach_id_link(struct detach_run *r, uint32_t id)
+{
+	struct rl_link_info want = { .type = BPF_LINK_TYPE_CGROUP, .prog_id = id,
+				     .attach_type = BPF_CGROUP_SOCK_OPS }, li;
+	struct rl_diag d = { "" };
+	struct stat st;
+
+	/* a cgroup v2 directory's inode number is its cgroup id (kernfs) */
+	if (fstat(r->cg_fd, &st) || !(want.cgroup_id = st.st_ino) || rl_link_find(&want, &li, &d) != 1)
+		return 0;
+	if (cli_interrupted() || rl_link_detach_id(li.id, &d)) {
+		fprintf(stderr, "rawload: program %u: cgroup link %u: %s: nothing changed\n", id, li.id,
+			d.msg[0] ? d.msg : "interrupted");
+		return 1;
+	}
+	r->found++;
+	printf("detached sockops program %u from cgroup %s by BPF_LINK_DETACH on cgroup link id %u "
+	       "(--id; no pins removed)\n", id, r->cgroup, li.id);
+	if (rl_link_wait_freed(li.id, 2000) == 0) {
+		printf("link id %u freed\n", li.id);
+		cli_watch_freed(id, false, "");
+	} else {
+		printf("link id %u still exists, detached (a pin or fd elsewhere holds it, and the link "
+		       "holds program %u until it goes)\n", li.id, id);
+	}
+	return 1;
+}
+
 /* --id N: program N off the cgroup, whoever attached it.  If rawload
  * pinned it (under --pin DIR or <bpffs>/rawload), its whole directory goes
  * the usual way. */
@@ -387,6 +419,8 @@ static int detach_id(struct detach_run *r, uint32_t id, const char *pin)
 		if (strcmp(pins[0], mnt) && strcmp(pins[0], root))
 			return detach_named(r, pins[0]);
 	}
+	if (detach_id_link(r, id))
+		return r->found ? 0 : EXIT_USER;
 	fd = rl_sys_prog_get_fd_by_id(id);
 	if (fd < 0) {
 		fprintf(stderr, "rawload: program %u: BPF_PROG_GET_FD_BY_ID: %s\n", id, strerror(-fd));
