@@ -461,6 +461,8 @@ static void explain_call(struct ex *x, int cmd, const union bpf_attr *a, long re
 		ex_prog_attach(x, cmd, a, result);
 		break;
 	case BPF_PROG_QUERY:       ex_prog_query(x, a, result); break;
+	case BPF_LINK_CREATE:      ex_link_create(x, a, result); break;
+	case BPF_LINK_DETACH:      ex_link_detach(x, a, result); break;
 	case BPF_PROG_TEST_RUN:    ex_test_run(x, a, result); break;
 	case BPF_OBJ_GET_INFO_BY_FD: ex_info_by_fd(x, a, result); break;
 	case BPF_PROG_GET_FD_BY_ID: case BPF_MAP_GET_FD_BY_ID: case BPF_BTF_GET_FD_BY_ID:

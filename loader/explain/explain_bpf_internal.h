@@ -47,4 +47,8 @@ void ex_by_id(struct ex *x, int cmd, const union bpf_attr *a, long result);
  * refines MAP_UPDATE_ELEM */
 const char *ex_obj_path(int cmd, const union bpf_attr *a, uint32_t map_type);
 
+/* explain_link.c: BPF_LINK_CREATE / BPF_LINK_DETACH on cgroups and sockmaps */
+void ex_link_create(struct ex *x, const union bpf_attr *a, long result);
+void ex_link_detach(struct ex *x, const union bpf_attr *a, long result);
+
 #endif
