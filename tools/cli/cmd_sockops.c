@@ -414,11 +414,11 @@ static void print_report(const struct sockops_run *r, const char *pinned)
 }
 
 /* --link: a cgroup link for sockops always; for sk_msg a sockmap link where
- * the kernel has them (probes.c), else BPF_PROG_ATTACH, said in the report. */
-static void choose_links(struct sockops_run *r, bool link)
+ * the kernel has them (probes.c), else BPF_PROG_ATTACH, said in the report.
+ * Asked after signals are blocked: the probe is a bpf(2) call like any. */
+static void choose_links(struct sockops_run *r)
 {
-	r->link = link;
-	r->msg_link = link && rl_probe(RL_FEAT_SOCKMAP_LINK) == 1;
+	r->msg_link = r->link && rl_probe(RL_FEAT_SOCKMAP_LINK) == 1;
 }
 
 /* --pinned DIR: the programs are in the kernel and pinned in DIR already;
@@ -433,6 +433,7 @@ static int sockops_pinned(struct sockops_run *r, const char *dir)
 	if (r->cg_fd < 0)
 		return cli_fail("--cgroup", &d);
 	cli_block_signals();
+	choose_links(r);
 	snprintf(r->pin_dir, sizeof(r->pin_dir), "%s", dir);
 	rl_path_trim_slashes(r->pin_dir);
 	if (rl_bpffs_check(r->pin_dir, &d))
@@ -456,6 +457,7 @@ static int sockops_sequence(struct sockops_run *r, const char **paths, int n, co
 	if (r->cg_fd < 0)
 		return cli_fail("--cgroup", &d);
 	cli_block_signals();
+	choose_links(r);
 	if (cli_prepare_pin_dir(pin, paths[0], r->pin_dir, &r->undo) ||
 	    cli_pin_dir_begin(r->pin_dir, RL_PENDING_SOCKOPS, 0, &r->undo))
 		return EXIT_USER;
@@ -498,7 +500,7 @@ int cmd_sockops(int argc, char **argv, struct cli *cli)
 	r->pd.dfd = -1;
 	if (cli_sockops_cgroup(cgroup, r->cgroup, "sockops"))
 		goto out;
-	choose_links(r, link);
+	r->link = link;
 	rc = pinned ? sockops_pinned(r, pinned) : sockops_sequence(r, pos, npos, pin, cli);
 	if (rc != EXIT_OK) {
 		if (cli_interrupted())
