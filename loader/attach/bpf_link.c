@@ -1,4 +1,5 @@
-/* bpf_link.c - XDP links: create and pin, find by device, detach.
+/* bpf_link.c - links: XDP links (create and pin, find by device), links on
+ * a cgroup or a sockmap (create and pin, find by program and target), detach.
  *
  * Kernel interfaces: bpf(2) BPF_LINK_CREATE, BPF_OBJ_PIN, BPF_LINK_GET_NEXT_ID,
  * BPF_LINK_GET_FD_BY_ID, BPF_OBJ_GET_INFO_BY_FD, BPF_LINK_DETACH (all through

@@ -6,7 +6,8 @@
  * detaches), and no other tool can silently replace what a link holds.
  *
  * Kernel interfaces: bpf(2) BPF_LINK_CREATE (XDP: Linux 5.9, link_create ->
- * bpf_xdp_link_attach -> dev_xdp_attach_link -> dev_xdp_attach),
+ * bpf_xdp_link_attach -> dev_xdp_attach_link -> dev_xdp_attach; cgroup:
+ * 5.7, cgroup_bpf_link_attach; sockmap: 6.10, sock_map_link_create),
  * BPF_LINK_GET_NEXT_ID / BPF_LINK_GET_FD_BY_ID / BPF_OBJ_GET_INFO_BY_FD to
  * find links, BPF_LINK_DETACH (5.9) to cut one from its hook, BPF_OBJ_PIN.
  */
