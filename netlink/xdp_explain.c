@@ -13,6 +13,7 @@
  * XDP_SETUP_PROG lands - the driver's ndo_bpf, or generic XDP in skb mode.
  */
 #include "xdp_explain.h"
+#include "explain_bpf.h"  /* rl_explain_xdp_ndo: the driver's ndo_bpf */
 #include "kpath.h"        /* the kernel path as a tree */
 
 #include <errno.h>
@@ -450,32 +451,11 @@ static int request_xdp_fd(const struct nlmsghdr *req)
 	return -1;
 }
 
-/* The driver's ndo_bpf, by driver name (ETHTOOL_GDRVINFO). */
-static const char *driver_ndo(const char *driver, const char **note)
-{
-	static const struct { const char *drv, *ndo, *note; } drivers[] = {
-		{ "veth", "veth_xdp", "veth's ndo_bpf; veth_xdp_set (inlined) sets up NAPI and a page_pool" },
-		{ "virtio_net", "virtnet_xdp", "virtio_net's ndo_bpf (virtnet_xdp_set)" },
-		{ "i40e", "i40e_xdp", "i40e's ndo_bpf (i40e_xdp_setup)" },
-		{ "ixgbe", "ixgbe_xdp", "ixgbe's ndo_bpf (ixgbe_xdp_setup)" },
-		{ "tun", "tun_xdp", "tun's ndo_bpf (tun_xdp_set)" },
-	};
-
-	for (size_t i = 0; driver && i < sizeof(drivers) / sizeof(drivers[0]); i++)
-		if (!strcmp(driver, drivers[i].drv)) {
-			*note = drivers[i].note;
-			return drivers[i].ndo;
-		}
-	*note = driver ? "the driver's net_device_ops.ndo_bpf (XDP_SETUP_PROG)"
-		       : "the driver's net_device_ops.ndo_bpf (XDP_SETUP_PROG; driver unknown)";
-	return "ndo_bpf";
-}
-
 size_t rl_xdp_setlink_tree(char *out, size_t outlen, const struct nlmsghdr *req, const char *driver)
 {
 	bool skb = request_xdp_flags(req) & XDP_FLAGS_SKB_MODE;
 	bool attach = request_xdp_fd(req) >= 0;
-	const char *note, *ndo = driver_ndo(driver, &note);
+	const char *note, *ndo = rl_explain_xdp_ndo(driver, &note);
 	char install[400];
 
 	if (skb)
@@ -522,7 +502,7 @@ const char *rl_xdp_setlink_stop(const struct nlmsghdr *req, const struct nlmsghd
 			if (strstr(ack.msg, in_attach[i]))
 				return "dev_xdp_attach";
 		if (!(request_xdp_flags(req) & XDP_FLAGS_SKB_MODE))
-			return driver_ndo(driver, &note);   /* the driver's own words (MTU, queues) */
+			return rl_explain_xdp_ndo(driver, &note);   /* the driver's own words (MTU, queues) */
 	}
 	switch (-result) {
 	case EBUSY: case EEXIST: case EOPNOTSUPP:

@@ -45,6 +45,10 @@ struct rl_explain_fd_ops {
 	bool (*map_shape)(void *ctx, int fd, uint32_t *map_type, uint32_t *key_size,
 			  uint32_t *value_size);
 	void *ctx;
+	/* The device with ifindex in this network namespace: its name and its
+	 * driver (ETHTOOL_GDRVINFO), for BPF_LINK_CREATE's XDP tree; false
+	 * when there is none.  May be NULL. */
+	bool (*describe_ifindex)(void *ctx, uint32_t ifindex, char name[16], char driver[32]);
 };
 
 /* Render one call.  result is what the wrapper returned (fd, 0 or -errno),
@@ -65,6 +69,11 @@ size_t rl_explain_bpf_step(char *out, size_t outlen, unsigned step, int cmd,
 /* The kernel functions the command enters, for this attr (PROG_ATTACH goes
  * to cgroups or to sockmaps depending on attach_type). */
 const char *rl_explain_bpf_path(int cmd, const union bpf_attr *attr);
+
+/* The driver's ndo_bpf by driver name ("veth" -> "veth_xdp") and a note
+ * on it; "ndo_bpf" and a general note for a driver not in the table or
+ * NULL.  Shared by the RTM_SETLINK and the BPF_LINK_CREATE trees. */
+const char *rl_explain_xdp_ndo(const char *driver, const char **note);
 
 /* "BPF_MAP_CREATE" for 0 ... ; "BPF_CMD_<n>" is not returned: unknown
  * commands give NULL. */

@@ -43,12 +43,11 @@ void ex_prog_query(struct ex *x, const union bpf_attr *a, long result);
 void ex_test_run(struct ex *x, const union bpf_attr *a, long result);
 void ex_info_by_fd(struct ex *x, const union bpf_attr *a, long result);
 void ex_by_id(struct ex *x, int cmd, const union bpf_attr *a, long result);
+/* explain_link.c: BPF_LINK_CREATE / BPF_LINK_DETACH (XDP, cgroup, sockmap) */
+void ex_link_create(struct ex *x, const union bpf_attr *a, long result);
+void ex_link_detach(struct ex *x, const union bpf_attr *a, long result);
 /* the kernel path of those commands; map_type (or UINT32_MAX if unknown)
  * refines MAP_UPDATE_ELEM */
 const char *ex_obj_path(int cmd, const union bpf_attr *a, uint32_t map_type);
-
-/* explain_link.c: BPF_LINK_CREATE / BPF_LINK_DETACH on cgroups and sockmaps */
-void ex_link_create(struct ex *x, const union bpf_attr *a, long result);
-void ex_link_detach(struct ex *x, const union bpf_attr *a, long result);
 
 #endif

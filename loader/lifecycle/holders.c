@@ -27,6 +27,7 @@
  */
 #include "holders.h"
 #include "holders_internal.h"
+#include "link_list.h"
 
 #include "bpf_objects.h"
 #include "bpffs.h"

@@ -6,14 +6,13 @@
  * holders.c's search (holders_internal.h). */
 #include "holders.h"
 #include "holders_internal.h"
+#include "link_list.h"
 
 #include "bpf_objects.h"
 #include "object.h"   /* RL_BPF_TCX_* */
 #include "sys_bpf.h"
 #include "tc_attach.h"
 
-/* enum bpf_link_type, Linux 6.10 (newer than our UAPI headers) */
-#define RL_LINK_TYPE_SOCKMAP 14
 
 #include <net/if.h>
 #include <stdbool.h>
@@ -66,66 +65,43 @@ void rl_holders_add_tc_filters(struct holders *hs)
 	if_freenameindex(ifs);
 }
 
-const char *rl_link_type_name(uint32_t type)
+/* What a link is attached to, from its decoded info (link_list.c).  A
+ * cgroup link's path comes from the cgroup walk (rl_holders_merge_links). */
+static void link_target(const struct rl_link_desc *l, char *out, size_t len)
 {
-	static const char *const names[] = {
-		"unspec", "raw_tracepoint", "tracing", "cgroup", "iter", "netns", "xdp",
-		"perf_event", "kprobe_multi", "struct_ops", "netfilter", "tcx", "uprobe_multi",
-		"netkit", "sockmap",
-	};
-
-	return type < sizeof(names) / sizeof(names[0]) ? names[type] : "link";
-}
-
-/* What a link is attached to, from its info (the union after prog_id). */
-static void link_target(int fd, const struct bpf_link_info *li, char *out, size_t len)
-{
-	const uint32_t *u = (const uint32_t *)((const char *)li + offsetof(struct bpf_link_info, raw_tracepoint));
-	char ifname[IF_NAMESIZE] = "?", tp[128] = "";
+	char ifname[IF_NAMESIZE] = "?";
 
 	out[0] = '\0';
-	if (li->type == BPF_LINK_TYPE_RAW_TRACEPOINT) {
-		struct bpf_link_info again = { 0 };
-		uint32_t n = sizeof(again);
-
-		again.raw_tracepoint.tp_name = (uint64_t)(uintptr_t)tp;
-		again.raw_tracepoint.tp_name_len = sizeof(tp);
-		if (!rl_sys_obj_info(fd, &again, &n))
-			snprintf(out, len, "%s", tp);
-	} else if (li->type == RL_BPF_LINK_TYPE_TCX) {
-		/* struct { __u32 ifindex; __u32 attach_type; } tcx (Linux 6.6) */
-		if_indextoname(u[0], ifname);
-		snprintf(out, len, "%s %s", ifname, u[1] == RL_BPF_TCX_INGRESS ? "ingress" : "egress");
-	} else if (li->type == BPF_LINK_TYPE_XDP) {
-		if_indextoname(u[0], ifname);
+	if (l->type == RL_LINK_RAW_TP) {
+		snprintf(out, len, "%s", l->name);
+	} else if (l->type == RL_LINK_TCX) {
+		if_indextoname(l->ifindex, ifname);
+		snprintf(out, len, "%s %s", ifname, l->attach_type == RL_BPF_TCX_INGRESS ? "ingress" : "egress");
+	} else if (l->type == RL_LINK_XDP) {
+		if_indextoname(l->ifindex, ifname);
 		snprintf(out, len, "%s", ifname);
-	} else if (li->type == BPF_LINK_TYPE_CGROUP) {
-		/* the path comes from the cgroup walk (rl_holders_merge_links) */
-		if (li->cgroup.cgroup_id)
-			snprintf(out, len, "id %llu, %s", (unsigned long long)li->cgroup.cgroup_id,
-				 rl_attach_type_name(li->cgroup.attach_type));
+	} else if (l->type == RL_LINK_CGROUP) {
+		if (l->cgroup_id)
+			snprintf(out, len, "id %llu, %s", (unsigned long long)l->cgroup_id,
+				 rl_attach_type_name(l->attach_type));
 		else
 			snprintf(out, len, ", detached: its cgroup was removed or it was BPF_LINK_DETACHed");
-	} else if (li->type == RL_LINK_TYPE_SOCKMAP) {
-		if (u[0])
-			snprintf(out, len, "map %u, %s", u[0], rl_attach_type_name(u[1]));
+	} else if (l->type == RL_LINK_SOCKMAP) {
+		if (l->map_id)
+			snprintf(out, len, "map %u, %s", l->map_id, rl_attach_type_name(l->attach_type));
 		else
 			snprintf(out, len, ", detached: BPF_LINK_DETACHed");
 	}
 }
 
 /* The target of a cgroup or sockmap link, into the holder. */
-static void link_target_ids(const struct bpf_link_info *li, struct rl_holder *h)
+static void link_target_ids(const struct rl_link_desc *l, struct rl_holder *h)
 {
-	const uint32_t *u = (const uint32_t *)((const char *)li + offsetof(struct bpf_link_info, raw_tracepoint));
-
-	if (li->type == BPF_LINK_TYPE_CGROUP) {
-		h->target_id = li->cgroup.cgroup_id;
-		h->attach_type = li->cgroup.attach_type;
-	} else if (li->type == RL_LINK_TYPE_SOCKMAP) {
-		h->target_id = u[0];
-		h->attach_type = u[1];
-	}
+	if (l->type == RL_LINK_CGROUP)
+		h->target_id = l->cgroup_id;
+	else if (l->type == RL_LINK_SOCKMAP)
+		h->target_id = l->map_id;
+	h->attach_type = l->attach_type;
 }
 
 void rl_holders_add_links(struct holders *hs)
@@ -133,19 +109,18 @@ void rl_holders_add_links(struct holders *hs)
 	uint32_t id = 0;
 
 	while (!rl_sys_link_get_next_id(id, &id)) {
-		uint64_t buf[32] = { 0 };   /* bpf_link_info and the newer members after it */
-		struct bpf_link_info *li = (struct bpf_link_info *)buf;
-		uint32_t n = sizeof(buf);
+		struct rl_link_desc l;
 		struct rl_holder *h;
 		int fd = rl_sys_link_get_fd_by_id(id);
 
 		if (fd < 0)
 			continue;
-		if (!rl_sys_obj_info(fd, li, &n) && li->prog_id == hs->obj.id && (h = rl_holders_add(hs, RL_HOLD_LINK))) {
-			h->id = li->id;
-			h->slot = li->type;
-			link_target(fd, li, h->path, sizeof(h->path));
-			link_target_ids(li, h);
+		if (!rl_link_describe_fd(fd, &l, NULL) && l.prog_id == hs->obj.id &&
+		    (h = rl_holders_add(hs, RL_HOLD_LINK))) {
+			h->id = l.id;
+			h->slot = l.type;
+			link_target(&l, h->path, sizeof(h->path));
+			link_target_ids(&l, h);
 		}
 		close(fd);
 	}
@@ -164,10 +139,10 @@ static bool link_made(const struct rl_holder *l, const struct rl_holder *q)
 
 	if (!l->target_id || q->slot != l->attach_type)
 		return false;
-	if (l->slot == BPF_LINK_TYPE_CGROUP && q->kind == RL_HOLD_CGROUP)
+	if (l->slot == RL_LINK_CGROUP && q->kind == RL_HOLD_CGROUP)
 		/* a cgroup v2 directory's inode number is its cgroup id (kernfs) */
 		return !stat(q->path, &st) && st.st_ino == l->target_id;
-	return l->slot == RL_LINK_TYPE_SOCKMAP && q->kind == RL_HOLD_SOCKMAP && q->id == l->target_id;
+	return l->slot == RL_LINK_SOCKMAP && q->kind == RL_HOLD_SOCKMAP && q->id == l->target_id;
 }
 
 void rl_holders_merge_links(struct holders *hs)
@@ -203,21 +178,18 @@ void rl_holders_add_map_links(struct holders *hs)
 	if (hs->obj.type != BPF_MAP_TYPE_SOCKHASH && hs->obj.type != BPF_MAP_TYPE_SOCKMAP)
 		return;
 	while (!rl_sys_link_get_next_id(id, &id)) {
-		uint64_t buf[32] = { 0 };
-		struct bpf_link_info *li = (struct bpf_link_info *)buf;
-		uint32_t n = sizeof(buf);
+		struct rl_link_desc l;
 		struct rl_holder *h;
 		int fd = rl_sys_link_get_fd_by_id(id);
 
 		if (fd < 0)
 			continue;
-		if (!rl_sys_obj_info(fd, li, &n) && li->type == RL_LINK_TYPE_SOCKMAP &&
-		    *(const uint32_t *)&li->raw_tracepoint == hs->obj.id &&
-		    (h = rl_holders_add(hs, RL_HOLD_LINK))) {
-			h->id = li->id;
-			h->slot = li->type;
-			link_target_ids(li, h);
-			snprintf(h->path, sizeof(h->path), ", of program %u: keeps this map", li->prog_id);
+		if (!rl_link_describe_fd(fd, &l, NULL) && l.type == RL_LINK_SOCKMAP &&
+		    l.map_id == hs->obj.id && (h = rl_holders_add(hs, RL_HOLD_LINK))) {
+			h->id = l.id;
+			h->slot = l.type;
+			link_target_ids(&l, h);
+			snprintf(h->path, sizeof(h->path), ", of program %u: keeps this map", l.prog_id);
 		}
 		close(fd);
 	}

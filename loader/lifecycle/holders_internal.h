@@ -27,6 +27,5 @@ void rl_holders_merge_links(struct holders *hs);
 void rl_holders_add_map_links(struct holders *hs);
 void rl_holders_add_perf_event(struct holders *hs, int pid, int fd);
 void rl_holders_read_comm(int pid, char name[16]);
-const char *rl_link_type_name(uint32_t type);   /* BPF_LINK_TYPE_*: "tcx", "perf_event" */
 
 #endif

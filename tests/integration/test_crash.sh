@@ -132,6 +132,21 @@ walk "xdp, recovered by the next xdp" bpf xdp "$X" ":" \
 	"in_b '$RL' xdp '$XDP_OBJ' veth-b --pin '$X'; in_b '$RL' detach xdp veth-b --pin '$X'" -- \
 	"${B[@]}" "$RLF" xdp "$XDP_OBJ" veth-b --pin "$X"
 
+# an XDP link: killed before its pin the link's fd closes with the process
+# and the kernel detaches it; after the pin, detach finds it
+K=$PIN/k
+walk "xdp --link, bpf calls" bpf xdp "$K" ":" "in_b '$RL' detach xdp veth-b --pin '$PIN'" -- \
+	"${B[@]}" "$RLF" xdp "$XDP_OBJ" veth-b --link --pin "$K"
+# load-then-attach with a link: the load's own pins in $PIN/lab are not the
+# walk's (they stay); the record $KP/xdp_<ifindex> must go with everything in it
+KP=$PIN/kp
+in_b "$RL" load "$XDP_OBJ" --pin "$PIN/lab" >/dev/null
+snap   # the loaded program and map are not born in the walk's count run
+walk "xdp --pinned --link, bpf calls" bpf xdp "$KP" ":" "in_b '$RL' detach xdp veth-b --pin '$KP'" -- \
+	"${B[@]}" "$RLF" xdp --pinned "$PIN/lab/xdp_drop_ping" veth-b --link --pin "$KP"
+check "after the --pinned walk the loaded program's pin stands" test -e "$PIN/lab/xdp_drop_ping"
+rm -rf "$PIN/lab"
+
 # --replace over a program we attached first (skb mode, to a new directory)
 R=$PIN/r
 REPLACE_SETUP="in_b '$RL' xdp '$XDP_OBJ' veth-b --pin '$R' >/dev/null 2>&1"

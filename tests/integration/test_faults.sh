@@ -163,6 +163,18 @@ walk loadkcfg "rm -rf '$PIN/loadkcfg'" -- "$RLF" load "$OBJ/kconfig_externs.bpf.
 walk loadksym "rm -rf '$PIN/loadksym'" -- "$RLF" load "$OBJ/ksym_externs.bpf.o" --pin "$PIN/loadksym"
 walk xdp "in_b '$RL' detach xdp veth-b --pin '$PIN/xdp'" -- \
 	nsenter --net="/run/netns/$NS_B" "$RLF" xdp "$XDP_OBJ" veth-b --pin "$PIN/xdp"
+walk xdplink "in_b '$RL' detach xdp veth-b --pin '$PIN/xdplink'" -- \
+	nsenter --net="/run/netns/$NS_B" "$RLF" xdp "$XDP_OBJ" veth-b --link --pin "$PIN/xdplink"
+# load-then-attach: the program loaded once, then attached by pin path with a
+# link; its record goes to $PIN/xdppinned/xdp_<ifindex> (nothing else may stay)
+if picked xdppinned; then
+	in_b "$RL" load "$XDP_OBJ" --pin "$PIN/lab" >/dev/null
+	walk xdppinned "in_b '$RL' detach xdp veth-b --pin '$PIN/xdppinned'; rmdir '$PIN/xdppinned'" -- \
+		nsenter --net="/run/netns/$NS_B" "$RLF" xdp --pinned "$PIN/lab/xdp_drop_ping" veth-b --link \
+		--pin "$PIN/xdppinned"
+	check "xdppinned: the loaded program's pins stand after every fault" test -e "$PIN/lab/xdp_drop_ping"
+	rm -rf "$PIN/lab"
+fi
 walk sockops "'$RL' detach sockops --cgroup '$CG' --pin '$PIN/sockops'" -- \
 	"$RLF" sockops "$SOCK_OBJ" --cgroup "$CG" --pin "$PIN/sockops"
 walk sockopslink "'$RL' detach sockops --cgroup '$CG' --pin '$PIN/sockopslink'" -- \

@@ -27,7 +27,7 @@ make_pin_dir
 PIN_EBUSY=$PIN/ebusy
 on_exit "nsenter --net=/run/netns/$NS_B '$RL' detach xdp veth-b"
 
-CHECKED="dev_xdp_attach dev_xdp_install veth_xdp generic_xdp_install bpf_dispatcher_change_prog bpf_check bpf_int_jit_compile"
+CHECKED="dev_xdp_attach dev_xdp_install veth_xdp generic_xdp_install bpf_dispatcher_change_prog bpf_check bpf_int_jit_compile bpf_xdp_link_attach"
 
 # record NAME rawload-args... : narration in $TMP/NAME.out, stacks in $TMP/NAME.stacks
 record() {
@@ -94,6 +94,24 @@ check "skb: the tree names generic_xdp_install" bash -c "grep -q '^ *generic_xdp
 check "skb: the tree names no driver ndo_bpf" bash -c "! grep -qE '^ +(veth_xdp|ndo_bpf) ' '$TMP/skb.out'"
 check "skb: the kernel did not run veth_xdp" bash -c "! grep -qE '^[[:space:]]+veth_xdp$' '$TMP/skb.stacks'"
 nsenter --net="/run/netns/$NS_B" "$RL" detach xdp veth-b >/dev/null 2>&1
+
+echo "== XDP link (BPF_LINK_CREATE), then EBUSY from a second link"
+record link xdp "$XDP_OBJ" veth-b --link --pin "$PIN/link"
+check_eq "link: exit 0" "$?" 0
+named_were_run link
+check "link: the tree names bpf_xdp_link_attach and the driver's ndo_bpf" bash -c \
+	"grep -q '^ *bpf_xdp_link_attach ' '$TMP/link.out' && grep -q '^ *veth_xdp ' '$TMP/link.out'"
+record linkbusy xdp "$XDP_OBJ" veth-b --link --pin "$PIN/linkbusy"
+check "linkbusy: refused" test "$?" -ne 0
+check "linkbusy: the kernel fired xdp:bpf_xdp_link_attach_failed" grep -q 'xdp:bpf_xdp_link_attach_failed' "$TMP/linkbusy.stacks"
+check "linkbusy: the narration's tree stops at dev_xdp_attach" bash -c \
+	"grep -qE '^ +dev_xdp_attach .*<- refused here' '$TMP/linkbusy.out'"
+awk '/BPF_LINK_CREATE/ { s = 1 } s && /^  result/ { exit } s' "$TMP/linkbusy.out" >"$TMP/linkbusy.create"
+check "linkbusy: nothing below dev_xdp_attach is named" bash -c \
+	"! grep -qE 'dev_xdp_install|veth_xdp|bpf_link_settle' '$TMP/linkbusy.create'"
+check "linkbusy: and the kernel never entered dev_xdp_install" bash -c \
+	"! grep -qE '^[[:space:]]+(dev_xdp_install|veth_xdp)$' '$TMP/linkbusy.stacks'"
+nsenter --net="/run/netns/$NS_B" "$RL" detach xdp veth-b --pin "$PIN/link" >/dev/null 2>&1
 
 echo "== verifier refusal"
 record reject xdp "$OBJ/verifier_reject.bpf.o" veth-b

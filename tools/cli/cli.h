@@ -21,6 +21,7 @@
 #include "pin_dir.h"
 #include "pending.h"
 #include "object.h"
+#include "xdp_attach.h"
 
 enum { EXIT_OK = 0, EXIT_USER = 1, EXIT_USAGE = 2 };
 
@@ -147,6 +148,26 @@ int cli_sockops_cgroup(const char *arg, char out[PATH_MAX], const char *cmd);
  * it holds of the program and its maps (0 or EXIT_USER). */
 int cli_find_pin_dir(const char *dev, const char *pin, uint32_t id, struct rl_pin_dir *pd);
 int cli_unpin_object(struct rl_pin_dir *pd, uint32_t prog_id, const uint32_t *map_ids, int nmaps);
+
+/* xdp_steps.c, shared by cmd_xdp.c and xdp_pinned.c: --mode's word; the netlink attach
+ * (refusals said in one line naming who holds the device) and the XDP link
+ * pinned at pin_dir/link_xdp.  0 or EXIT_USER after printing why; each
+ * pushes its undo. */
+int cli_xdp_parse_mode(const char *s, enum rl_xdp_mode *mode);
+int cli_xdp_attach_nl(int prog_fd, const char *prog_name, const char *dev, int ifindex,
+		      enum rl_xdp_mode mode, bool replace, struct rl_undo *undo);
+int cli_xdp_attach_link(int prog_fd, const char *prog_name, const char *dev, int ifindex,
+			enum rl_xdp_mode mode, const char *pin_dir, struct rl_undo *undo, int *link_fd,
+			uint32_t *link_id);
+/* xdp_pinned.c: `rawload xdp --pinned REF DEV ...`, a program already loaded.
+ * Its attach is recorded in PARENT/xdp_<ifindex> (CLI_XDP_RECORD), which
+ * `rawload detach xdp DEV` looks for first. */
+#define CLI_XDP_RECORD "xdp_"
+int cli_xdp_pinned(const char *ref, const char *dev, const char *mode_s, bool link, bool replace,
+		   const char *pin);
+
+/* links_show.c: `rawload show --links`, every BPF link like `bpftool link list` */
+int cli_show_links(const struct cli *cli);
 
 /* tools/cli/detach_tc.c */
 int cli_detach_tc(int argc, char **argv, struct cli *cli);

@@ -41,6 +41,7 @@
 #include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 __attribute__((weak)) int cli_detach_sockops(int argc, char **argv, struct cli *cli)
@@ -63,8 +64,64 @@ static int refuse_foreign(const char *dev, uint32_t id, const char *name, const 
 	/* pinned somewhere else on bpffs: probably ours with another --pin */
 	if (!rl_bpffs_mount_root(mnt) && rl_find_pins_for_id(mnt, id, false, elsewhere, 1) > 0)
 		fprintf(stderr, "rawload: note: it is pinned at %s; if rawload attached it with --pin, "
-			"pass the same --pin DIR\n", elsewhere[0]);
+			"pass the same --pin DIR%s\n", elsewhere[0], strstr(elsewhere[0], "/" CLI_XDP_RECORD) ?
+			" (for `xdp --pinned`: the directory above xdp_<ifindex>)" : "");
 	return EXIT_USER;
+}
+
+/* `rawload xdp --pinned` recorded its attach in PARENT/xdp_<ifindex>
+ * (xdp_pinned.c): that directory, not the program's own pin directory, is
+ * what this detach empties.  Looked for as --pin DIR itself, DIR/xdp_<ifindex>,
+ * or (no --pin) the directory of a pin of the program under <bpffs>/rawload
+ * with that name.  true and out set when found. */
+static bool find_record(const char *pin, int ifindex, uint32_t id, char out[PATH_MAX])
+{
+	static char pins[16][PATH_MAX];   /* static: 64 KiB */
+	char name[32], *slash;
+	struct stat st;
+	int n;
+
+	snprintf(name, sizeof(name), CLI_XDP_RECORD "%d", ifindex);
+	if (pin) {
+		slash = strrchr(pin, '/');
+		if (!strcmp(slash ? slash + 1 : pin, name)) {
+			snprintf(out, PATH_MAX, "%s", pin);
+			return true;
+		}
+		return snprintf(out, PATH_MAX, "%s/%s", pin, name) < PATH_MAX && !lstat(out, &st) &&
+		       S_ISDIR(st.st_mode);
+	}
+	n = rl_find_pins_for_id(NULL, id, false, pins, 16);
+	for (int i = 0; i < n && i < 16; i++) {
+		slash = strrchr(pins[i], '/');
+		*slash = '\0';
+		slash = strrchr(pins[i], '/');
+		if (slash && !strcmp(slash + 1, name)) {
+			snprintf(out, PATH_MAX, "%.4095s", pins[i]);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* After a record's detach: the program's own pin (rawload load's) holds it
+ * still - say so now rather than wait for a free that will not come. */
+static bool says_still_pinned(uint32_t id, const char *name)
+{
+	struct rl_holder h[16];
+	char text[PATH_MAX + 128];
+	int n = rl_find_holders(id, false, h, 16), pins = 0;
+
+	for (int i = 0; i < n && i < 16; i++)
+		pins += h[i].kind == RL_HOLD_PIN;
+	if (!pins)
+		return false;
+	printf("program id %u '%s' stays loaded; held by:\n", id, name);
+	for (int i = 0; i < n && i < 16; i++) {
+		rl_holder_text(&h[i], text, sizeof(text));
+		printf("  %s\n", text);
+	}
+	return true;
 }
 
 static int detach_one(const char *dev, int ifindex, enum rl_xdp_mode mode, uint32_t id,
@@ -79,6 +136,8 @@ static int detach_one(const char *dev, int ifindex, enum rl_xdp_mode mode, uint3
 	struct rl_diag d = { "" };
 	struct rl_undo marker = { .n = 0 };
 	struct rl_link_info li = { 0 };
+	char rec[PATH_MAX];
+	bool record;
 	int fd, nmaps, found, err, rc, haslink;
 
 	pd.dfd = -1;
@@ -97,7 +156,8 @@ static int detach_one(const char *dev, int ifindex, enum rl_xdp_mode mode, uint3
 		return EXIT_USER;
 	}
 	nmaps = nmaps < 64 ? nmaps : 64;
-	found = cli_find_pin_dir(dev, pin, id, &pd);
+	record = find_record(pin, ifindex, id, rec);
+	found = cli_find_pin_dir(dev, record ? rec : pin, id, &pd);
 	if (found < 0 || (!found && !forced)) {
 		close(fd);
 		return found ? EXIT_USER : refuse_foreign(dev, id, info.name, pin);
@@ -154,6 +214,10 @@ static int detach_one(const char *dev, int ifindex, enum rl_xdp_mode mode, uint3
 		else
 			printf("link id %u still exists (an fd or a pin elsewhere holds it; it is detached)\n",
 			       li.id);
+	}
+	if (record && says_still_pinned(id, info.name)) {
+		rl_pin_dir_release(&pd);
+		return rc;
 	}
 	cli_watch_freed(id, false, info.name);
 	for (int i = 0; i < nmaps; i++)

@@ -7,6 +7,7 @@
  *   --pin DIR    every pin in DIR and the object behind it
  *   (nothing)    every directory under <bpffs>/rawload, as --pin DIR
  *   --cgroup P   the sockops command's view (tools/cli/cmd_sockops.c)
+ *   --links      every BPF link in the kernel (links_show.c)
  *
  * For each object: BPF_OBJ_GET_INFO_BY_FD (name, type, sizes; for a program
  * a second call with a buffer for its map ids), its holders (holders.c) and
@@ -417,15 +418,19 @@ static int show_all(const struct cli *cli)
 int cmd_show(int argc, char **argv, struct cli *cli)
 {
 	const char *cgroup = NULL, *pin = NULL, *pos[1];
+	bool links = false;
 	const struct cli_opt opts[] = {
-		{ "--cgroup", &cgroup, NULL }, { "--pin", &pin, NULL }, { NULL, NULL, NULL },
+		{ "--cgroup", &cgroup, NULL }, { "--pin", &pin, NULL }, { "--links", NULL, &links },
+		{ NULL, NULL, NULL },
 	};
 	int npos, rc;
 
 	if (cli_parse_args("show", argc, argv, opts, pos, 0, 1, &npos))
 		return EXIT_USAGE;
-	if ((npos > 0) + (cgroup != NULL) + (pin != NULL) > 1)
-		return cli_usage_error("show", "give one of DEV, --cgroup PATH, --pin DIR");
+	if ((npos > 0) + (cgroup != NULL) + (pin != NULL) + links > 1)
+		return cli_usage_error("show", "give one of DEV, --cgroup PATH, --pin DIR, --links");
+	if (links)
+		return cli_show_links(cli);
 	if (cgroup)
 		return cli_show_cgroup(cgroup, cli);
 	if (npos)

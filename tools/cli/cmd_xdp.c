@@ -1,5 +1,6 @@
 /* cmd_xdp.c - `rawload xdp OBJ DEV [--prog NAME] [--mode native|skb|hw]
- * [--replace | --link] [--pin DIR]`.
+ * [--replace | --link] [--pin DIR]`; `rawload xdp --pinned REF DEV ...`
+ * (a program already loaded) is xdp_pinned.c, the attach step xdp_steps.c.
  *
  * The sequence, each step undone if a later one fails:
  *   0. lock DIR and mark it DIR/rawload_pending_xdp_<ifindex>  pending.h
@@ -37,19 +38,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static int parse_mode(const char *s, enum rl_xdp_mode *mode)
-{
-	if (!s || !strcmp(s, "native") || !strcmp(s, "drv"))
-		*mode = RL_XDP_MODE_NATIVE;
-	else if (!strcmp(s, "skb") || !strcmp(s, "generic"))
-		*mode = RL_XDP_MODE_SKB;
-	else if (!strcmp(s, "hw"))
-		*mode = RL_XDP_MODE_HW;
-	else
-		return -EINVAL;
-	return 0;
-}
-
 /* --prog NAME, or the object's only XDP program.  Chosen from the parsed
  * object, before anything is loaded: a wrong object creates no kernel state. */
 static const struct rl_prog_spec *pick_xdp_prog(const struct rl_object_spec *o, const char *obj,
@@ -83,91 +71,6 @@ static const struct rl_prog_spec *pick_xdp_prog(const struct rl_object_spec *o, 
 	else
 		fprintf(stderr, "rawload: %s: %d XDP programs (%s): choose one with --prog NAME\n", obj, n, names);
 	return NULL;
-}
-
-/* For --replace: *fd = an fd for the program attached now, or -1 if none.
- * 0 or -errno (kept apart from the fd: -EPERM is -1). */
-static int current_prog_fd(int ifindex, enum rl_xdp_mode mode, int *fd, struct rl_diag *d)
-{
-	struct rl_xdp_state st;
-	uint32_t id;
-	int err = rl_xdp_query(ifindex, &st, d);
-
-	*fd = -1;
-	if (err)
-		return err;
-	id = mode == RL_XDP_MODE_SKB ? st.skb_prog_id : mode == RL_XDP_MODE_HW ? st.hw_prog_id :
-	     st.drv_prog_id;
-	if (!id)
-		return 0;
-	err = rl_sys_prog_get_fd_by_id(id);
-	if (err < 0)
-		return rl_err(d, err, "BPF_PROG_GET_FD_BY_ID %u: %s", id, strerror(-err));
-	*fd = err;
-	return 0;
-}
-
-/* EBUSY from the netlink attach: say which kind holds the device. */
-static void netlink_busy(const char *dev, int ifindex, const struct rl_diag *nd)
-{
-	struct rl_link_info li;
-	struct rl_diag d = { "" };
-
-	if (rl_xdp_link_find(ifindex, &li, &d) == 1)
-		fprintf(stderr, "rawload: %s: XDP link %u (program %u) holds the device, and a netlink "
-			"attach cannot replace a link; remove it with `rawload detach xdp %s` (or unpin "
-			"the link); nothing changed\n", dev, li.id, li.prog_id, dev);
-	else
-		fprintf(stderr, "rawload: %s: %s; nothing changed\n", dev, nd->msg);
-}
-
-static int attach_link(struct rl_prog *p, const char *dev, int ifindex, enum rl_xdp_mode mode,
-		       const char *pin_dir, struct rl_undo *undo, int *link_fd, uint32_t *link_id)
-{
-	struct rl_link_info li = { 0 };
-	struct rl_diag d = { "" };
-	char path[PATH_MAX];
-
-	if (snprintf(path, sizeof(path), "%s/link_xdp", pin_dir) >= (int)sizeof(path)) {
-		fprintf(stderr, "rawload: %s: pin directory '%s' is too long\n", dev, pin_dir);
-		return EXIT_USER;
-	}
-	if (rl_xdp_link_attach(p->fd, ifindex, rl_xdp_mode_flag(mode), path, undo, link_fd, &d)) {
-		fprintf(stderr, "rawload: %s: program '%s': %s\n", dev, p->spec->name, d.msg);
-		return EXIT_USER;
-	}
-	rl_link_info_fd(*link_fd, &li, &d);
-	*link_id = li.id;
-	return 0;
-}
-
-static int attach(struct cli_loaded *l, struct rl_prog *p, const char *dev, int ifindex,
-		  enum rl_xdp_mode mode, bool replace, struct rl_undo *undo)
-{
-	struct rl_undo_step step = rl_xdp_undo_step(ifindex, mode, p->fd);
-	struct rl_diag d = { "" };
-	int expected, err;
-
-	if (replace && current_prog_fd(ifindex, mode, &expected, &d))
-		return cli_fail(dev, &d);
-	if (!replace)
-		expected = -1;
-	err = rl_xdp_attach(ifindex, p->fd, mode, replace && expected >= 0, expected, &d);
-	if (expected >= 0)
-		close(expected);
-	if (err == -EBUSY) {
-		netlink_busy(dev, ifindex, &d);
-		return EXIT_USER;
-	}
-	if (err) {
-		fprintf(stderr, "rawload: %s: program '%s': %s\n", dev, p->spec->name, d.msg);
-		return EXIT_USER;
-	}
-	/* a replaced program cannot be put back by undo; a fresh attach can be removed */
-	if (!(replace && expected >= 0) && rl_undo_push(undo, &step, &d))
-		return cli_fail(dev, &d);
-	(void)l;
-	return 0;
 }
 
 /* --replace: the swap cannot be undone, so our pins must stand before it -
@@ -232,12 +135,12 @@ static int unstage_pins(struct rl_object *o, const char *dir, const char *stage,
 
 int cmd_xdp(int argc, char **argv, struct cli *cli)
 {
-	const char *prog_name = NULL, *mode_s = NULL, *pin = NULL, *pos[2];
+	const char *prog_name = NULL, *mode_s = NULL, *pin = NULL, *pinned = NULL, *pos[2];
 	bool replace = false, link = false;
 	const struct cli_opt opts[] = {
 		{ "--prog", &prog_name, NULL }, { "--mode", &mode_s, NULL },
 		{ "--replace", NULL, &replace }, { "--pin", &pin, NULL }, { "--link", NULL, &link },
-		{ NULL, NULL, NULL },
+		{ "--pinned", &pinned, NULL }, { NULL, NULL, NULL },
 	};
 	struct rl_undo undo = { .n = 0 };
 	struct rl_load_opts lo = { 0 };
@@ -250,12 +153,19 @@ int cmd_xdp(int argc, char **argv, struct cli *cli)
 	int npos, ifindex, link_fd = -1, rc = EXIT_USER;
 	uint32_t link_id = 0;
 
-	if (cli_parse_args("xdp", argc, argv, opts, pos, 2, 2, &npos))
+	if (cli_parse_args("xdp", argc, argv, opts, pos, 1, 2, &npos))
 		return EXIT_USAGE;
 	if (link && replace)
 		return cli_usage_error("xdp", "--replace swaps a netlink attach; --link makes a new link "
 				       "(detach the old one first)");
-	if (parse_mode(mode_s, &mode))
+	if (pinned && (npos != 1 || prog_name))
+		return cli_usage_error("xdp", "with --pinned REF the program is already loaded: give only "
+				       "DEV (no OBJ, no --prog)");
+	if (pinned)
+		return cli_xdp_pinned(pinned, pos[0], mode_s, link, replace, pin);
+	if (npos != 2)
+		return cli_usage_error("xdp", "missing argument");
+	if (cli_xdp_parse_mode(mode_s, &mode))
 		return cli_usage_error("xdp", "--mode is native, skb or hw, not '%s'", mode_s);
 	ifindex = (int)if_nametoindex(pos[1]);
 	if (!ifindex) {
@@ -302,8 +212,9 @@ int cmd_xdp(int argc, char **argv, struct cli *cli)
 		fprintf(stderr, "rawload: interrupted: rolling back\n");
 		goto out_unload;
 	}
-	if (link ? attach_link(p, pos[1], ifindex, mode, pin_dir, &undo, &link_fd, &link_id) :
-		   attach(&l, p, pos[1], ifindex, mode, replace, &undo))
+	if (link ? cli_xdp_attach_link(p->fd, p->spec->name, pos[1], ifindex, mode, pin_dir, &undo,
+				       &link_fd, &link_id) :
+		   cli_xdp_attach_nl(p->fd, p->spec->name, pos[1], ifindex, mode, replace, &undo))
 		goto out_unload;
 	if (replace) {
 		/* swapped: nothing is taken back any more, whatever happens */

@@ -196,7 +196,20 @@ static bool map_shape(void *ctx, int fd, uint32_t *type, uint32_t *ksize, uint32
 	       fdinfo_u32(fd, "value_size", vsize);
 }
 
-static const struct rl_explain_fd_ops fd_ops = { describe_fd, map_shape, NULL };
+static bool driver_name(int ifindex, char *out, size_t len);
+
+/* BPF_LINK_CREATE for XDP names the device and its driver's ndo_bpf. */
+static bool describe_ifindex(void *ctx, uint32_t ifindex, char name[16], char driver[32])
+{
+	(void)ctx;
+	if (!if_indextoname(ifindex, name))
+		return false;
+	if (!driver_name((int)ifindex, driver, 32))
+		driver[0] = '\0';
+	return true;
+}
+
+static const struct rl_explain_fd_ops fd_ops = { describe_fd, map_shape, NULL, describe_ifindex };
 
 /* ---- printing --------------------------------------------------------------- */
 

@@ -17,14 +17,21 @@ static const struct cli_cmd_help commands[] = {
 	{ "inspect", "inspect OBJ [--json]",
 	  "Parse OBJ without touching the kernel (no root needed) and list its sections,\n"
 	  "programs, maps, relocations, BTF and CO-RE relocations." },
-	{ "xdp", "xdp OBJ DEV [--prog NAME] [--mode native|skb|hw] [--replace | --link] [--pin DIR]",
+	{ "xdp", "xdp OBJ DEV [--prog NAME] [--mode native|skb|hw] [--replace | --link] [--pin DIR] | "
+	  "xdp --pinned PATH|id:N|DIR DEV [--mode ...] [--replace | --link] [--pin DIR]",
 	  "Load OBJ and attach its XDP program to network device DEV with an rtnetlink\n"
 	  "RTM_SETLINK message (IFLA_XDP_FD + IFLA_XDP_FLAGS).  Mode native (the driver's\n"
 	  "ndo_bpf) is the default; skb (generic XDP) only when asked.  A program already on\n"
 	  "DEV is never replaced unless --replace, which swaps atomically\n"
 	  "(IFLA_XDP_EXPECTED_FD).  --link: an XDP link (BPF_LINK_CREATE, BPF_XDP) pinned at\n"
 	  "DIR/link_xdp instead of netlink.  Programs and maps are pinned under DIR (default\n"
-	  "/sys/fs/bpf/rawload/<object>/).  Undo with `rawload detach xdp DEV`." },
+	  "/sys/fs/bpf/rawload/<object>/).  Undo with `rawload detach xdp DEV`.\n"
+	  "--pinned: attach a program already in the kernel (`rawload load OBJ --pin DIR`\n"
+	  "first): its pin PATH, id:N, or a pin directory DIR holding one XDP program; its\n"
+	  "type must be XDP.  The attach is recorded in PARENT/xdp_<ifindex> (a second pin\n"
+	  "of the program, and link_xdp with --link), PARENT being --pin DIR or the\n"
+	  "directory of the program's pin.  `rawload detach xdp DEV --pin PARENT` removes\n"
+	  "the attach and the record; the program's own pin keeps it loaded." },
 	{ "tc", "tc OBJ DEV [--ingress|--egress] [--prog NAME] [--link] [--pin DIR]",
 	  "Load OBJ and attach its tc program (SEC(\"tc\"), BPF_PROG_TYPE_SCHED_CLS) to\n"
 	  "network device DEV, at ingress (the default) or egress.  By default over\n"
@@ -77,7 +84,8 @@ static const struct cli_cmd_help commands[] = {
 	  "IFLA_XDP_EXPECTED_FD), remove its pin directory, and wait until the kernel has\n"
 	  "freed the program and its maps (their ids are gone).  Only a program rawload\n"
 	  "attached is detached: one pinned under --pin DIR or <bpffs>/rawload; --id N\n"
-	  "detaches program N whoever attached it.\n"
+	  "detaches program N whoever attached it.  After `xdp --pinned` only the attach\n"
+	  "and its record (DIR/xdp_<ifindex>) go: the program stays, held by its own pin.\n"
 	  "tc: remove the cls_bpf filter or tcx link `rawload tc` attached to DEV (both\n"
 	  "hooks unless --ingress/--egress), its pins, and the clsact qdisc only if rawload\n"
 	  "made it and no filter is left in it.\n"
@@ -89,7 +97,7 @@ static const struct cli_cmd_help commands[] = {
 	  "program a cgroup link holds: BPF_LINK_DETACH on the link); the\n"
 	  "programs left on the cgroup that rawload did not attach are named.\n"
 	  "Pin directories are read and emptied without following symbolic links." },
-	{ "show", "show [DEV | --cgroup PATH | --pin DIR] [--json]",
+	{ "show", "show [DEV | --cgroup PATH | --pin DIR | --links] [--json]",
 	  "What is attached where and what keeps it alive.  DEV: the XDP program on the\n"
 	  "device (mode, id, name, type), each map it uses (id, type, sizes; the\n"
 	  "dropped/passed counters of xdp_stats summed over the possible CPUs).  --pin DIR:\n"
@@ -97,7 +105,9 @@ static const struct cli_cmd_help commands[] = {
 	  "maps (a sockhash's sk_msg program, its entries).  Nothing: every directory\n"
 	  "under <bpffs>/rawload.  For each object, its holders (pins, XDP slots, cgroup\n"
 	  "and sockmap attachments, links, prog-array slots, programs using a map, other\n"
-	  "processes' fds) and what would free it." },
+	  "processes' fds) and what would free it.  --links: every BPF link in the kernel,\n"
+	  "like `bpftool link list`: id, type, program, and what it holds the program on\n"
+	  "(device, cgroup, map, netns, tracepoint...)." },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
