@@ -1,4 +1,5 @@
-/* bpf_link.c - XDP links: create and pin, find by device, detach.
+/* bpf_link.c - links: XDP links (create and pin, find by device), links on
+ * a cgroup or a sockmap (create and pin, find by program and target), detach.
  *
  * Kernel interfaces: bpf(2) BPF_LINK_CREATE, BPF_OBJ_PIN, BPF_LINK_GET_NEXT_ID,
  * BPF_LINK_GET_FD_BY_ID, BPF_OBJ_GET_INFO_BY_FD, BPF_LINK_DETACH (all through
@@ -30,8 +31,16 @@ int rl_link_info_fd(int fd, struct rl_link_info *li, struct rl_diag *d)
 		li->ifindex = k->xdp.ifindex;
 	else if (k->type == RL_BPF_LINK_TYPE_TCX)
 		li->ifindex = k->xdp.ifindex;   /* tcx: ifindex is the first member too */
-	else if (k->type == BPF_LINK_TYPE_CGROUP)
+	else if (k->type == BPF_LINK_TYPE_CGROUP) {
 		li->cgroup_id = k->cgroup.cgroup_id;
+		li->attach_type = k->cgroup.attach_type;
+	} else if (k->type == RL_BPF_LINK_TYPE_SOCKMAP) {
+		/* struct { __u32 map_id; __u32 attach_type; } sockmap, the union's start */
+		const uint32_t *u = (const uint32_t *)&k->raw_tracepoint;
+
+		li->map_id = u[0];
+		li->attach_type = u[1];
+	}
 	return 0;
 }
 
@@ -134,4 +143,83 @@ int rl_link_wait_freed(uint32_t id, int timeout_ms)
 			return -EEXIST;
 		usleep(10000);
 	}
+}
+
+/* ---- links on a target fd: cgroups and sockmaps ------------------------ */
+
+/* EBUSY / EINVAL from link_create, in words: what the kernel refused. */
+static int link_refused(const char *what, int err, struct rl_diag *d)
+{
+	if (err == -EBUSY && !strcmp(what, "sockmap"))
+		/* sock_map_prog_update: the map's slot holds a link, or a program
+		 * attached with BPF_PROG_ATTACH that a link may not displace */
+		return rl_err(d, EBUSY, "BPF_LINK_CREATE (sockmap): EBUSY: the map already has a "
+			      "program in this slot (a link, or one attached with BPF_PROG_ATTACH); "
+			      "`rawload detach sockops` it first");
+	if (err == -EPERM && !strcmp(what, "cgroup"))
+		/* __cgroup_bpf_attach: a link is always BPF_F_ALLOW_MULTI */
+		return rl_err(d, EPERM, "BPF_LINK_CREATE (cgroup): EPERM: the cgroup (or a parent) has a "
+			      "program attached without BPF_F_ALLOW_MULTI, and a cgroup link is always "
+			      "ALLOW_MULTI");
+	return rl_err(d, err, "BPF_LINK_CREATE (%s): %s", what, strerror(-err));
+}
+
+int rl_link_create_pinned(int prog_fd, int target_fd, uint32_t attach_type, const char *what,
+			  const char *pin_path, struct rl_undo *undo, int *link_fd, uint32_t *link_id,
+			  struct rl_diag *d)
+{
+	struct rl_link_create_opts o = {
+		.prog_fd = prog_fd, .target = (uint32_t)target_fd, .attach_type = attach_type,
+	};
+	struct rl_undo_step s = { .kind = RL_UNDO_UNLINK };
+	struct rl_link_info li;
+	int err;
+
+	*link_id = 0;
+	*link_fd = rl_sys_link_create(&o);
+	if (*link_fd < 0)
+		return link_refused(what, *link_fd, d);
+	err = rl_link_info_fd(*link_fd, &li, d);
+	if (err)
+		return err;
+	*link_id = li.id;
+	if (snprintf(s.path, sizeof(s.path), "%s", pin_path) >= (int)sizeof(s.path))
+		return rl_err(d, ENAMETOOLONG, "pin path '%s' is too long", pin_path);
+	err = rl_sys_obj_pin(*link_fd, s.path);
+	if (err)
+		return rl_err(d, err, "BPF_OBJ_PIN %s (%s link %u): %s", s.path, what, li.id,
+			      strerror(-err));
+	return rl_undo_push(undo, &s, d);
+}
+
+static bool link_matches(const struct rl_link_info *want, const struct rl_link_info *x)
+{
+	return x->type == want->type && x->prog_id == want->prog_id &&
+	       (!want->cgroup_id || x->cgroup_id == want->cgroup_id) &&
+	       (!want->map_id || x->map_id == want->map_id) &&
+	       (!want->attach_type || x->attach_type == want->attach_type);
+}
+
+int rl_link_find(const struct rl_link_info *want, struct rl_link_info *li, struct rl_diag *d)
+{
+	uint32_t id = 0;
+	int err;
+
+	while (!(err = rl_sys_link_get_next_id(id, &id))) {
+		int fd = rl_sys_link_get_fd_by_id(id);
+		struct rl_link_info x;
+		int r;
+
+		if (fd < 0)
+			continue;          /* freed since the walk saw it */
+		r = rl_link_info_fd(fd, &x, d);
+		close(fd);
+		if (!r && link_matches(want, &x)) {
+			*li = x;
+			return 1;
+		}
+	}
+	if (err != -ENOENT)
+		return rl_err(d, err, "BPF_LINK_GET_NEXT_ID: %s", strerror(-err));
+	return 0;
 }

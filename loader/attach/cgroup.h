@@ -4,7 +4,8 @@
  * and then see every TCP socket of every process in that cgroup and its
  * descendants.  sk_msg programs attach to a sockmap/sockhash instead
  * (BPF_SK_MSG_VERDICT) and run on sendmsg() of the sockets in that map.
- * Both go through BPF_PROG_ATTACH with the target's fd.
+ * Both go through BPF_PROG_ATTACH with the target's fd here; the same
+ * targets take links (BPF_LINK_CREATE) in bpf_link.c.
  */
 #ifndef RL_CGROUP_H
 #define RL_CGROUP_H

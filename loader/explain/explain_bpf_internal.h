@@ -43,7 +43,7 @@ void ex_prog_query(struct ex *x, const union bpf_attr *a, long result);
 void ex_test_run(struct ex *x, const union bpf_attr *a, long result);
 void ex_info_by_fd(struct ex *x, const union bpf_attr *a, long result);
 void ex_by_id(struct ex *x, int cmd, const union bpf_attr *a, long result);
-/* explain_link.c */
+/* explain_link.c: BPF_LINK_CREATE / BPF_LINK_DETACH (XDP, cgroup, sockmap) */
 void ex_link_create(struct ex *x, const union bpf_attr *a, long result);
 void ex_link_detach(struct ex *x, const union bpf_attr *a, long result);
 /* the kernel path of those commands; map_type (or UINT32_MAX if unknown)

@@ -398,6 +398,7 @@ int rl_find_holders(uint32_t id, bool is_map, struct rl_holder *out, int max)
 	if (is_map) {
 		add_prog_users(&hs);
 		for_each_map(&hs, map_holds_map);
+		rl_holders_add_map_links(&hs);
 	} else {
 		if (hs.obj.type == BPF_PROG_TYPE_XDP)
 			add_xdp_slots(&hs);
@@ -406,6 +407,7 @@ int rl_find_holders(uint32_t id, bool is_map, struct rl_holder *out, int max)
 		rl_holders_add_links(&hs);
 		add_cgroups(&hs);
 		for_each_map(&hs, map_holds_prog);
+		rl_holders_merge_links(&hs);
 	}
 	add_pins(&hs);
 	add_fds(&hs);
@@ -458,8 +460,11 @@ void rl_holder_text(const struct rl_holder *h, char *buf, size_t len)
 			 h->path, h->ifindex, (h->slot == 0 ? "ingress" : "egress"), h->prio, h->handle);
 		break;
 	case RL_HOLD_LINK:
-		snprintf(buf, len, "link %u (%s%s%s)", h->id, rl_link_type_name(h->slot), h->path[0] ? " " : "",
-			 h->path);
+		snprintf(buf, len, "link %u (%s%s%s)%s", h->id, rl_link_type_name(h->slot),
+			 h->path[0] && h->path[0] != ',' ? " " : "", h->path,
+			 h->slot == BPF_LINK_TYPE_CGROUP && h->target_id ?
+			 "; if the cgroup is removed the kernel detaches it (cgroup_bpf_release), and the "
+			 "link still holds the program" : "");
 		break;
 	case RL_HOLD_PERF:
 		snprintf(buf, len, "perf event fd %d of process %d (%s)%s%s", h->fd, h->pid, h->name,

@@ -38,13 +38,19 @@ struct rl_holder {
 	uint32_t prio, handle;          /* RL_HOLD_TC: the filter */
 	char name[16];
 	char path[PATH_MAX];
+	/* RL_HOLD_LINK on a cgroup or sockmap: the cgroup id / map id (0 once
+	 * the link is detached) and the attach type, from the link's info */
+	uint64_t target_id;
+	uint32_t attach_type;
 };
 
 /* Every holder of program `id` (map `id` when is_map) that can be seen from
  * here: pins on the bpffs mount, XDP slots of this network namespace's
  * devices, cgroup v2 attachments (sock_ops, skb, sock, device), sockmap
  * attachments, prog-array slots, outer maps, programs using a map, tc
- * filters on this namespace's devices (SCHED_CLS programs), BPF links, perf
+ * filters on this namespace's devices (SCHED_CLS programs), BPF links (a
+ * cgroup or sockmap link is one holder, not also a cgroup/sockmap one; for
+ * a sockhash, the sockmap links that keep it), perf
  * events of any process with the program, and open fds of other processes.  Writes up to max; returns the number written or
  * -errno (-ENOENT: no such object). */
 int rl_find_holders(uint32_t id, bool is_map, struct rl_holder *out, int max);

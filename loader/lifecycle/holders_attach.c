@@ -13,7 +13,10 @@
 #include "sys_bpf.h"
 #include "tc_attach.h"
 
+
 #include <net/if.h>
+#include <stdbool.h>
+#include <sys/stat.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -62,7 +65,8 @@ void rl_holders_add_tc_filters(struct holders *hs)
 	if_freenameindex(ifs);
 }
 
-/* What a link is attached to, from its decoded info (link_list.c). */
+/* What a link is attached to, from its decoded info (link_list.c).  A
+ * cgroup link's path comes from the cgroup walk (rl_holders_merge_links). */
 static void link_target(const struct rl_link_desc *l, char *out, size_t len)
 {
 	char ifname[IF_NAMESIZE] = "?";
@@ -76,7 +80,28 @@ static void link_target(const struct rl_link_desc *l, char *out, size_t len)
 	} else if (l->type == RL_LINK_XDP) {
 		if_indextoname(l->ifindex, ifname);
 		snprintf(out, len, "%s", ifname);
+	} else if (l->type == RL_LINK_CGROUP) {
+		if (l->cgroup_id)
+			snprintf(out, len, "id %llu, %s", (unsigned long long)l->cgroup_id,
+				 rl_attach_type_name(l->attach_type));
+		else
+			snprintf(out, len, ", detached: its cgroup was removed or it was BPF_LINK_DETACHed");
+	} else if (l->type == RL_LINK_SOCKMAP) {
+		if (l->map_id)
+			snprintf(out, len, "map %u, %s", l->map_id, rl_attach_type_name(l->attach_type));
+		else
+			snprintf(out, len, ", detached: BPF_LINK_DETACHed");
 	}
+}
+
+/* The target of a cgroup or sockmap link, into the holder. */
+static void link_target_ids(const struct rl_link_desc *l, struct rl_holder *h)
+{
+	if (l->type == RL_LINK_CGROUP)
+		h->target_id = l->cgroup_id;
+	else if (l->type == RL_LINK_SOCKMAP)
+		h->target_id = l->map_id;
+	h->attach_type = l->attach_type;
 }
 
 void rl_holders_add_links(struct holders *hs)
@@ -95,6 +120,76 @@ void rl_holders_add_links(struct holders *hs)
 			h->id = l.id;
 			h->slot = l.type;
 			link_target(&l, h->path, sizeof(h->path));
+			link_target_ids(&l, h);
+		}
+		close(fd);
+	}
+}
+
+static void drop_holder(struct holders *hs, int i)
+{
+	memmove(&hs->out[i], &hs->out[i + 1], (size_t)(hs->n - i - 1) * sizeof(hs->out[0]));
+	hs->n--;
+}
+
+/* Is query holder q (a cgroup or sockmap attachment) the one link l made? */
+static bool link_made(const struct rl_holder *l, const struct rl_holder *q)
+{
+	struct stat st;
+
+	if (!l->target_id || q->slot != l->attach_type)
+		return false;
+	if (l->slot == RL_LINK_CGROUP && q->kind == RL_HOLD_CGROUP)
+		/* a cgroup v2 directory's inode number is its cgroup id (kernfs) */
+		return !stat(q->path, &st) && st.st_ino == l->target_id;
+	return l->slot == RL_LINK_SOCKMAP && q->kind == RL_HOLD_SOCKMAP && q->id == l->target_id;
+}
+
+void rl_holders_merge_links(struct holders *hs)
+{
+	for (int i = 0; i < hs->n; i++) {
+		struct rl_holder *l = &hs->out[i];
+
+		if (l->kind != RL_HOLD_LINK)
+			continue;
+		for (int k = 0; k < hs->n; k++) {
+			const struct rl_holder *q = &hs->out[k];
+
+			if (!link_made(l, q))
+				continue;
+			if (q->kind == RL_HOLD_CGROUP)
+				snprintf(l->path, sizeof(l->path), "%.4000s, %s", q->path,
+					 rl_attach_type_name(q->slot));
+			else
+				snprintf(l->path, sizeof(l->path), "map %u '%s', %s", q->id, q->name,
+					 rl_attach_type_name(q->slot));
+			drop_holder(hs, k);
+			if (k < i)
+				i--;
+			break;
+		}
+	}
+}
+
+void rl_holders_add_map_links(struct holders *hs)
+{
+	uint32_t id = 0;
+
+	if (hs->obj.type != BPF_MAP_TYPE_SOCKHASH && hs->obj.type != BPF_MAP_TYPE_SOCKMAP)
+		return;
+	while (!rl_sys_link_get_next_id(id, &id)) {
+		struct rl_link_desc l;
+		struct rl_holder *h;
+		int fd = rl_sys_link_get_fd_by_id(id);
+
+		if (fd < 0)
+			continue;
+		if (!rl_link_describe_fd(fd, &l, NULL) && l.type == RL_LINK_SOCKMAP &&
+		    l.map_id == hs->obj.id && (h = rl_holders_add(hs, RL_HOLD_LINK))) {
+			h->id = l.id;
+			h->slot = l.type;
+			link_target_ids(&l, h);
+			snprintf(h->path, sizeof(h->path), ", of program %u: keeps this map", l.prog_id);
 		}
 		close(fd);
 	}

@@ -159,6 +159,10 @@ S=$PIN/s
 walk "sockops, bpf calls" bpf sockops "$S" ":" "'$RL' detach sockops --cgroup '$CG' --pin '$S'" -- \
 	"$RLF" sockops "$SOCK_OBJ" --cgroup "$CG" --pin "$S"
 
+SL=$PIN/sl
+walk "sockops --link, bpf calls" bpf sockops "$SL" ":" "'$RL' detach sockops --cgroup '$CG' --pin '$SL'" -- \
+	"$RLF" sockops "$SOCK_OBJ" --cgroup "$CG" --pin "$SL" --link
+
 L=$PIN/l
 walk "load, recovered by the next load" bpf load "$L" ":" "'$RL' load '$XDP_OBJ' --pin '$L' && rm -rf '$L'" -- \
 	"$RLF" load "$XDP_OBJ" --pin "$L"
@@ -172,6 +176,9 @@ walk "detach xdp, netlink exchanges" netlink xdp "$D" "$ATTACH_D" "in_b '$RL' de
 ATTACH_SD="'$RL' sockops '$SOCK_OBJ' --cgroup '$CG' --pin '$S' >/dev/null 2>&1"
 walk "detach sockops, bpf calls" bpf sockops "$S" "$ATTACH_SD" "'$RL' detach sockops --cgroup '$CG' --pin '$S'" -- \
 	"$RLF" detach sockops --cgroup "$CG" --pin "$S"
+ATTACH_SDL="'$RL' sockops '$SOCK_OBJ' --cgroup '$CG' --pin '$SL' --link >/dev/null 2>&1"
+walk "detach sockops (links), bpf calls" bpf sockops "$SL" "$ATTACH_SDL" "'$RL' detach sockops --cgroup '$CG' --pin '$SL'" -- \
+	"$RLF" detach sockops --cgroup "$CG" --pin "$SL"
 echo "crash: $KILLS kill points covered"
 [ "$KILLS" -gt 0 ] || fail "the walks covered no kill point"
 

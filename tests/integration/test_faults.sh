@@ -177,6 +177,8 @@ if picked xdppinned; then
 fi
 walk sockops "'$RL' detach sockops --cgroup '$CG' --pin '$PIN/sockops'" -- \
 	"$RLF" sockops "$SOCK_OBJ" --cgroup "$CG" --pin "$PIN/sockops"
+walk sockopslink "'$RL' detach sockops --cgroup '$CG' --pin '$PIN/sockopslink'" -- \
+	"$RLF" sockops "$SOCK_OBJ" --cgroup "$CG" --pin "$PIN/sockopslink" --link
 walk tc "in_b '$RL' detach tc veth-b --pin '$PIN/tc'" -- \
 	nsenter --net="/run/netns/$NS_B" "$RLF" tc "$TC_OBJ" veth-b --egress --pin "$PIN/tc"
 walk tcx "in_b '$RL' detach tc veth-b --pin '$PIN/tcx'" -- \
@@ -210,26 +212,35 @@ xdp_clean() { # prints what is left
 # the second detach is the same build with no fault armed
 xdp_retry() { in_b "$RLF" detach xdp veth-b --pin "$PIN/dx"; }
 
+# the sockops state: in $PIN/$DS, attached with BPF_PROG_ATTACH or (DS_LINK=--link) links
+DS=ds DS_LINK=
 sockops_setup() {
-	"$RL" sockops "$SOCK_OBJ" --cgroup "$CG" --pin "$PIN/ds" >/dev/null 2>&1 || return 1
-	IDS="p:$(bpftool prog show pinned "$PIN/ds/sockredir_sockops" | grep -oE '^[0-9]+')"
-	IDS="$IDS p:$(bpftool prog show pinned "$PIN/ds/sockredir_msg" | grep -oE '^[0-9]+')"
-	IDS="$IDS m:$(bpftool map show pinned "$PIN/ds/sock_ops_map" | grep -oE '^[0-9]+')"
+	"$RL" sockops "$SOCK_OBJ" --cgroup "$CG" --pin "$PIN/$DS" $DS_LINK >/dev/null 2>&1 || return 1
+	IDS="p:$(bpftool prog show pinned "$PIN/$DS/sockredir_sockops" | grep -oE '^[0-9]+')"
+	IDS="$IDS p:$(bpftool prog show pinned "$PIN/$DS/sockredir_msg" | grep -oE '^[0-9]+')"
+	IDS="$IDS m:$(bpftool map show pinned "$PIN/$DS/sock_ops_map" | grep -oE '^[0-9]+')"
 }
 cg_ids() { bpftool cgroup show "$CG" 2>/dev/null | awk 'NR > 1 { print $1 }'; }
 sockops_unchanged() {
-	[ "p:$(cg_ids)" = "${IDS%% *}" ] && [ -e "$PIN/ds/sockredir_sockops" ] &&
-		[ -e "$PIN/ds/sockredir_msg" ] && [ -e "$PIN/ds/sock_ops_map" ] && all_there $IDS
+	[ "p:$(cg_ids)" = "${IDS%% *}" ] && [ -e "$PIN/$DS/sockredir_sockops" ] &&
+		{ [ -z "$DS_LINK" ] || [ -e "$PIN/$DS/link_sockops_sockredir_sockops" ]; } &&
+		[ -e "$PIN/$DS/sockredir_msg" ] && [ -e "$PIN/$DS/sock_ops_map" ] && all_there $IDS
 }
 sockops_clean() {
 	local left=
 	[ -n "$(cg_ids)" ] && left="$left on-cgroup:$(cg_ids | tr '\n' ,)"
-	[ -e "$PIN/ds" ] && left="$left pins:$(ls "$PIN/ds" | tr '\n' ,)"
+	[ -e "$PIN/$DS" ] && left="$left pins:$(ls "$PIN/$DS" | tr '\n' ,)"
 	left="$left $(ids_gone $IDS)"
 	echo "$left" | grep -q '[^ ]' && { echo "$left"; return 1; }
 	return 0
 }
-sockops_retry() { "$RLF" detach sockops --cgroup "$CG" --pin "$PIN/ds"; }
+sockops_retry() { "$RLF" detach sockops --cgroup "$CG" --pin "$PIN/$DS"; }
+
+# the same with links: a cgroup link, and a sockmap link where the kernel has them
+sockopslink_setup() { local DS=dl DS_LINK=--link; sockops_setup; }
+sockopslink_unchanged() { local DS=dl DS_LINK=--link; sockops_unchanged; }
+sockopslink_clean() { local DS=dl DS_LINK=--link; sockops_clean; }
+sockopslink_retry() { local DS=dl DS_LINK=--link; sockops_retry; }
 
 tc_setup() {
 	in_b "$RL" tc "$TC_OBJ" veth-b --egress --pin "$PIN/dt" >/dev/null 2>&1 || return 1
@@ -296,6 +307,7 @@ walk_detach() {
 echo "== detach xdp / sockops / tc: every bpf call fails, or SIGINT/SIGTERM arrives before it"
 walk_detach xdp bpf -- nsenter --net="/run/netns/$NS_B" "$RLF" detach xdp veth-b --pin "$PIN/dx"
 walk_detach sockops bpf -- "$RLF" detach sockops --cgroup "$CG" --pin "$PIN/ds"
+walk_detach sockopslink bpf -- "$RLF" detach sockops --cgroup "$CG" --pin "$PIN/dl"
 
 walk_detach tc bpf -- nsenter --net="/run/netns/$NS_B" "$RLF" detach tc veth-b --pin "$PIN/dt"
 

@@ -33,6 +33,8 @@ static bool fake_describe(void *ctx, int fd, char *out, size_t len)
 	case 10: snprintf(out, len, "map id 203 (PERCPU_ARRAY)"); return true;
 	case 11: snprintf(out, len, "map id 204 (ARRAY)"); return true;
 	case 12: snprintf(out, len, "btf id 1"); return true;
+	case 13: snprintf(out, len, "link id 400 (cgroup)"); return true;
+	case 14: snprintf(out, len, "link id 401 (sockmap)"); return true;
 	}
 	return false;
 }
@@ -553,6 +555,53 @@ static void test_detach_and_query_paths(void)
 	CHECK_CONTAINS(rl_explain_bpf_path(BPF_PROG_LOAD, &a), "bpf_check (the verifier)");
 }
 
+/* BPF_LINK_CREATE on a cgroup and on a sockmap, accepted and refused, and
+ * BPF_LINK_DETACH of each (explain_link.c) */
+static void test_link_create_and_detach(void)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.link_create.prog_fd = 5;
+	a.link_create.target_fd = 6;
+	a.link_create.attach_type = BPF_CGROUP_SOCK_OPS;
+	rl_explain_bpf_call_fds(out, sizeof(out), BPF_LINK_CREATE, &a, 13, 0, &fds);
+	CHECK_CONTAINS(out, "  target_fd        fd 6 = cgroup v2 directory /sys/fs/cgroup/test\n");
+	CHECK_CONTAINS(out, "                       cgroup_bpf_link_attach\n");
+	CHECK_CONTAINS(out, "__cgroup_bpf_attach        (via cgroup_bpf_attach, ALLOW_MULTI) a list entry naming the LINK");
+	CHECK_CONTAINS(out, "bpf_link_settle");
+	CHECK_CONTAINS(out, "  vs PROG_ATTACH   BPF_PROG_ATTACH would put the program itself on the list");
+	CHECK_CONTAINS(out, "  result           fd 13 = link id 400 (cgroup) (a new reference");
+	/* refused by the cgroup lookup: the tree stops there */
+	rl_explain_bpf_call_fds(out, sizeof(out), BPF_LINK_CREATE, &a, -EBADF, EBADF, &fds);
+	CHECK_CONTAINS(out, "cgroup_get_from_fd         target_fd becomes the cgroup; the link keeps a reference on it  <- refused here: EBADF");
+	CHECK(!strstr(out, "bpf_link_settle"));
+	CHECK(!strstr(out, "  holder "));
+
+	a.link_create.target_fd = 4;
+	a.link_create.attach_type = BPF_SK_MSG_VERDICT;
+	rl_explain_bpf_call_fds(out, sizeof(out), BPF_LINK_CREATE, &a, -EBUSY, EBUSY, &fds);
+	CHECK_CONTAINS(out, "                       sock_map_link_create\n");
+	CHECK_CONTAINS(out, "sock_map_prog_update       the map's slot takes the program and remembers the link  <- refused here: EBUSY");
+	CHECK(!strstr(out, "bpf_link_settle"));
+	a.link_create.target_fd = (uint32_t)-1;   /* the feature probe's request */
+	rl_explain_bpf_call_fds(out, sizeof(out), BPF_LINK_CREATE, &a, -EBADF, EBADF, &fds);
+	CHECK_CONTAINS(out, "  why              a feature probe");
+	CHECK_CONTAINS(out, "bpf_map_get_with_uref      target_fd becomes the map; the link holds a USER reference on it  <- refused here: EBADF");
+
+	memset(&a, 0, sizeof(a));
+	a.link_detach.link_fd = 13;
+	rl_explain_bpf_call_fds(out, sizeof(out), BPF_LINK_DETACH, &a, 0, 0, &fds);
+	CHECK_CONTAINS(out, "  link_fd          fd 13 = link id 400 (cgroup)\n");
+	CHECK_CONTAINS(out, "bpf_cgroup_link_release");
+	CHECK_CONTAINS(out, "__cgroup_bpf_detach");
+	a.link_detach.link_fd = 14;
+	rl_explain_bpf_call_fds(out, sizeof(out), BPF_LINK_DETACH, &a, 0, 0, &fds);
+	CHECK_CONTAINS(out, "sock_map_link_release");
+	CHECK_CONTAINS(out, "bpf_map_put_with_uref");
+	CHECK(!strstr(out, "__cgroup_bpf_detach"));
+}
+
 static void test_pin_refused(void)
 {
 	union bpf_attr a;
@@ -896,6 +945,7 @@ int main(void)
 		UNIT_TEST(test_map_create_global_data),
 		UNIT_TEST(test_attach_cgroup_and_sockmap),
 		UNIT_TEST(test_detach_and_query_paths),
+		UNIT_TEST(test_link_create_and_detach),
 		UNIT_TEST(test_pin_refused),
 		UNIT_TEST(test_update_prog_array),
 		UNIT_TEST(test_query_lists_ids),

@@ -16,6 +16,16 @@
  * nothing holds any more.  Without --pin, every <bpffs>/rawload/<name>/
  * directory whose pinned sockops program is attached to the cgroup is taken.
  *
+ * `rawload sockops --link` pinned links there too (link_sockops_<prog>,
+ * link_sk_msg_<prog>).  A program a link holds cannot be taken off with
+ * BPF_PROG_DETACH (__cgroup_bpf_detach matches the entry's prog AND link:
+ * ENOENT; sock_map_prog_update refuses a slot a link holds: EBUSY), so each
+ * link gets BPF_LINK_DETACH first (cgroup_bpf_link_detach /
+ * sock_map_link_detach: the hook lets go now, the link lives on, defunct,
+ * holding its program until its pin goes).  Then the pins go, and the
+ * kernel frees the links (bpf_link_put -> bpf_link_free, deferred to a
+ * work queue) and after them the programs; both are watched until gone.
+ *
  * A detach can stop half-way (a refused call, a signal).  Its pins stay,
  * and they are how the next try finds the rest: a directory whose sockops
  * programs are attached nowhere any more, but whose sk_msg program is still
@@ -23,6 +33,7 @@
  * is attached to *another* cgroup is never touched.  --id N detaches
  * program N whoever attached it (as `detach xdp --id` does).
  */
+#include "bpf_link.h"
 #include "bpffs.h"
 #include "cgroup.h"
 #include "cli.h"
@@ -68,6 +79,49 @@ static void classify(struct detach_run *r, struct rl_sockops_dir_state *st, bool
 	}
 }
 
+/* BPF_LINK_DETACH on every link pinned here: the cgroup links first (the
+ * order `rawload sockops` attached in, reversed), then the sockmap links. */
+static int detach_links(struct detach_run *r)
+{
+	struct rl_pin_dir *pd = &r->pd;
+	struct rl_diag d = { "" };
+	int rc = 0;
+
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < pd->n; i++) {
+			const struct rl_pin_entry *e = &pd->e[i];
+			struct rl_link_info li;
+			bool cg;
+
+			if (e->fd < 0 || e->o.kind != RL_OBJ_LINK || rl_link_info_fd(e->fd, &li, &d))
+				continue;
+			cg = li.type == BPF_LINK_TYPE_CGROUP;
+			if (pass != !cg)
+				continue;
+			if (cg ? !li.cgroup_id : !li.map_id) {
+				printf("%s link id %u (prog id %u) is detached already (defunct: its pin %s "
+				       "holds it)\n", cg ? "cgroup" : "sockmap", li.id,
+				       li.prog_id, e->path);
+				continue;
+			}
+			if (rl_link_detach_id(li.id, &d)) {
+				rc = cli_fail(e->path, &d);
+				continue;
+			}
+			if (cg)
+				printf("detached cgroup link id %u (sockops prog id %u) from cgroup %s: "
+				       "BPF_LINK_DETACH\n", li.id, li.prog_id, r->cgroup);
+			else
+				printf("detached %s link id %u (prog id %u) from map id %u: BPF_LINK_DETACH\n",
+				       "sockmap", li.id, li.prog_id, li.map_id);
+		}
+	/* what BPF_PROG_DETACH may still take off: the programs attached without a link */
+	r->n = CG_PROGS_MAX;
+	if (!rc && rl_cgroup_query_sockops(r->cg_fd, r->ids, &r->n, NULL, &d))
+		rc = cli_fail(r->cgroup, &d);
+	return rc;
+}
+
 /* Every sk_msg program pinned here off every sockhash pinned here.  No
  * query first (it needs Linux 5.19): BPF_PROG_DETACH of a program that is
  * not on that map fails with ENOENT (psock_replace_prog), which is fine. */
@@ -101,12 +155,25 @@ static int detach_msg(struct rl_pin_dir *pd)
 
 static void watch_all(struct rl_pin_dir *pd)
 {
+	uint32_t links[RL_PIN_DIR_MAX];
+	int nl = 0;
+
+	for (int i = 0; i < pd->n; i++)
+		if (pd->e[i].o.kind == RL_OBJ_LINK && pd->e[i].fd >= 0)
+			links[nl++] = pd->e[i].o.id;
 	rl_pin_dir_close_fds(pd);
 	if (cli_interrupted()) {
 		fprintf(stderr, "rawload: interrupted after the detach finished: not waiting for the "
 			"kernel to free the ids\n");
 		return;
 	}
+	/* the links first: each holds its program until it is freed */
+	for (int i = 0; i < nl; i++)
+		if (rl_link_wait_freed(links[i], 2000) == 0)
+			printf("link id %u freed\n", links[i]);
+		else
+			printf("link id %u still exists after 2000 ms (an fd elsewhere holds it; it is "
+			       "detached)\n", links[i]);
 	for (int i = 0; i < pd->n; i++)
 		if (pd->e[i].o.kind == RL_OBJ_PROG || pd->e[i].o.kind == RL_OBJ_MAP)
 			cli_watch_freed(pd->e[i].o.id, pd->e[i].o.kind == RL_OBJ_MAP, pd->e[i].o.name);
@@ -163,6 +230,8 @@ static int detach_dir(struct detach_run *r)
 		}
 		rl_undo_forget(&marker);
 	}
+	if (detach_links(r))
+		rc = EXIT_USER;
 	for (int i = 0; i < pd->n; i++) {
 		const struct rl_pin_entry *e = &pd->e[i];
 
@@ -293,6 +362,38 @@ static int detach_found(struct detach_run *r)
 	return rc;
 }
 
+/* --id N of a program a cgroup link holds on this cgroup (no pin of it
+ * found): BPF_LINK_DETACH on that link.  The link may live on (a pin or fd
+ * elsewhere), holding the program; what the kernel freed is said.  Returns
+ * 1 when such a link was found (r->found counts a success), else 0. */
+static int detach_id_link(struct detach_run *r, uint32_t id)
+{
+	struct rl_link_info want = { .type = BPF_LINK_TYPE_CGROUP, .prog_id = id,
+				     .attach_type = BPF_CGROUP_SOCK_OPS }, li;
+	struct rl_diag d = { "" };
+	struct stat st;
+
+	/* a cgroup v2 directory's inode number is its cgroup id (kernfs) */
+	if (fstat(r->cg_fd, &st) || !(want.cgroup_id = st.st_ino) || rl_link_find(&want, &li, &d) != 1)
+		return 0;
+	if (cli_interrupted() || rl_link_detach_id(li.id, &d)) {
+		fprintf(stderr, "rawload: program %u: cgroup link %u: %s: nothing changed\n", id, li.id,
+			d.msg[0] ? d.msg : "interrupted");
+		return 1;
+	}
+	r->found++;
+	printf("detached sockops program %u from cgroup %s by BPF_LINK_DETACH on cgroup link id %u "
+	       "(--id; no pins removed)\n", id, r->cgroup, li.id);
+	if (rl_link_wait_freed(li.id, 2000) == 0) {
+		printf("link id %u freed\n", li.id);
+		cli_watch_freed(id, false, "");
+	} else {
+		printf("link id %u still exists, detached (a pin or fd elsewhere holds it, and the link "
+		       "holds program %u until it goes)\n", li.id, id);
+	}
+	return 1;
+}
+
 /* --id N: program N off the cgroup, whoever attached it.  If rawload
  * pinned it (under --pin DIR or <bpffs>/rawload), its whole directory goes
  * the usual way. */
@@ -318,6 +419,8 @@ static int detach_id(struct detach_run *r, uint32_t id, const char *pin)
 		if (strcmp(pins[0], mnt) && strcmp(pins[0], root))
 			return detach_named(r, pins[0]);
 	}
+	if (detach_id_link(r, id))
+		return r->found ? 0 : EXIT_USER;
 	fd = rl_sys_prog_get_fd_by_id(id);
 	if (fd < 0) {
 		fprintf(stderr, "rawload: program %u: BPF_PROG_GET_FD_BY_ID: %s\n", id, strerror(-fd));

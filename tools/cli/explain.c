@@ -72,8 +72,9 @@ static struct {
 /* ---- what an fd is ------------------------------------------------------- */
 
 /* One "key:\tvalue" line of /proc/self/fdinfo/FD (bpf_prog_show_fdinfo,
- * bpf_map_show_fdinfo and bpf_btf_show_fdinfo write them). */
-static bool fdinfo_u32(int fd, const char *key, uint32_t *val)
+ * bpf_map_show_fdinfo, bpf_btf_show_fdinfo and bpf_link_show_fdinfo write
+ * them): the value without its leading tab. */
+static bool fdinfo_str(int fd, const char *key, char *val, size_t len)
 {
 	char path[64], buf[2048];
 	size_t klen = strlen(key);
@@ -91,7 +92,8 @@ static bool fdinfo_u32(int fd, const char *key, uint32_t *val)
 	buf[n] = '\0';
 	for (char *line = buf; line;) {
 		if (!strncmp(line, key, klen) && line[klen] == ':') {
-			*val = (uint32_t)strtoul(line + klen + 1, NULL, 0);
+			line += klen + 1 + strspn(line + klen + 1, " \t");
+			snprintf(val, len, "%.*s", (int)strcspn(line, "\n"), line);
 			return true;
 		}
 		line = strchr(line, '\n');
@@ -99,6 +101,16 @@ static bool fdinfo_u32(int fd, const char *key, uint32_t *val)
 			line++;
 	}
 	return false;
+}
+
+static bool fdinfo_u32(int fd, const char *key, uint32_t *val)
+{
+	char text[32];
+
+	if (!fdinfo_str(fd, key, text, sizeof(text)))
+		return false;
+	*val = (uint32_t)strtoul(text, NULL, 0);
+	return true;
 }
 
 static void describe_path(int fd, const char *target, char *out, size_t len)
@@ -163,7 +175,12 @@ static bool describe_fd(void *ctx, int fd, char *out, size_t len)
 	} else if (!strcmp(target, "anon_inode:btf") && fdinfo_u32(fd, "btf_id", &id)) {
 		snprintf(out, len, "btf id %u", id);
 	} else if (!strncmp(target, "anon_inode:bpf", 14) && fdinfo_u32(fd, "link_id", &id)) {
-		snprintf(out, len, "link id %u", id);
+		char type[32];
+
+		if (fdinfo_str(fd, "link_type", type, sizeof(type)))
+			snprintf(out, len, "link id %u (%s)", id, type);
+		else
+			snprintf(out, len, "link id %u", id);
 	} else if (target[0] == '/') {
 		describe_path(fd, target, out, len);
 	} else {

@@ -14,7 +14,8 @@ static const char *holder_kind_key(enum rl_holder_kind k)
 		[RL_HOLD_PIN] = "pin", [RL_HOLD_XDP] = "xdp", [RL_HOLD_CGROUP] = "cgroup",
 		[RL_HOLD_SOCKMAP] = "sockmap", [RL_HOLD_PROG_ARRAY] = "prog_array",
 		[RL_HOLD_OUTER_MAP] = "outer_map", [RL_HOLD_PROG_USES] = "program",
-		[RL_HOLD_FD] = "fd",
+		[RL_HOLD_FD] = "fd", [RL_HOLD_TC] = "tc", [RL_HOLD_LINK] = "link",
+		[RL_HOLD_PERF] = "perf_event",
 	};
 	return names[k];
 }

@@ -50,7 +50,7 @@ static const struct cli_cmd_help commands[] = {
 	  "named after the map (events -> struct event, events, events_record).  Runs until\n"
 	  "Ctrl-C/SIGTERM, then detaches and removes every pin (default pin directory\n"
 	  "/sys/fs/bpf/rawload/<object>/).  Status lines go to stderr, records to stdout." },
-	{ "sockops", "sockops OBJ [OBJ...] [--cgroup PATH] [--pin DIR]",
+	{ "sockops", "sockops (OBJ [OBJ...] [--pin DIR] | --pinned DIR) [--cgroup PATH] [--link]",
 	  "Load the objects (later ones share maps by name with earlier ones, so\n"
 	  "contrack.o + redirect.o share sock_ops_map), attach each sk_msg program to the\n"
 	  "sockhash/sockmap it uses (BPF_SK_MSG_VERDICT) and then each sockops program to\n"
@@ -59,6 +59,14 @@ static const struct cli_cmd_help commands[] = {
 	  "v2 root only when rawload runs there).  Programs and maps are pinned under DIR\n"
 	  "(default /sys/fs/bpf/rawload/<first object>/).  Undo with\n"
 	  "`rawload detach sockops --cgroup PATH --pin DIR`.\n"
+	  "--link: attach with BPF_LINK_CREATE instead: a cgroup link for each sockops\n"
+	  "program (DIR/link_sockops_<prog>) and, on Linux 6.10+, a sockmap link for each\n"
+	  "sk_msg program (DIR/link_sk_msg_<prog>; older kernels: BPF_PROG_ATTACH, said in\n"
+	  "one line).  Each link is pinned before the next attach; a link whose last pin\n"
+	  "and fd go detaches itself.\n"
+	  "--pinned DIR: attach the sockops and sk_msg programs already pinned in DIR\n"
+	  "(`rawload load OBJ --pin DIR`), each sk_msg program to the sockhash its code\n"
+	  "uses; links are pinned in DIR, and `detach sockops --pin DIR` removes it all.\n"
 	  "Known kernel behaviour: with the redirect on, a blocking read() on a redirected\n"
 	  "socket may now and then fail with EAGAIN; applications should retry it." },
 	{ "load", "load OBJ [--pin DIR]",
@@ -82,9 +90,11 @@ static const struct cli_cmd_help commands[] = {
 	  "hooks unless --ingress/--egress), its pins, and the clsact qdisc only if rawload\n"
 	  "made it and no filter is left in it.\n"
 	  "sockops: detach what `rawload sockops` attached (see `rawload sockops --help`): its\n"
-	  "sockops programs from the cgroup, its sk_msg program from the sockhash, its pins.\n"
+	  "sockops programs from the cgroup, its sk_msg program from the sockhash (its links:\n"
+	  "BPF_LINK_DETACH, then the kernel frees them), its pins.\n"
 	  "A detach that stopped half-way keeps the pins, and running it again finishes it.\n"
-	  "--id N detaches sockops program N from the cgroup whoever attached it; the\n"
+	  "--id N detaches sockops program N from the cgroup whoever attached it (a\n"
+	  "program a cgroup link holds: BPF_LINK_DETACH on the link); the\n"
 	  "programs left on the cgroup that rawload did not attach are named.\n"
 	  "Pin directories are read and emptied without following symbolic links." },
 	{ "show", "show [DEV | --cgroup PATH | --pin DIR | --links] [--json]",
@@ -94,7 +104,7 @@ static const struct cli_cmd_help commands[] = {
 	  "every pin in DIR.  --cgroup PATH: the sockops programs attached there, their\n"
 	  "maps (a sockhash's sk_msg program, its entries).  Nothing: every directory\n"
 	  "under <bpffs>/rawload.  For each object, its holders (pins, XDP slots, cgroup\n"
-	  "and sockmap attachments, prog-array slots, programs using a map, other\n"
+	  "and sockmap attachments, links, prog-array slots, programs using a map, other\n"
 	  "processes' fds) and what would free it.  --links: every BPF link in the kernel,\n"
 	  "like `bpftool link list`: id, type, program, and what it holds the program on\n"
 	  "(device, cgroup, map, netns, tracepoint...)." },
