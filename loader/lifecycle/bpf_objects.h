@@ -22,6 +22,16 @@ struct rl_bpf_obj {
 	char name[16];                  /* BPF_OBJ_NAME_LEN; "" for links */
 };
 
+/* Is id among the n ids?  (Kernel object ids are small sets here: a
+ * cgroup's programs, a directory's pins.) */
+static inline bool rl_id_in(uint32_t id, const uint32_t *ids, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (ids[i] == id)
+			return true;
+	return false;
+}
+
 /* The kernel names the anon inode behind a BPF fd "bpf-prog", "bpf-map" or
  * "bpf-link": readlink(/proc/self/fd/N) tells the kinds apart. */
 enum rl_obj_kind rl_fd_kind(int fd);

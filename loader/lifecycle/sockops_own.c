@@ -42,14 +42,6 @@ bool rl_sockops_attached_elsewhere(uint32_t id, char cg[PATH_MAX])
 	return false;
 }
 
-static bool id_in(uint32_t id, const uint32_t *ids, uint32_t n)
-{
-	for (uint32_t i = 0; i < n; i++)
-		if (ids[i] == id)
-			return true;
-	return false;
-}
-
 void rl_sockops_classify(const struct rl_pin_dir *pd, const uint32_t *cg_ids, uint32_t n,
 			 rl_attached_elsewhere_fn elsewhere, struct rl_sockops_dir_state *st)
 {
@@ -59,7 +51,7 @@ void rl_sockops_classify(const struct rl_pin_dir *pd, const uint32_t *cg_ids, ui
 
 		if (!rl_pin_is_prog(e, BPF_PROG_TYPE_SOCK_OPS))
 			continue;
-		if (id_in(e->o.id, cg_ids, n))
+		if (rl_id_in(e->o.id, cg_ids, n))
 			st->here++;
 		else if (elsewhere && elsewhere(e->o.id, st->other_cg))
 			st->elsewhere++, st->other_id = e->o.id;

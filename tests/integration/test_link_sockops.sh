@@ -17,7 +17,7 @@
 
 SOCKREDIR=$TOP/bpf/sockredir.bpf.o
 sockops_setup
-on_exit "rm -rf '$PIN-l' '$PIN-a' '$PIN-k' '$PIN-c'"
+on_exit "rm -rf '$PIN-l' '$PIN-a' '$PIN-k' '$PIN-c' '$PIN-1'"
 
 prog_gone() { ! bpftool prog show id "$1" >/dev/null 2>&1; }
 link_gone() { ! bpftool link show id "$1" >/dev/null 2>&1; }
@@ -144,6 +144,37 @@ for how in link attach; do
 done
 out=$("$RL" sockops --pinned "$TMP" --cgroup "$CG" 2>&1); rc=$?
 check_eq "--pinned on a directory that is not bpffs: exit 1" "$rc" 1
+
+echo "== the lab's order, one program at a time: --pinned DIR/PROG, then --pinned id:N --link =="
+dir=$PIN-1
+"$RL" load "$SOCKREDIR" --pin "$dir" >"$TMP/load-1.out" 2>&1
+check_eq "load --pin (one by one): exit 0" "$?" 0
+MSG_ID=$(awk '$2 == "SK_MSG" { print $3 }' "$TMP/load-1.out")
+OPS_ID=$(awk '$2 == "SOCK_OPS" { print $3 }' "$TMP/load-1.out")
+MAP_PIN=$dir/sock_ops_map
+out=$("$RL" sockops --pinned "$MAP_PIN" --cgroup "$CG" 2>&1); rc=$?
+check_eq "--pinned on a map's pin: exit 1" "$rc" 1
+check_contains "--pinned on a map's pin: says what it is" "$out" "not a sockops or sk_msg program"
+out=$("$RL" sockops --pinned "$dir/no_such_prog" --cgroup "$CG" 2>&1); rc=$?
+check_eq "--pinned on a missing pin: exit 1" "$rc" 1
+out=$("$RL" sockops --pinned "$dir/sockredir_msg" --cgroup "$CG" 2>&1); rc=$?
+check_eq "--pinned DIR/sockredir_msg: exit 0" "$rc" 0
+check_eq "--pinned DIR/PROG attached only that program" "$(ids_from <(echo "$out") | tr '\n' ' ')" "$MSG_ID "
+check_eq "--pinned DIR/PROG: nothing on the cgroup yet" "$(cg_prog_count)" 0
+transfer onebyone-msg-only v4 tcp
+out=$("$RL" sockops --pinned "id:$OPS_ID" --link --cgroup "$CG" 2>&1); rc=$?
+check_eq "--pinned id:N --link: exit 0" "$rc" 0
+check_eq "--pinned id:N attached program N" "$(ids_from <(echo "$out") | tr '\n' ' ')" "$OPS_ID "
+check "--pinned id:N --link: the link pinned beside the program's pin" \
+	test -e "$dir/link_sockops_sockredir_sockops"
+transfer onebyone-v4 v4 redirect
+"$RL" detach sockops --cgroup "$CG" --pin "$dir" >"$TMP/pdetach-1.out" 2>&1
+check_eq "detach after one by one: exit 0" "$?" 0
+for id in $MSG_ID $OPS_ID; do check "program $id freed" gone prog_gone "$id"; done
+check_eq "nothing on the cgroup" "$(cg_prog_count)" 0
+check "pin directory gone" test ! -e "$dir"
+out=$("$RL" sockops --pinned id:4294967295 --cgroup "$CG" 2>&1); rc=$?
+check_eq "--pinned id of no program: exit 1" "$rc" 1
 
 echo "== SIGKILL at a link's pin leaves nothing attached =="
 # the link's BPF_OBJ_PIN comes right after its BPF_LINK_CREATE: kill rawload

@@ -58,14 +58,6 @@ struct cli_opt {
 int cli_parse_args(const char *cmd, int argc, char **argv, const struct cli_opt *opts,
 		   const char **pos, int min_pos, int max_pos, int *npos);
 
-static inline bool cli_id_in(uint32_t id, const uint32_t *ids, uint32_t n)
-{
-	for (uint32_t i = 0; i < n; i++)
-		if (ids[i] == id)
-			return true;
-	return false;
-}
-
 /* "--id N": a kernel object id, 1 .. UINT32_MAX.  0 or -EINVAL. */
 int cli_parse_id(const char *s, uint32_t *id);
 
@@ -159,6 +151,9 @@ int cli_xdp_attach_nl(int prog_fd, const char *prog_name, const char *dev, int i
 int cli_xdp_attach_link(int prog_fd, const char *prog_name, const char *dev, int ifindex,
 			enum rl_xdp_mode mode, const char *pin_dir, struct rl_undo *undo, int *link_fd,
 			uint32_t *link_id);
+/* xdp_pinned.c: a pin of program id on bpffs that is not an XDP attach's
+ * record (id:N given on the command line): true and its path in out. */
+bool cli_prog_pinned_at(uint32_t id, char out[PATH_MAX]);
 /* xdp_pinned.c: `rawload xdp --pinned REF DEV ...`, a program already loaded.
  * Its attach is recorded in PARENT/xdp_<ifindex> (CLI_XDP_RECORD), which
  * `rawload detach xdp DEV` looks for first. */

@@ -223,7 +223,7 @@ static int detach_one(const char *dev, int ifindex, enum rl_xdp_mode mode, uint3
 	for (int i = 0; i < nmaps; i++)
 		cli_watch_freed(map_ids[i], true, "");
 	for (int i = 0; found && i < pd.n; i++) /* maps pinned beside it that the program did not use */
-		if (pd.e[i].o.kind == RL_OBJ_MAP && !cli_id_in(pd.e[i].o.id, map_ids, (uint32_t)nmaps))
+		if (pd.e[i].o.kind == RL_OBJ_MAP && !rl_id_in(pd.e[i].o.id, map_ids, (uint32_t)nmaps))
 			cli_watch_freed(pd.e[i].o.id, true, pd.e[i].o.name);
 	rl_pin_dir_release(&pd);
 	return rc;

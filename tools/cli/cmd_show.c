@@ -224,7 +224,7 @@ static void show_tc(const char *dev, int ifindex, const struct cli *cli, uint32_
 				       f[i].kind, f[i].prog_id, f[i].name,
 				       f[i].bpf_flags & 1 ? " (direct action)" : "");
 			shown++;
-			if (f[i].prog_id && *nids < max && !cli_id_in(f[i].prog_id, ids, (uint32_t)*nids))
+			if (f[i].prog_id && *nids < max && !rl_id_in(f[i].prog_id, ids, (uint32_t)*nids))
 				ids[(*nids)++] = f[i].prog_id;
 		}
 		if (rl_sys_prog_query(ifindex, hook == RL_TC_INGRESS ? RL_BPF_TCX_INGRESS : RL_BPF_TCX_EGRESS,
@@ -238,7 +238,7 @@ static void show_tc(const char *dev, int ifindex, const struct cli *cli, uint32_
 				printf("%s (ifindex %d): tcx %s program %u\n", dev, ifindex,
 				       rl_tc_hook_name((enum rl_tc_hook)hook), tcx[i]);
 			shown++;
-			if (*nids < max && !cli_id_in(tcx[i], ids, (uint32_t)*nids))
+			if (*nids < max && !rl_id_in(tcx[i], ids, (uint32_t)*nids))
 				ids[(*nids)++] = tcx[i];
 		}
 	}
@@ -276,7 +276,7 @@ static int show_dev(const char *dev, const struct cli *cli)
 			printf("%s (ifindex %d): XDP program %u attached in %s mode\n", dev, ifindex,
 			       ids[m], rl_xdp_mode_name(modes[m]));
 		nprogs++;
-		if (!cli_id_in(ids[m], progs, (uint32_t)np))
+		if (!rl_id_in(ids[m], progs, (uint32_t)np))
 			progs[np++] = ids[m];
 	}
 	if (!nprogs && !cli->json)

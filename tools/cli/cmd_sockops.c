@@ -1,5 +1,5 @@
 /* cmd_sockops.c - `rawload sockops OBJ [OBJ...] [--cgroup PATH] [--pin DIR]
- * [--link]` and `rawload sockops --pinned DIR [--cgroup PATH] [--link]`.
+ * [--link]` and `rawload sockops --pinned DIR|DIR/PROG|id:N [--cgroup PATH] [--link]`.
  *
  * Socket-to-socket redirection needs two hooks on two different targets:
  *
@@ -421,25 +421,26 @@ static void choose_links(struct sockops_run *r)
 	r->msg_link = r->link && rl_probe(RL_FEAT_SOCKMAP_LINK) == 1;
 }
 
-/* --pinned DIR: the programs are in the kernel and pinned in DIR already;
+/* --pinned REF: the programs are in the kernel and pinned in DIR already;
  * DIR is locked (no marker: nothing is created but the links, each pinned
  * at once, and a dead run's attachments are pinned programs that `detach
  * sockops --pin DIR` finds). */
-static int sockops_pinned(struct sockops_run *r, const char *dir)
+static int sockops_pinned(struct sockops_run *r, const char *ref)
 {
 	struct rl_diag d = { "" };
+	char only[256];
 
 	r->cg_fd = rl_cgroup_open(r->cgroup, &d);
 	if (r->cg_fd < 0)
 		return cli_fail("--cgroup", &d);
 	cli_block_signals();
 	choose_links(r);
-	snprintf(r->pin_dir, sizeof(r->pin_dir), "%s", dir);
-	rl_path_trim_slashes(r->pin_dir);
+	if (cli_sockops_pinned_ref(ref, r->pin_dir, only))
+		return EXIT_USER;
 	if (rl_bpffs_check(r->pin_dir, &d))
 		return cli_fail("--pinned", &d);
 	if (cli_lock_pin_dir(r->pin_dir, false) ||
-	    cli_sockops_pinned_targets(r->pin_dir, &r->pd, r->t, SOCKOPS_MAX_ATTACH, &r->nt))
+	    cli_sockops_pinned_targets(r->pin_dir, only, &r->pd, r->t, SOCKOPS_MAX_ATTACH, &r->nt))
 		return EXIT_USER;
 	if (attach_msg(r) || attach_sockops(r) || cli_interrupted())
 		return EXIT_USER;

@@ -75,7 +75,7 @@ int cli_unpin_object(struct rl_pin_dir *pd, uint32_t prog_id, const uint32_t *ma
 	for (int i = 0; i < pd->n; i++) {
 		struct rl_pin_entry *e = &pd->e[i];
 		bool ours = e->fd >= 0 && ((e->o.kind == RL_OBJ_PROG && e->o.id == prog_id) ||
-					   (e->o.kind == RL_OBJ_MAP && cli_id_in(e->o.id, map_ids, (uint32_t)nmaps)));
+					   (e->o.kind == RL_OBJ_MAP && rl_id_in(e->o.id, map_ids, (uint32_t)nmaps)));
 
 		if (shared && !ours) {
 			e->o.kind = RL_OBJ_UNKNOWN; /* somebody else's: not ours to watch */

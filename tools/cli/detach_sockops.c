@@ -74,7 +74,7 @@ static void classify(struct detach_run *r, struct rl_sockops_dir_state *st, bool
 		const struct rl_pin_entry *e = &r->pd.e[i];
 
 		if (rl_pin_is_prog(e, BPF_PROG_TYPE_SOCK_OPS) &&
-		    !cli_id_in(e->o.id, r->seen, r->nr_seen) && r->nr_seen < CG_PROGS_MAX)
+		    !rl_id_in(e->o.id, r->seen, r->nr_seen) && r->nr_seen < CG_PROGS_MAX)
 			r->seen[r->nr_seen++] = e->o.id;
 	}
 }
@@ -235,7 +235,7 @@ static int detach_dir(struct detach_run *r)
 	for (int i = 0; i < pd->n; i++) {
 		const struct rl_pin_entry *e = &pd->e[i];
 
-		if (!rl_pin_is_prog(e, BPF_PROG_TYPE_SOCK_OPS) || !cli_id_in(e->o.id, r->ids, r->n))
+		if (!rl_pin_is_prog(e, BPF_PROG_TYPE_SOCK_OPS) || !rl_id_in(e->o.id, r->ids, r->n))
 			continue;
 		if (rl_cgroup_detach_sockops(r->cg_fd, e->fd, &d)) {
 			rc = cli_fail(e->path, &d);
@@ -404,7 +404,7 @@ static int detach_id(struct detach_run *r, uint32_t id, const char *pin)
 	struct rl_bpf_obj o;
 	int fd, err;
 
-	if (!cli_id_in(id, r->ids, r->n)) {
+	if (!rl_id_in(id, r->ids, r->n)) {
 		fprintf(stderr, "rawload: program %u is not attached to cgroup %s (%u sockops program%s "
 			"there)\n", id, r->cgroup, r->n, r->n == 1 ? " is" : "s are");
 		return EXIT_USER;
@@ -456,7 +456,7 @@ static void report_others(const struct detach_run *r)
 		struct rl_bpf_obj o = { .name = "" };
 		int fd;
 
-		if (cli_id_in(ids[i], r->seen, r->nr_seen))
+		if (rl_id_in(ids[i], r->seen, r->nr_seen))
 			continue; /* ours, and a failure above said why it is still there */
 		fd = rl_sys_prog_get_fd_by_id(ids[i]);
 		if (fd >= 0) {

@@ -1,7 +1,14 @@
-/* sockops_pinned.c - `rawload sockops --pinned DIR`: attach programs that
+/* sockops_pinned.c - `rawload sockops --pinned REF`: attach programs that
  * are already in the kernel, the seed lab's load-then-attach flow
  * (`rawload load OBJ --pin DIR`, then this; bpftool's `prog load` + `cgroup
- * attach` / `prog attach` did the same in the lab).
+ * attach` / `prog attach` did the same in the lab).  REF is
+ *
+ *   DIR            every sockops and sk_msg program pinned in DIR
+ *   DIR/PROG       that one program (the lab attaches them one by one)
+ *   id:N           program N, through a pin of it found on bpffs
+ *
+ * Either way the pin's directory is where links are pinned and where
+ * `rawload detach sockops --pin DIR` finds what was attached.
  *
  *   BPF_OBJ_GET(DIR/<each pin>)             the programs (and maps) pinned there
  *   BPF_OBJ_GET_INFO_BY_FD(sk_msg program)  its map_ids: the maps its code uses
@@ -13,15 +20,20 @@
  * is needed.  A program that names none gets the only sockhash pinned in
  * DIR, as cmd_sockops.c does for objects.
  */
+#include "bpffs.h"
 #include "cli.h"
+#include "prog_ref.h"
 #include "sockops_own.h"
 #include "sockops_run.h"
 #include "sys_bpf.h"
 
+#include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define MAP_IDS_MAX 64
+#define PIN_NAME_MAX 256   /* struct rl_pin_entry.name */
 
 static bool is_sock_map(uint32_t type)
 {
@@ -93,19 +105,80 @@ static int add_target(const struct rl_pin_dir *pd, const struct rl_pin_entry *e,
 	return 0;
 }
 
-int cli_sockops_pinned_targets(const char *dir, struct rl_pin_dir *pd, struct sockops_target *t,
-			       int max, int *n)
+/* REF -> the pin directory and, for one program, its pin's name. */
+int cli_sockops_pinned_ref(const char *ref, char dir[PATH_MAX], char only[PIN_NAME_MAX])
+{
+	char path[PATH_MAX];
+	struct stat st;
+	uint32_t id;
+	int kind = rl_prog_ref_parse_id(ref, &id);
+	char *slash;
+
+	only[0] = '\0';
+	if (kind < 0) {
+		fprintf(stderr, "rawload: --pinned '%s': not a program id (id:N, N from `bpftool prog list`)\n",
+			ref);
+		return EXIT_USER;
+	}
+	if (kind == 1 && !cli_prog_pinned_at(id, path)) {
+		fprintf(stderr, "rawload: --pinned %s: program %u has no pin on bpffs, and its pin's "
+			"directory is where the attach is recorded (pin it first: `bpftool prog pin id %u "
+			"PATH`)\n", ref, id, id);
+		return EXIT_USER;
+	}
+	if (kind == 0)
+		snprintf(path, sizeof(path), "%s", ref);
+	rl_path_trim_slashes(path);
+	if (stat(path, &st)) {
+		fprintf(stderr, "rawload: --pinned '%s': %s\n", path, strerror(errno));
+		return EXIT_USER;
+	}
+	snprintf(dir, PATH_MAX, "%s", path);
+	if (S_ISDIR(st.st_mode))
+		return 0;
+	slash = strrchr(dir, '/');
+	snprintf(only, PIN_NAME_MAX, "%s", slash ? slash + 1 : dir);
+	if (slash)
+		*slash = '\0';
+	else
+		snprintf(dir, PATH_MAX, ".");
+	return 0;
+}
+
+int cli_sockops_pinned_targets(const char *dir, const char *only, struct rl_pin_dir *pd,
+			       struct sockops_target *t, int max, int *n)
 {
 	struct rl_diag d = { "" };
-	bool sockops = false;
+	bool sockops = false, found = false;
 
 	*n = 0;
 	if (rl_pin_dir_read(pd, dir, &d) || rl_pin_dir_check(pd, &d))
 		return cli_fail("--pinned", &d);
 	for (int i = 0; i < pd->n; i++) {
 		const struct rl_pin_entry *e = &pd->e[i];
+		bool wanted = rl_pin_is_prog(e, BPF_PROG_TYPE_SOCK_OPS) ||
+			      rl_pin_is_prog(e, BPF_PROG_TYPE_SK_MSG);
 
-		if (!rl_pin_is_prog(e, BPF_PROG_TYPE_SOCK_OPS) && !rl_pin_is_prog(e, BPF_PROG_TYPE_SK_MSG))
+		if (only[0]) {
+			if (strcmp(e->name, only))
+				continue;
+			found = true;
+			if (!wanted) {
+				char desc[64];
+
+				if (e->what != RL_PIN_OBJ)
+					snprintf(desc, sizeof(desc), "not a pin of a BPF object");
+				else if (e->o.kind == RL_OBJ_PROG)
+					snprintf(desc, sizeof(desc), "a program of type %s",
+						 rl_prog_type_name(e->o.type));
+				else
+					snprintf(desc, sizeof(desc), "a %s", rl_obj_kind_name(e->o.kind));
+				fprintf(stderr, "rawload: --pinned %s: %s, not a sockops or sk_msg program\n",
+					e->path, desc);
+				return EXIT_USER;
+			}
+		}
+		if (!wanted)
 			continue;
 		if (*n >= max) {
 			fprintf(stderr, "rawload: %s: more than %d sockops and sk_msg programs\n", dir, max);
@@ -116,7 +189,13 @@ int cli_sockops_pinned_targets(const char *dir, struct rl_pin_dir *pd, struct so
 		(*n)++;
 		sockops |= e->o.type == BPF_PROG_TYPE_SOCK_OPS;
 	}
-	if (!sockops) {
+	if (only[0] && !found) {
+		fprintf(stderr, "rawload: --pinned %s/%s: no such pin\n", dir, only);
+		return EXIT_USER;
+	}
+	/* a whole directory without a sockops program is a mistake; one sk_msg
+	 * program named on its own is the lab's `prog attach ... msg_verdict` */
+	if (!sockops && !only[0]) {
 		fprintf(stderr, "rawload: %s: no sockops program pinned there (`rawload load OBJ --pin "
 			"%s` pins an object's programs): nothing would ever fill the sockhash\n", dir, dir);
 		return EXIT_USER;

@@ -29,12 +29,17 @@ struct sockops_target {
 	char link_pin[PATH_MAX];
 };
 
-/* sockops_pinned.c: `--pinned DIR`: the sockops and sk_msg programs pinned
- * in DIR (read into pd, whose fds the targets borrow), each sk_msg program
+/* sockops_pinned.c: `--pinned REF`: REF (a pin directory, a program's pin,
+ * or id:N through a pin of it) gives the directory and, for one program,
+ * its pin's name in only ("" for a whole directory).  0, or EXIT_USER after
+ * printing why. */
+int cli_sockops_pinned_ref(const char *ref, char dir[PATH_MAX], char only[256]);
+/* The sockops and sk_msg programs pinned in dir (all, or the one named
+ * only; read into pd, whose fds the targets borrow), each sk_msg program
  * with the sockhash its code uses (bpf_prog_info.map_ids) or else the only
- * one pinned in DIR.  0, or EXIT_USER after printing why. */
-int cli_sockops_pinned_targets(const char *dir, struct rl_pin_dir *pd, struct sockops_target *t,
-			       int max, int *n);
+ * one pinned in dir.  0, or EXIT_USER after printing why. */
+int cli_sockops_pinned_targets(const char *dir, const char *only, struct rl_pin_dir *pd,
+			       struct sockops_target *t, int max, int *n);
 void cli_sockops_targets_release(struct sockops_target *t, int n);
 
 #endif

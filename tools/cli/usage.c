@@ -50,7 +50,7 @@ static const struct cli_cmd_help commands[] = {
 	  "named after the map (events -> struct event, events, events_record).  Runs until\n"
 	  "Ctrl-C/SIGTERM, then detaches and removes every pin (default pin directory\n"
 	  "/sys/fs/bpf/rawload/<object>/).  Status lines go to stderr, records to stdout." },
-	{ "sockops", "sockops (OBJ [OBJ...] [--pin DIR] | --pinned DIR) [--cgroup PATH] [--link]",
+	{ "sockops", "sockops (OBJ [OBJ...] [--pin DIR] | --pinned DIR|DIR/PROG|id:N) [--cgroup PATH] [--link]",
 	  "Load the objects (later ones share maps by name with earlier ones, so\n"
 	  "contrack.o + redirect.o share sock_ops_map), attach each sk_msg program to the\n"
 	  "sockhash/sockmap it uses (BPF_SK_MSG_VERDICT) and then each sockops program to\n"
@@ -67,6 +67,8 @@ static const struct cli_cmd_help commands[] = {
 	  "--pinned DIR: attach the sockops and sk_msg programs already pinned in DIR\n"
 	  "(`rawload load OBJ --pin DIR`), each sk_msg program to the sockhash its code\n"
 	  "uses; links are pinned in DIR, and `detach sockops --pin DIR` removes it all.\n"
+	  "--pinned DIR/PROG or id:N (through a pin of N on bpffs): that program only,\n"
+	  "the lab's one-at-a-time order; DIR is the pin's directory.\n"
 	  "Known kernel behaviour: with the redirect on, a blocking read() on a redirected\n"
 	  "socket may now and then fail with EAGAIN; applications should retry it." },
 	{ "load", "load OBJ [--pin DIR]",

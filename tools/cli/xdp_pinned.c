@@ -46,9 +46,9 @@ static bool is_record(const char *dir)
 	return *base && strspn(base, "0123456789") == strlen(base);
 }
 
-/* A pin of program id on the bpffs mount (not in a record of another
+/* A pin of program id on the bpffs mount (not in a record of an XDP
  * attach of it): true and its path in out when there is one. */
-static bool pinned_at(uint32_t id, char out[PATH_MAX])
+bool cli_prog_pinned_at(uint32_t id, char out[PATH_MAX])
 {
 	static char pins[8][PATH_MAX];   /* static: 32 KiB */
 	char mnt[PATH_MAX], dir[PATH_MAX];
@@ -182,7 +182,7 @@ int cli_xdp_pinned(const char *ref, const char *dev, const char *mode_s, bool li
 	if (rl_prog_ref_open(ref, BPF_PROG_TYPE_XDP, &r, &d))
 		return cli_fail("--pinned", &d);
 	if (!r.pin_path[0])
-		pinned_at(r.id, r.pin_path);   /* id:N: is it pinned somewhere? */
+		cli_prog_pinned_at(r.id, r.pin_path);   /* id:N: is it pinned somewhere? */
 	if (record_dir(&r, pin, ifindex, want) || cli_prepare_pin_dir(want, NULL, dir, &undo))
 		goto out;
 	if (record_in_use(dir, dev) || cli_pin_dir_begin(dir, RL_PENDING_XDP, ifindex, &undo))
