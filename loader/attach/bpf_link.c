@@ -46,27 +46,10 @@ int rl_link_info_fd(int fd, struct rl_link_info *li, struct rl_diag *d)
 
 int rl_xdp_link_find(int ifindex, struct rl_link_info *li, struct rl_diag *d)
 {
-	uint32_t id = 0;
-	int err;
+	/* a detached (defunct) XDP link reports ifindex 0: it never matches */
+	const struct rl_link_info want = { .type = BPF_LINK_TYPE_XDP, .ifindex = (uint32_t)ifindex };
 
-	while (!(err = rl_sys_link_get_next_id(id, &id))) {
-		int fd = rl_sys_link_get_fd_by_id(id);
-		struct rl_link_info x;
-		int r;
-
-		if (fd < 0)
-			continue;          /* freed since the walk saw it */
-		r = rl_link_info_fd(fd, &x, d);
-		close(fd);
-		/* a detached (defunct) XDP link reports ifindex 0 */
-		if (!r && x.type == BPF_LINK_TYPE_XDP && x.ifindex == (uint32_t)ifindex) {
-			*li = x;
-			return 1;
-		}
-	}
-	if (err != -ENOENT)
-		return rl_err(d, err, "BPF_LINK_GET_NEXT_ID: %s", strerror(-err));
-	return 0;
+	return rl_link_find(&want, li, d);
 }
 
 /* EBUSY from link_create: dev_xdp_attach found the mode's slot taken. */
@@ -194,7 +177,8 @@ int rl_link_create_pinned(int prog_fd, int target_fd, uint32_t attach_type, cons
 
 static bool link_matches(const struct rl_link_info *want, const struct rl_link_info *x)
 {
-	return x->type == want->type && x->prog_id == want->prog_id &&
+	return x->type == want->type && (!want->prog_id || x->prog_id == want->prog_id) &&
+	       (!want->ifindex || x->ifindex == want->ifindex) &&
 	       (!want->cgroup_id || x->cgroup_id == want->cgroup_id) &&
 	       (!want->map_id || x->map_id == want->map_id) &&
 	       (!want->attach_type || x->attach_type == want->attach_type);

@@ -68,8 +68,9 @@ int rl_link_create_pinned(int prog_fd, int target_fd, uint32_t attach_type, cons
 			  const char *pin_path, struct rl_undo *undo, int *link_fd, uint32_t *link_id,
 			  struct rl_diag *d);
 
-/* The first link matching want: its type and prog_id, and when set (not 0)
- * its cgroup_id, map_id and attach_type.  1 and *li filled, 0 none, -errno. */
+/* The first link matching want: its type, and when set (not 0) its
+ * prog_id, ifindex, cgroup_id, map_id and attach_type.  1 and *li filled,
+ * 0 none, -errno. */
 int rl_link_find(const struct rl_link_info *want, struct rl_link_info *li, struct rl_diag *d);
 
 #endif
