@@ -104,7 +104,10 @@ static void link_target_ids(const struct rl_link_desc *l, struct rl_holder *h)
 	h->attach_type = l->attach_type;
 }
 
-void rl_holders_add_links(struct holders *hs)
+/* One walk over every link (BPF_LINK_GET_NEXT_ID): each link holding the
+ * program hs->obj (by_map false), or each sockmap link keeping the map
+ * hs->obj (by_map true), becomes a holder. */
+static void add_links_of(struct holders *hs, bool by_map)
 {
 	uint32_t id = 0;
 
@@ -115,15 +118,26 @@ void rl_holders_add_links(struct holders *hs)
 
 		if (fd < 0)
 			continue;
-		if (!rl_link_describe_fd(fd, &l, NULL) && l.prog_id == hs->obj.id &&
+		if (!rl_link_describe_fd(fd, &l, NULL) &&
+		    (by_map ? l.type == RL_LINK_SOCKMAP && l.map_id == hs->obj.id :
+			      l.prog_id == hs->obj.id) &&
 		    (h = rl_holders_add(hs, RL_HOLD_LINK))) {
 			h->id = l.id;
 			h->slot = l.type;
-			link_target(&l, h->path, sizeof(h->path));
 			link_target_ids(&l, h);
+			if (by_map)
+				snprintf(h->path, sizeof(h->path), ", of program %u: keeps this map",
+					 l.prog_id);
+			else
+				link_target(&l, h->path, sizeof(h->path));
 		}
 		close(fd);
 	}
+}
+
+void rl_holders_add_links(struct holders *hs)
+{
+	add_links_of(hs, false);
 }
 
 static void drop_holder(struct holders *hs, int i)
@@ -173,26 +187,8 @@ void rl_holders_merge_links(struct holders *hs)
 
 void rl_holders_add_map_links(struct holders *hs)
 {
-	uint32_t id = 0;
-
-	if (hs->obj.type != BPF_MAP_TYPE_SOCKHASH && hs->obj.type != BPF_MAP_TYPE_SOCKMAP)
-		return;
-	while (!rl_sys_link_get_next_id(id, &id)) {
-		struct rl_link_desc l;
-		struct rl_holder *h;
-		int fd = rl_sys_link_get_fd_by_id(id);
-
-		if (fd < 0)
-			continue;
-		if (!rl_link_describe_fd(fd, &l, NULL) && l.type == RL_LINK_SOCKMAP &&
-		    l.map_id == hs->obj.id && (h = rl_holders_add(hs, RL_HOLD_LINK))) {
-			h->id = l.id;
-			h->slot = l.type;
-			link_target_ids(&l, h);
-			snprintf(h->path, sizeof(h->path), ", of program %u: keeps this map", l.prog_id);
-		}
-		close(fd);
-	}
+	if (hs->obj.type == BPF_MAP_TYPE_SOCKHASH || hs->obj.type == BPF_MAP_TYPE_SOCKMAP)
+		add_links_of(hs, true);
 }
 
 void rl_holders_read_comm(int pid, char name[16])
